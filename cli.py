@@ -1,0 +1,169 @@
+"""The `clausewise` command: corpus, clause, ingest, search, ask, eval, bench."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from ingest.errors import ClausewiseError, NotFound
+from ingest.settings import Settings
+
+EXIT_USER = 2
+EXIT_NOT_FOUND = 3
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+def _progress_bar(desc: str):
+    """A tqdm bar driven by (done, total) callbacks, printing to stderr."""
+    from tqdm import tqdm
+
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, dynamic_ncols=True)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def cmd_corpus(args, settings: Settings) -> int:
+    from ingest.corpus import load_corpus
+
+    corpus = load_corpus(settings, strict=args.strict)
+    rows = [{"doc_id": r.spec.doc_id, "title": r.spec.title, "version": r.spec.version, "kind": r.spec.kind.value,
+             "family": r.spec.family, "status": r.status.value, "clauses": r.clause_count, "origin": r.origin,
+             "message": r.message} for r in corpus.reports]
+    changed = _changed_since_ingest(settings, corpus)
+    for row in rows:
+        row["changed_since_ingest"] = row["doc_id"] in changed
+    if args.json:
+        _print_json(rows)
+    else:
+        width = max(len(r["doc_id"]) for r in rows)
+        for r in rows:
+            flag = "  (changed since last ingest)" if r["changed_since_ingest"] else ""
+            print(f"{r['doc_id']:<{width}}  {r['status']:<13} {r['version']:<18} {r['clauses']:>4} clauses{flag}")
+        for r in rows:
+            if r["message"]:
+                print(f"\n{r['doc_id']}: {r['message']}", file=sys.stderr)
+        print(f"\n{sum(r['status'] == 'loaded' for r in rows)} of {len(rows)} documents loaded.")
+    return 0 if all(r["status"] == "loaded" for r in rows) or not args.strict else 1
+
+
+def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
+    """Documents whose text differs from what the last committed ingest recorded."""
+    from ingest.index import catalog_path, collection_name, read_catalog
+
+    try:
+        catalog = read_catalog(catalog_path(settings, collection_name(settings.embed_model)))
+    except ClausewiseError:
+        return set()
+    if not catalog:
+        return set()
+    recorded = catalog.get("documents", {})
+    return {d for d, doc in corpus.documents.items() if d in recorded and recorded[d]["sha256"] != doc.spec.sha256}
+
+
+def cmd_clause(args, settings: Settings) -> int:
+    from ingest.corpus import load_corpus
+
+    corpus = load_corpus(settings, docs=[args.id.split(":", 1)[0]] if ":" in args.id else None)
+    clause = corpus.clause(args.id)
+    spec = corpus.documents[clause.doc_id].spec
+    if args.json:
+        _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url})
+    else:
+        print(f"{clause.clause_id}  ({spec.title}, {spec.version})\n")
+        print(clause.text)
+    return 0
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from ingest.corpus import load_corpus
+    from ingest.embed import make_embedder
+    from ingest.index import ingest
+
+    corpus = load_corpus(settings, strict=args.strict, docs=args.docs)
+    for report in corpus.problems():
+        print(f"warning: {report.message}", file=sys.stderr)
+    report = ingest(corpus, settings, lambda: make_embedder(settings.embed_model), model_name=settings.embed_model,
+                    rebuild=args.rebuild, only_docs=args.docs, progress=_progress_bar("embedding"))
+    print(f"{report.collection}: {report.chunks} chunks, {report.embedded} embedded, {report.removed} removed, "
+          f"{report.seconds:.1f} s")
+    return 0
+
+
+def cmd_search(args, settings: Settings) -> int:
+    from retrieval.service import Services
+
+    services = Services.load(settings)
+    hits = services.searcher.search(args.query, k=args.k, doc_ids=args.doc, family=args.family)
+    if args.json:
+        _print_json([asdict(h) for h in hits])
+        return 0
+    for h in hits:
+        print(f"{h.rank}. [{h.score:.4f}] {h.clause_id}  ({h.title}, {h.version})")
+        print("   " + h.text.replace("\n", "\n   "))
+        print()
+    if not hits:
+        print("No clause matched.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("corpus", help="list every document with status, version and clause count")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--strict", action="store_true", help="fail when any document cannot be loaded")
+    p.set_defaults(func=cmd_corpus)
+
+    p = sub.add_parser("clause", help="print one clause verbatim by its pinpoint id")
+    p.add_argument("id", help="e.g. llama-3-license:1.b.v")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_clause)
+
+    p = sub.add_parser("ingest", help="embed the corpus into the search index (incremental)")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.add_argument("--docs", nargs="+", metavar="ID", help="only these documents")
+    p.add_argument("--strict", action="store_true", help="fail when any document cannot be loaded")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="hybrid clause search")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--doc", nargs="+", metavar="ID")
+    p.add_argument("--family")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args, Settings.from_env())
+    except NotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    except ClausewiseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("interrupted; the previous index is intact.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

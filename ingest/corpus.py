@@ -1,0 +1,99 @@
+"""The loaded corpus: every manifest document resolved, verified and parsed into clauses."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import Enum
+
+from ingest.clauses import Clause, parse_clauses
+from ingest.errors import NotFound, SourceError
+from ingest.settings import Settings
+from ingest.sources import DocumentSpec, Manifest, explainer_specs, load_manifest, resolve
+
+
+class DocStatus(str, Enum):
+    LOADED = "loaded"
+    MISSING = "missing"
+    HASH_MISMATCH = "hash mismatch"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document with its verified text and clauses."""
+
+    spec: DocumentSpec
+    text: str
+    origin: str
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class DocReport:
+    spec: DocumentSpec
+    status: DocStatus
+    message: str
+    clause_count: int = 0
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: dict[str, Document]
+    reports: tuple[DocReport, ...]
+
+    def clause(self, clause_id: str) -> Clause:
+        """Look up one clause; NotFound suggests the nearest ids."""
+        doc_id = clause_id.split(":", 1)[0]
+        doc = self.documents.get(doc_id)
+        if doc is not None:
+            for c in doc.clauses:
+                if c.clause_id == clause_id:
+                    return c
+            pool = [c.clause_id for c in doc.clauses]
+        else:
+            pool = [c.clause_id for d in self.documents.values() for c in d.clauses]
+        near = difflib.get_close_matches(clause_id, pool, n=5, cutoff=0.6)
+        hint = f" Nearest ids: {', '.join(near)}." if near else f" Known documents: {', '.join(sorted(self.documents))}."
+        raise NotFound(f"No clause with id {clause_id!r}.{hint}")
+
+    def all_clauses(self) -> list[Clause]:
+        return [c for d in self.documents.values() for c in d.clauses]
+
+    def problems(self) -> list[DocReport]:
+        return [r for r in self.reports if r.status is not DocStatus.LOADED]
+
+
+def load_corpus(settings: Settings, *, strict: bool = False, docs: list[str] | None = None,
+                network: bool = True, manifest: Manifest | None = None, explainers: bool = True) -> Corpus:
+    """Resolve and parse every document; missing ones are reported, not fatal, unless `strict`."""
+    manifest = manifest or load_manifest()
+    wanted = set(docs) if docs else None
+    if wanted:
+        for doc_id in wanted:
+            if not doc_id.startswith("explainer-"):
+                manifest.get(doc_id)  # raises NotFound with suggestions
+    documents: dict[str, Document] = {}
+    reports: list[DocReport] = []
+    for spec in manifest.specs:
+        if wanted and spec.doc_id not in wanted:
+            continue
+        try:
+            src = resolve(spec, settings, network=network)
+        except SourceError as exc:
+            status = DocStatus.HASH_MISMATCH if "does not match the pinned sha256" in str(exc) else DocStatus.MISSING
+            if strict:
+                raise
+            reports.append(DocReport(spec, status, str(exc)))
+            continue
+        clauses = tuple(parse_clauses(spec.doc_id, src.text))
+        documents[spec.doc_id] = Document(spec, src.text, src.origin, clauses)
+        reports.append(DocReport(spec, DocStatus.LOADED, "", len(clauses), src.origin))
+    if explainers:
+        for spec, text in explainer_specs():
+            if wanted and spec.doc_id not in wanted:
+                continue
+            clauses = tuple(parse_clauses(spec.doc_id, text))
+            documents[spec.doc_id] = Document(spec, text, spec.url, clauses)
+            reports.append(DocReport(spec, DocStatus.LOADED, "", len(clauses), spec.url))
+    return Corpus(documents, tuple(reports))

@@ -1,0 +1,233 @@
+"""Clauses to chunks to a Chroma collection, incrementally and atomically.
+
+Chunk ids are hashes of the embedded text and its metadata, so unchanged clauses are never embedded twice. A run adds
+new chunks first, then commits a catalog (the list of live chunks) with one atomic rename, then deletes chunks no
+catalog lists. Searches only trust chunks in the committed catalog, so a run killed at any point leaves the previous
+index whole.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ingest.clauses import Clause
+from ingest.corpus import Corpus
+from ingest.errors import ConfigError, StoreError
+from ingest.settings import Settings
+
+MAX_CHUNK = 1200
+CATALOG_VERSION = 1
+_SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[\"\u201c(A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The unit of search: a clause, or a sentence-aligned part of a long one, with its offsets in the source."""
+
+    chunk_id: str
+    clause_id: str
+    doc_id: str
+    family: str
+    doc_kind: str
+    secondary: bool
+    start: int
+    end: int
+    text: str
+    embed_text: str
+
+
+def _split_long(clause: Clause) -> list[tuple[int, int]]:
+    """Sentence-aligned (start, end) spans of at most about MAX_CHUNK characters covering the clause."""
+    if len(clause.text) <= MAX_CHUNK:
+        return [(clause.start, clause.end)]
+    spans, piece_start = [], 0
+    cuts = [m.start() for m in _SENTENCE_END.finditer(clause.text)] + [len(clause.text)]
+    last_cut = 0
+    for cut in cuts:
+        if cut - piece_start > MAX_CHUNK and last_cut > piece_start:
+            spans.append((piece_start, last_cut))
+            piece_start = last_cut
+            while piece_start < len(clause.text) and clause.text[piece_start].isspace():
+                piece_start += 1
+        last_cut = cut
+    spans.append((piece_start, len(clause.text)))
+    return [(clause.start + a, clause.start + b) for a, b in spans if b > a]
+
+
+def build_chunks(corpus: Corpus, model_name: str) -> list[Chunk]:
+    """Every clause of the corpus as chunks; sub-clauses carry their ancestors' headings as embedding context."""
+    chunks: list[Chunk] = []
+    for doc in corpus.documents.values():
+        by_id = {c.clause_id: c for c in doc.clauses}
+        for clause in doc.clauses:
+            if not clause.text.strip():
+                continue
+            context, parent = [], clause.parent
+            while parent and parent in by_id:
+                p = by_id[parent]
+                context.append(p.heading or p.text[:100])
+                parent = p.parent
+            prefix = f"{doc.spec.title} ({doc.spec.version}), {clause.path}"
+            if context:
+                prefix += " - " + " > ".join(reversed(context))
+            for start, end in _split_long(clause):
+                text = doc.text[start:end]
+                embed_text = f"{prefix}: {text}"
+                key = json.dumps([model_name, doc.spec.doc_id, clause.clause_id, start, end, embed_text])
+                chunks.append(Chunk(
+                    chunk_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
+                    clause_id=clause.clause_id, doc_id=doc.spec.doc_id, family=doc.spec.family,
+                    doc_kind=doc.spec.kind.value, secondary=not doc.spec.is_primary,
+                    start=start, end=end, text=text, embed_text=embed_text,
+                ))
+    return chunks
+
+
+def collection_name(model_name: str, prefix: str = "clauses") -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-")[:40] or "model"
+    return f"{prefix}-{slug}"
+
+
+def chroma_client(settings: Settings, path: Path | None = None):
+    """An embedded persistent client under CLAUSEWISE_HOME, or an HTTP client when CLAUSEWISE_CHROMA_URL is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(f"CLAUSEWISE_CHROMA_URL={settings.chroma_url!r} is not a URL like http://127.0.0.1:8000.")
+        try:
+            client = chromadb.HttpClient(host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                                         ssl=url.scheme == "https", settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:  # noqa: BLE001 - chromadb surfaces connection failures as many types
+            raise StoreError(
+                f"Cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}: {exc}). "
+                "Start it (chroma run --path DIR --host 127.0.0.1 --port N) or unset CLAUSEWISE_CHROMA_URL."
+            ) from exc
+        return client
+    folder = path or settings.index_dir / "chroma"
+    folder.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+
+
+def catalog_path(settings: Settings, collection: str) -> Path:
+    return settings.index_dir / f"catalog-{collection}.json"
+
+
+def read_catalog(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise StoreError(f"The index catalog {path} is unreadable ({exc}); run `clausewise ingest --rebuild`.") from exc
+    if data.get("version") != CATALOG_VERSION:
+        raise StoreError(f"The index catalog {path} is from another clausewise version; run `clausewise ingest --rebuild`.")
+    return data
+
+
+def _write_atomic(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+@contextmanager
+def ingest_lock(settings: Settings, name: str) -> Iterator[None]:
+    """One ingest at a time per collection; a second one is refused at once rather than interleaved."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.index_dir / f"{name}.lock"
+    with open(path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise StoreError(f"Another ingest into {name!r} is running (lock {path}). Wait for it to finish, then retry.") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    collection: str
+    chunks: int
+    embedded: int
+    removed: int
+    seconds: float
+
+
+Progress = Callable[[int, int], None]
+
+
+def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | None = None, rebuild: bool = False,
+           only_docs: list[str] | None = None, prefix: str = "clauses", progress: Progress | None = None,
+           batch_size: int = 64) -> IngestReport:
+    """Bring the collection in line with `corpus`: embed what is new, commit the catalog, drop what is gone.
+
+    `embedder` is a llama-index embedding or a zero-argument factory for one; a factory is only called when
+    something needs embedding, so an unchanged corpus never loads the model.
+    """
+    from llama_index.core.schema import TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    t0 = time.perf_counter()
+    model_name = model_name or embedder.model_name
+    name = collection_name(model_name, prefix)
+    with ingest_lock(settings, name):
+        client = chroma_client(settings)
+        collection = client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
+        cpath = catalog_path(settings, name)
+        previous = read_catalog(cpath)
+        chunks = build_chunks(corpus, model_name)
+        if only_docs and previous:
+            keep = [Chunk(**c) for c in previous["chunks"] if c["doc_id"] not in set(only_docs)]
+            chunks = keep + [c for c in chunks if c.doc_id in set(only_docs)]
+        existing = set(collection.get(include=[])["ids"])
+        todo = chunks if rebuild else [c for c in chunks if c.chunk_id not in existing]
+        store = ChromaVectorStore(chroma_collection=collection)
+        if todo and callable(embedder) and not hasattr(embedder, "get_text_embedding_batch"):
+            embedder = embedder()
+        done = 0
+        if progress:
+            progress(0, len(todo))
+        for i in range(0, len(todo), batch_size):
+            batch = todo[i:i + batch_size]
+            vectors = embedder.get_text_embedding_batch([c.embed_text for c in batch])
+            nodes = []
+            for chunk, vec in zip(batch, vectors):
+                meta = {k: v for k, v in asdict(chunk).items() if k not in ("text", "embed_text", "chunk_id")}
+                nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.embed_text, metadata=meta, embedding=vec,
+                                      excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta)))
+            if rebuild:
+                collection.delete(ids=[n.id_ for n in nodes if n.id_ in existing])
+            store.add(nodes)
+            done += len(batch)
+            if progress:
+                progress(done, len(todo))
+        docs = {d.spec.doc_id: {"sha256": d.spec.sha256, "version": d.spec.version} for d in corpus.documents.values()}
+        if only_docs and previous:
+            docs = {**previous.get("documents", {}), **{k: v for k, v in docs.items() if k in set(only_docs)}}
+        _write_atomic(cpath, {"version": CATALOG_VERSION, "model": model_name, "collection": name,
+                              "documents": docs, "chunks": [asdict(c) for c in chunks]})
+        live = {c.chunk_id for c in chunks}
+        stale = sorted(existing - live)
+        for i in range(0, len(stale), 500):
+            collection.delete(ids=stale[i:i + 500])
+    return IngestReport(name, len(chunks), len(todo), len(stale), time.perf_counter() - t0)

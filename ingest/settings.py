@@ -1,0 +1,41 @@
+"""The one place clausewise reads its environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = PACKAGE_ROOT / "corpus"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and backends; build it with `Settings.from_env()` at the edge (CLI, UI), pass it down explicitly."""
+
+    home: Path
+    sources: Path | None
+    chroma_url: str | None
+    embed_model: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        home = Path(env.get("CLAUSEWISE_HOME") or Path.home() / ".clausewise").expanduser()
+        sources = env.get("CLAUSEWISE_SOURCES")
+        return cls(
+            home=home,
+            sources=Path(sources).expanduser().resolve() if sources else None,
+            chroma_url=env.get("CLAUSEWISE_CHROMA_URL") or None,
+            embed_model=env.get("CLAUSEWISE_EMBED_MODEL") or DEFAULT_EMBED_MODEL,
+        )
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"

@@ -1,0 +1,131 @@
+"""Hybrid clause search: dense (Chroma through llama-index) and BM25, fused by reciprocal rank, at clause level."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ingest.corpus import Corpus
+from ingest.errors import ConfigError, StoreError
+from ingest.index import Chunk, catalog_path, chroma_client, collection_name, read_catalog
+from ingest.settings import Settings
+
+RRF_K = 60
+CANDIDATES = 40
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One clause found for a query, with its verbatim text."""
+
+    rank: int
+    score: float
+    clause_id: str
+    doc_id: str
+    title: str
+    version: str
+    text: str
+    start: int
+    end: int
+    secondary: bool
+    chunk_start: int
+    chunk_end: int
+
+
+class Searcher:
+    """Loads the committed catalog once and answers queries against it."""
+
+    def __init__(self, corpus: Corpus, settings: Settings, embedder, *, prefix: str = "clauses", registry=None):
+        from llama_index.core import VectorStoreIndex
+        from llama_index.retrievers.bm25 import BM25Retriever
+        from llama_index.core.schema import TextNode
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.corpus = corpus
+        self.embedder = embedder
+        self.registry = registry
+        name = collection_name(embedder.model_name, prefix)
+        catalog = read_catalog(catalog_path(settings, name))
+        if catalog is None:
+            raise StoreError(f"No search index for model {embedder.model_name!r} yet. Run `clausewise ingest` first.")
+        self.chunks = {c["chunk_id"]: Chunk(**c) for c in catalog["chunks"] if c["doc_id"] in corpus.documents}
+        if not self.chunks:
+            raise StoreError("The search index is empty for the loaded documents. Run `clausewise ingest`.")
+        client = chroma_client(settings)
+        try:
+            collection = client.get_collection(name)
+        except Exception as exc:  # noqa: BLE001 - chromadb raises different types per version for a missing collection
+            raise StoreError(f"The Chroma collection {name!r} is missing; run `clausewise ingest --rebuild`.") from exc
+        self._index = VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=collection),
+                                                         embed_model=embedder)
+        nodes = [TextNode(id_=c.chunk_id, text=c.embed_text, metadata={"doc_id": c.doc_id, "family": c.family})
+                 for c in self.chunks.values()]
+        self._bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(len(nodes), 400))
+
+    def families(self) -> set[str]:
+        return {d.spec.family for d in self.corpus.documents.values()}
+
+    def steer(self, query: str) -> list[str]:
+        """Documents a query points at by naming a model or licence version (empty when it names none)."""
+        if self.registry is None:
+            return []
+        docs: list[str] = []
+        for match in self.registry.find(query):
+            docs.extend(d for d in match.entry.documents if d in self.corpus.documents and d not in docs)
+        return docs
+
+    def search(self, query: str, k: int = 5, doc_ids: list[str] | None = None, family: str | None = None,
+               steer: bool = True, include_secondary: bool = False) -> list[Hit]:
+        """Top-k clauses for `query`, restricted to `doc_ids` / `family` when given, else steered by named models."""
+        from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
+
+        if not query.strip():
+            raise ConfigError("The query is empty. Type a question or a few words from the clause you want.")
+        if k < 1 or k > 100:
+            raise ConfigError(f"k={k} is out of range; use 1 to 100.")
+        if family and family not in self.families():
+            raise ConfigError(f"Unknown family {family!r}. Known families: {', '.join(sorted(self.families()))}.")
+        for d in doc_ids or []:
+            if d not in self.corpus.documents:
+                self.corpus.clause(f"{d}:")  # raises NotFound listing the documents
+        allowed = list(doc_ids or [])
+        if not allowed and steer and not family:
+            allowed = self.steer(query)
+        if family:
+            allowed = [d for d, doc in self.corpus.documents.items() if doc.spec.family == family
+                       and (not allowed or d in allowed)]
+        if not include_secondary:
+            allowed = allowed or [d for d, doc in self.corpus.documents.items() if doc.spec.is_primary]
+        filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", operator=FilterOperator.IN, value=allowed)]) \
+            if allowed else None
+        dense = self._index.as_retriever(similarity_top_k=CANDIDATES, filters=filters).retrieve(query)
+        allowed_set = set(allowed)
+        sparse = [n for n in self._bm25.retrieve(query) if not allowed_set or n.node.metadata["doc_id"] in allowed_set]
+        scores: dict[str, float] = {}
+        best_chunk: dict[str, Chunk] = {}
+        for ranked in (dense, sparse[:CANDIDATES]):
+            seen: set[str] = set()
+            rank = 0
+            for result in ranked:
+                chunk = self.chunks.get(result.node.node_id)
+                if chunk is None or chunk.clause_id in seen:
+                    continue  # not in the committed catalog (a crashed ingest's leftovers), or clause already counted
+                seen.add(chunk.clause_id)
+                rank += 1
+                scores[chunk.clause_id] = scores.get(chunk.clause_id, 0.0) + 1.0 / (RRF_K + rank)
+                best_chunk.setdefault(chunk.clause_id, chunk)
+        ordered = sorted(scores, key=lambda cid: (-scores[cid], cid))[:k]
+        hits = []
+        for rank, cid in enumerate(ordered, 1):
+            chunk = best_chunk[cid]
+            clause = self.corpus.clause(cid)
+            spec = self.corpus.documents[chunk.doc_id].spec
+            hits.append(Hit(rank, round(scores[cid], 6), cid, chunk.doc_id, spec.title, spec.version, clause.text,
+                            clause.start, clause.end, chunk.secondary, chunk.start, chunk.end))
+        return hits
+
+
+def timed(fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, (time.perf_counter() - t0) * 1000

@@ -1,0 +1,38 @@
+"""Shared fixtures: the real corpus (Llama texts from CLAUSEWISE_SOURCES or ../shared/corpus, the rest from ScanCode)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.corpus import Corpus, load_corpus
+from ingest.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def shared_sources() -> Path:
+    env = os.environ.get("CLAUSEWISE_SOURCES")
+    path = Path(env) if env else REPO.parent / "shared" / "corpus"
+    if not (path / "meta-llama").is_dir():
+        pytest.skip(f"no Llama sources at {path}; set CLAUSEWISE_SOURCES")  # pragma: no cover
+    return path
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    return shared_sources()
+
+
+@pytest.fixture
+def settings(tmp_path, sources_dir) -> Settings:
+    return Settings.from_env({"CLAUSEWISE_SOURCES": str(sources_dir), "CLAUSEWISE_HOME": str(tmp_path / "home")})
+
+
+@pytest.fixture(scope="session")
+def corpus(sources_dir, tmp_path_factory) -> Corpus:
+    home = tmp_path_factory.mktemp("home")
+    return load_corpus(Settings.from_env({"CLAUSEWISE_SOURCES": str(sources_dir), "CLAUSEWISE_HOME": str(home)}),
+                       strict=True, network=False)
