@@ -119,6 +119,37 @@ def cmd_search(args, settings: Settings) -> int:
     return 0
 
 
+def _print_answer(ans) -> None:
+    print(f"Verdict: {ans.verdict.upper()}\n")
+    print(ans.summary + "\n")
+    if ans.findings:
+        print("Findings:")
+        for f in ans.findings:
+            print(f"  [{f.verdict}] {f.rule_id}: {f.statement} ({', '.join(f.clause_ids)})")
+        print()
+    print("Citations:")
+    for c in ans.citations:
+        print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
+        print("     \u201c" + c.quote.replace("\n", " ") + "\u201d")
+    if ans.cross_check.notes:
+        print("\nCross-check" + ("" if ans.cross_check.agrees else " (DISAGREEMENT)") + ":")
+        for note in ans.cross_check.notes:
+            print(f"  - {note}")
+    print(f"\n({ans.latency_ms:.0f} ms)")
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from retrieval.service import Services
+
+    services = Services.load(settings)
+    ans = services.engine.answer(args.question, k=args.k)
+    if args.json:
+        _print_json(ans.to_json())
+    else:
+        _print_answer(ans)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -146,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--family")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a scenario question with a verdict and cited clauses")
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
     return parser
 
 

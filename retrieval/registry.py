@@ -162,11 +162,12 @@ def _parse_row(index: int, row: Any) -> tuple[ModelEntry | None, list[str]]:
     return entry, []
 
 
-def _duplicate_id_problems(entries: Iterable[ModelEntry]) -> list[str]:
-    """One message per id used more than once; `get` would be ambiguous otherwise."""
+def _duplicate_id_problems(ids: Iterable[object]) -> list[str]:
+    """One message per id used more than once (ids in file order); `get` would be ambiguous otherwise."""
     positions: dict[str, list[int]] = {}
-    for index, entry in enumerate(entries):
-        positions.setdefault(entry.id, []).append(index + 1)
+    for index, model_id in enumerate(ids):
+        if isinstance(model_id, str):
+            positions.setdefault(model_id, []).append(index + 1)
     return [
         f"id {model_id!r} is used by models #{', #'.join(map(str, where))}; ids must be unique, rename all but one"
         for model_id, where in positions.items()
@@ -208,7 +209,8 @@ class Registry:
             problems.extend(row_problems)
             if entry is not None:
                 entries.append(entry)
-        problems.extend(_duplicate_id_problems(entries))
+        # Counted over raw rows so the positions match the file even when other rows are broken.
+        problems.extend(_duplicate_id_problems(row.get("id") if isinstance(row, dict) else None for row in rows))
 
         if problems:
             listing = "\n".join(f"  - {problem}" for problem in problems)
@@ -220,7 +222,7 @@ class Registry:
 
     def validate(self, known_doc_ids: set[str] | None = None) -> list[str]:
         """Every cross-reference problem, one message each; doc ids are only checked when known_doc_ids is given."""
-        problems = _duplicate_id_problems(self.entries)
+        problems = _duplicate_id_problems(entry.id for entry in self.entries)
         for index, entry in enumerate(self.entries):
             label = f"model #{index + 1} (id {entry.id!r})"
             if entry.status is Status.IN_CORPUS and not entry.documents:
@@ -242,7 +244,8 @@ class Registry:
                         hint = f"; did you mean {near[0]!r}?" if near else "; add it to corpus/sources.toml first"
                         problems.append(f"{label}: unknown doc id {doc_id!r}{hint}")
             for example in entry.examples:
-                found = [match.entry.id for match in self.find(example)]
+                # An HF id can name the model twice ("codellama/CodeLlama-7b"); only other models are a problem.
+                found = list(dict.fromkeys(match.entry.id for match in self.find(example)))
                 if found != [entry.id]:
                     got = ", ".join(found) if found else "nothing"
                     problems.append(

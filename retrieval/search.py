@@ -61,6 +61,17 @@ class Searcher:
         nodes = [TextNode(id_=c.chunk_id, text=c.embed_text, metadata={"doc_id": c.doc_id, "family": c.family})
                  for c in self.chunks.values()]
         self._bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(len(nodes), 400))
+        self._query_cache: dict[str, list[float]] = {}
+
+    def _embed(self, query: str) -> list[float]:
+        """Query embeddings are cached: one question is searched several ways (scenario, unrestricted, background)."""
+        vec = self._query_cache.get(query)
+        if vec is None:
+            vec = self.embedder.get_query_embedding(query)
+            if len(self._query_cache) > 512:
+                self._query_cache.clear()
+            self._query_cache[query] = vec
+        return vec
 
     def families(self) -> set[str]:
         return {d.spec.family for d in self.corpus.documents.values()}
@@ -77,6 +88,7 @@ class Searcher:
     def search(self, query: str, k: int = 5, doc_ids: list[str] | None = None, family: str | None = None,
                steer: bool = True, include_secondary: bool = False) -> list[Hit]:
         """Top-k clauses for `query`, restricted to `doc_ids` / `family` when given, else steered by named models."""
+        from llama_index.core.schema import QueryBundle
         from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
         if not query.strip():
@@ -98,7 +110,8 @@ class Searcher:
             allowed = allowed or [d for d, doc in self.corpus.documents.items() if doc.spec.is_primary]
         filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", operator=FilterOperator.IN, value=allowed)]) \
             if allowed else None
-        dense = self._index.as_retriever(similarity_top_k=CANDIDATES, filters=filters).retrieve(query)
+        dense = self._index.as_retriever(similarity_top_k=CANDIDATES, filters=filters).retrieve(
+            QueryBundle(query_str=query, embedding=self._embed(query)))
         allowed_set = set(allowed)
         sparse = [n for n in self._bm25.retrieve(query) if not allowed_set or n.node.metadata["doc_id"] in allowed_set]
         scores: dict[str, float] = {}

@@ -1,4 +1,4 @@
-"""Everything a question needs, loaded once: corpus, embedder, registry, searcher (and the rules, once asked for)."""
+"""Everything a question needs, loaded once: corpus, embedder, registry, searcher, rules and the answer engine."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from ingest.corpus import Corpus, load_corpus
 from ingest.embed import make_embedder
 from ingest.settings import Settings
+from retrieval.answer import Engine
 from retrieval.registry import Registry
+from retrieval.rules import RuleTable
 from retrieval.search import Searcher
 
 
@@ -17,11 +19,14 @@ class Services:
     corpus: Corpus
     registry: Registry
     searcher: Searcher
+    rules: RuleTable
+    engine: Engine
 
     @classmethod
     def load(cls, settings: Settings, *, embedder=None, corpus: Corpus | None = None) -> "Services":
         corpus = corpus or load_corpus(settings)
         registry = Registry.load()
+        rules = RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()})
         embedder = embedder or make_embedder(settings.embed_model)
         searcher = Searcher(corpus, settings, embedder, registry=registry)
-        return cls(settings, corpus, registry, searcher)
+        return cls(settings, corpus, registry, searcher, rules, Engine(corpus, registry, searcher, rules))

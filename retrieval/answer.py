@@ -1,0 +1,251 @@
+"""Question to Answer: facts, rules and retrieved clauses composed deterministically, with a cross-check between them.
+
+No language model is involved: the verdict comes from the rules table, the evidence from hybrid search, and every quote
+is a verified verbatim slice of its source.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, replace
+
+from ingest.corpus import Corpus
+from ingest.errors import ConfigError, QuoteError
+from retrieval.rules import Rule, RuleTable, Verdict, combine
+from retrieval.scenario import Facts, parse_scenario
+
+MAX_QUESTION = 4000
+PROHIBITIVE = re.compile(r"\b(?:you (?:will|shall|must|may) not|must not|may not|prohibit\w*|not (?:be )?permitted|shall not)\b", re.I)
+_SENTENCE = re.compile(r"[^.;!?]+(?:[.;!?]+[\"\u201d')]*|$)", re.S)
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = set("the a an of to and or in on for with by is are be this that any your you we our it as at from can do does i my".split())
+
+
+@dataclass(frozen=True)
+class Citation:
+    rank: int
+    clause_id: str
+    doc_id: str
+    title: str
+    version: str
+    url: str
+    text: str
+    quote: str
+    start: int
+    end: int
+    quote_start: int
+    quote_end: int
+    score: float
+    secondary: bool
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    verdict: str
+    statement: str
+    clause_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    agrees: bool
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    verdict: str
+    summary: str
+    facts: Facts
+    findings: tuple[Finding, ...]
+    citations: tuple[Citation, ...]
+    cross_check: CrossCheck
+    background: tuple[Citation, ...]
+    latency_ms: float
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["facts"] = facts_json(self.facts)
+        return out
+
+
+def facts_json(facts: Facts) -> dict:
+    data = asdict(facts)
+    data["models"] = [{**asdict(m), "role": m.role.value} for m in facts.models]
+    data["methods"] = [m.value for m in facts.methods]
+    data["deployments"] = [d.value for d in facts.deployments]
+    return data
+
+
+def clean_question(question: str) -> tuple[str, list[str]]:
+    """Bound and sanitise a question; returns the text used and notes on what was changed."""
+    if not isinstance(question, str) or not question.strip():
+        raise ConfigError("The question is empty. Describe the model, what you did with it and how you will use it.")
+    notes = []
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]", " ", question)
+    if len(text) > MAX_QUESTION:
+        notes.append(f"The question was {len(text):,} characters; only the first {MAX_QUESTION:,} were read.")
+        text = text[:MAX_QUESTION]
+    return " ".join(text.split()), notes
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def best_quote(text: str, start: int, query_terms: set[str]) -> tuple[int, int]:
+    """Absolute offsets of the sentence in a clause that shares most words with the query (the whole clause if short)."""
+    if len(text) <= 320:
+        return start, start + len(text)
+    best, best_score = (0, len(text)), -1.0
+    for m in _SENTENCE.finditer(text):
+        seg = m.group(0)
+        if not seg.strip():
+            continue
+        overlap = len(_tokens(seg) & query_terms)
+        score = overlap + min(len(seg), 400) / 4000
+        if score > best_score:
+            lead = len(seg) - len(seg.lstrip())
+            best, best_score = (m.start() + lead, m.end()), score
+    a, b = best
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return start + a, start + b
+
+
+class Engine:
+    """Answers questions from loaded services; construct once, call `answer` many times (thread-safe reads)."""
+
+    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable):
+        self.corpus = corpus
+        self.registry = registry
+        self.searcher = searcher
+        self.rules = rules
+
+    def verify(self, doc_id: str, start: int, end: int, expected: str) -> None:
+        """A quote is shown only if it is exactly the source text at its offsets."""
+        doc = self.corpus.documents.get(doc_id)
+        if doc is None or doc.text[start:end] != expected:
+            raise QuoteError(f"Stored text for {doc_id}[{start}:{end}] does not match its source; it was not shown. "
+                             "Run `clausewise ingest --rebuild` to refresh the index.")
+
+    def _citation(self, clause_id: str, score: float, terms: set[str]) -> Citation:
+        clause = self.corpus.clause(clause_id)
+        doc = self.corpus.documents[clause.doc_id]
+        self.verify(clause.doc_id, clause.start, clause.end, clause.text)
+        qs, qe = best_quote(clause.text, clause.start, terms)
+        quote = doc.text[qs:qe]
+        self.verify(clause.doc_id, qs, qe, quote)
+        return Citation(0, clause_id, clause.doc_id, doc.spec.title, doc.spec.version, doc.spec.url, clause.text, quote,
+                        clause.start, clause.end, qs, qe, round(score, 6), not doc.spec.is_primary)
+
+    def answer(self, question: str, k: int = 5) -> Answer:
+        t0 = time.perf_counter()
+        text, notes = clean_question(question)
+        facts = parse_scenario(text, self.registry)
+        facts = _resolve_versions(facts, text)
+        fired = self.rules.evaluate(facts)
+        verdict = combine([r.verdict for r in fired])
+        scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
+        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None)
+        retrieved = {h.clause_id: h for h in hits}
+        terms = _tokens(text)
+        ordered: list[tuple[str, float]] = []
+        for rule in sorted(fired, key=lambda r: -r.verdict.severity):
+            for cid in rule.clauses:
+                if cid not in [c for c, _ in ordered]:
+                    ordered.append((cid, retrieved[cid].score if cid in retrieved else 0.0))
+        for h in hits:
+            if h.clause_id not in [c for c, _ in ordered]:
+                ordered.append((h.clause_id, h.score))
+        limit = max(k, sum(len(r.clauses) for r in fired))
+        citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired))), rank=i)
+                          for i, (cid, score) in enumerate(ordered[:limit], 1))
+        cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes)
+        background = self._background(text, terms)
+        findings = tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses) for r in fired)
+        summary = _summary(verdict, fired, facts, scenario_docs)
+        return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
+                      citations=citations, cross_check=cross, background=background,
+                      latency_ms=round((time.perf_counter() - t0) * 1000, 1))
+
+    def _background(self, text: str, terms: set[str]) -> tuple[Citation, ...]:
+        explainers = [d for d, doc in self.corpus.documents.items() if not doc.spec.is_primary]
+        if not explainers:
+            return ()
+        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True)
+        return tuple(replace(self._citation(h.clause_id, h.score, terms), rank=i) for i, h in enumerate(hits, 1))
+
+    def _cross_check(self, text: str, facts: Facts, fired: list[Rule], verdict: Verdict, hits, scenario_docs,
+                     notes: list[str]) -> CrossCheck:
+        notes = list(notes)
+        disagreements = 0
+        ranked = {h.clause_id for h in hits}
+        if not fired:
+            notes.append("No rule covers this scenario, so the verdict is 'unclear'; the clauses shown are the closest "
+                         "matches and may be relevant.")
+        missing = [cid for r in fired for cid in r.clauses if cid not in ranked]
+        if missing:
+            disagreements += 1
+            notes.append("The rules rely on clauses that retrieval did not rank for this wording: " + ", ".join(dict.fromkeys(missing)) + ".")
+        if scenario_docs:
+            wide = self.searcher.search(text, k=3, steer=False)
+            outside = [h for h in wide[:2] if h.doc_id not in scenario_docs and h.score >= (hits[0].score if hits else 0)]
+            if outside:
+                disagreements += 1
+                notes.append("Strong matches from documents outside this scenario: "
+                             + ", ".join(h.clause_id for h in outside) + ". Check whether they also govern it.")
+        if verdict is Verdict.PERMITTED:
+            strict = [h.clause_id for h in hits[:3] if PROHIBITIVE.search(h.text)]
+            if strict:
+                disagreements += 1
+                notes.append("The verdict is 'permitted' but highly ranked clauses contain prohibitions: "
+                             + ", ".join(strict) + ". Read them to confirm they do not apply.")
+        missing_terms = [m.name for m in facts.models if not m.in_corpus]
+        if missing_terms:
+            notes.append("Terms not in the corpus for: " + ", ".join(missing_terms) + ".")
+        if facts.unknown:
+            notes.append("Not stated in the question: " + ", ".join(facts.unknown) + ".")
+        return CrossCheck(agrees=disagreements == 0, notes=tuple(notes))
+
+
+def _resolve_versions(facts: Facts, text: str) -> Facts:
+    """A question that names a dated version of terms (Gemma 2024, OpenAI March 2023) is answered from that version."""
+    low = text.lower()
+    docs = list(facts.documents)
+    pairs = [("openai-terms-2023", "openai-terms-2024", r"\b2023\b|march 2023", r"\b2024\b|\b2025\b|december 2024"),
+             ("gemma-terms-2024", "gemma-terms-2025", r"april 2024|2024-04|2024 (?:gemma )?terms|\b2024\b", r"march 2025|2025-03|\b2025\b")]
+    for old, new, old_pat, new_pat in pairs:
+        if old in docs or new in docs:
+            wants_old, wants_new = bool(re.search(old_pat, low)), bool(re.search(new_pat, low))
+            if wants_old and not wants_new:
+                docs = [d for d in docs if d != new] + ([old] if old not in docs else [])
+            elif wants_new and not wants_old:
+                docs = [d for d in docs if d != old] + ([new] if new not in docs else [])
+            elif not wants_old and not wants_new and old in docs and new in docs:
+                docs = [d for d in docs if d != old]
+    return replace(facts, documents=tuple(docs))
+
+
+_VERDICT_LEAD = {
+    Verdict.PERMITTED: "Permitted: the documents allow this and ask for no specific step.",
+    Verdict.CONDITIONAL: "Conditional: allowed only if you meet the obligations below.",
+    Verdict.NOT_PERMITTED: "Not permitted: the documents forbid this, or it needs a separate grant.",
+    Verdict.UNCLEAR: "Unclear: the documents do not settle this.",
+}
+
+
+def _summary(verdict: Verdict, fired: list[Rule], facts: Facts, docs: list[str]) -> str:
+    parts = [_VERDICT_LEAD[verdict]]
+    for rule in sorted(fired, key=lambda r: -r.verdict.severity):
+        if rule.statement not in parts:
+            parts.append(rule.statement)
+    if not fired:
+        if not docs:
+            parts.append("The question names no model or licence the corpus holds.")
+        parts.append("No rule in the table covers this scenario.")
+    parts.append("This is not legal advice; the licence text governs.")
+    return " ".join(parts)

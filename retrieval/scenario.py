@@ -1,0 +1,329 @@
+"""A plain-language question to `Facts`: models and roles, governing documents, method, deployment, data, scale, place,
+use cases. Deterministic keyword and pattern reading; whatever is not said stays unknown and is shown as such."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+
+from retrieval.registry import Registry, Status
+
+
+class Method(str, Enum):
+    FULL_FINETUNE = "full_finetune"
+    LORA = "lora"
+    QUANTIZATION = "quantization"
+    MERGE = "merge"
+    DISTILLATION = "distillation"
+    CONTINUED_PRETRAINING = "continued_pretraining"
+    RLHF = "rlhf"
+    PLAIN_USE = "plain_use"
+
+
+class Deployment(str, Enum):
+    INTERNAL = "internal"
+    WEIGHTS_RELEASE = "weights_release"
+    HOSTED = "hosted"
+    ON_DEVICE = "on_device"
+    ACQUISITION = "acquisition"
+    END_USER = "end_user"
+
+
+class Role(str, Enum):
+    BASE = "base"
+    MERGE_SOURCE = "merge_source"
+    OUTPUT_SOURCE = "output_source"
+    JUDGE = "judge"
+    MENTIONED = "mentioned"
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    model_id: str
+    name: str
+    role: Role
+    documents: tuple[str, ...]
+    in_corpus: bool
+    licence: str
+    family: str
+    multimodal: bool
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a question was read as; empty tuples and None mean 'not said'."""
+
+    models: tuple[ModelRef, ...] = ()
+    documents: tuple[str, ...] = ()
+    licences: tuple[str, ...] = ()  # licence documents named directly (apache-2.0, mit, cc-by-sa-4.0 ...)
+    methods: tuple[Method, ...] = ()
+    deployments: tuple[Deployment, ...] = ()
+    target_licence: str | None = None
+    datasets: tuple[str, ...] = ()
+    mau: int | None = None
+    revenue: int | None = None  # annual revenue in USD, when stated
+    eu: bool | None = None
+    multimodal: bool | None = None
+    use_cases: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = field(default=())
+
+    def has(self, flag: str) -> bool:
+        return flag in self.flags
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
+
+
+_NEGATION = re.compile(r"\b(?:never|not|no|nothing|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
+
+
+def _any(patterns: list[str], text: str, affirmed: bool = False) -> bool:
+    """True when a pattern matches; with `affirmed`, a match right after a negation ("never released") does not count."""
+    for p in patterns:
+        for m in re.finditer(p, text, re.I):
+            if not affirmed or not _NEGATION.search(text[max(0, m.start() - 40):m.start()]):
+                return True
+    return False
+
+
+LICENCE_PATTERNS: dict[str, list[str]] = {
+    "apache-2.0": [r"\bapache[\s-]*(?:licen[cs]e[\s,]*)?(?:v(?:ersion)?\s*)?2(?:\.0)?\b", r"\bapache\s?2\b", r"\bapache\b"],
+    "mit": [r"\bmit\b(?![\s-]*(?:technology|media|press))"],
+    "cc-by-sa-4.0": [r"\bcc[\s-]*by[\s-]*sa\b", r"share[\s-]?alike"],
+    "cc-by-nc-4.0": [r"\bcc[\s-]*by[\s-]*nc\b", r"\bnon[\s-]?commercial\b(?=.*\b(?:cc|creative commons|licen[cs]ed)\b)"],
+    "cc-by-4.0": [r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc)\b)(?:[\s-]*4\.0)?", r"creative commons attribution\b(?![\s-]*(?:share|non))"],
+    "deepseek-license": [r"deepseek licen[cs]e"],
+    "qwen-license": [r"qwen licen[cs]e"],
+    "nvidia-open-model-license": [r"nvidia open model licen[cs]e", r"\bcosmos\b"],
+    "bigscience-openrail-m": [r"bigscience\b.{0,20}rail", r"\bbloom\b(?! filter)"],
+    "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
+    "stability-ai-community": [r"stability ai community", r"\bcommunity licen[cs]e\b(?=.*\b(?:sd|stable diffusion|stability)\b)"],
+    "falcon-2-license": [r"falcon 2 (?:11b )?(?:tii )?licen[cs]e"],
+    "openai-terms": [r"\bopenai\b", r"\bchat\s?gpt\b", r"\bgpt[\s-]?[345]", r"\bgpt-?4o\b", r"\bdall[\s.·-]*e\b"],
+}
+
+METHOD_PATTERNS: dict[Method, list[str]] = {
+    Method.LORA: [r"\bq?lora\b", r"\badapter", r"\bpeft\b"],
+    Method.QUANTIZATION: [r"quanti[sz]", r"\bgguf\b", r"\bgptq\b", r"\bawq\b", r"\bint[48]\b", r"\b[48][\s-]?bit\b", r"\bq[4-8]_k"],
+    Method.MERGE: [r"\bmerg", r"mergekit", r"\bslerp\b", r"frankenmerge", r"\bties\b"],
+    Method.DISTILLATION: [r"distil", r"synthetic", r"\boutputs?\b.{0,60}\b(?:train|fine[\s-]?tune|finetune|teach)",
+                          r"(?:train|fine[\s-]?tune|finetune).{0,80}\b(?:on|with|using)\b.{0,40}\b(?:outputs?|responses|answers|generations|completions|transcripts)",
+                          r"generate.{0,60}(?:training|instruction|sft|dataset|pairs|data)", r"\bstudent\b", r"\bteacher\b"],
+    Method.CONTINUED_PRETRAINING: [r"continued[\s-]*pre[\s-]*train", r"continue[sd]? (?:the )?pre[\s-]*train", r"domain[\s-]adapt"],
+    Method.RLHF: [r"\brlhf\b", r"\bdpo\b", r"reward model", r"\bjudge\b", r"preference (?:data|labels|pairs)", r"\brlaif\b", r"\bppo\b"],
+    Method.FULL_FINETUNE: [r"fine[\s-]?tun", r"finetun", r"\bsft\b", r"\btrain(?:ed|ing)?\b.{0,30}\bon\b"],
+}
+
+DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
+    Deployment.END_USER: [r"\bend[\s-]?users?\b.{0,40}\b(?:of|using)\b.{0,20}(?:someone|third|vendor|another|a us|app|saas|product)",
+                          r"\b(?:i|we)(?:'m| am| are)? (?:an? )?(?:ordinary |regular |just an? )?(?:end[\s-]?)?users? of\b",
+                          r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\bvendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service)\b",
+                          r"\bi use a\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
+                          r"\bas (?:an? )?(?:ordinary )?end users?\b", r"\bas a consumer\b",
+                          r"\b(?:use|using) an? (?:app|application|product|service|website|tool|chatbot)\b.{0,40}\b(?:runs|built|uses|powered|based|that)\b",
+                          r"\bour staff use an?\b.{0,30}\b(?:vendor|third)"],
+    Deployment.ACQUISITION: [r"\bacqui(?:re[sd]?|ring|sition)\b.{0,40}\b(?:company|startup|business|subsidiary|us|them|firm|target)\b",
+                             r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
+                             r"divest", r"\bmerger\b", r"share purchase", r"asset (?:sale|purchase|deal)", r"due diligence",
+                             r"\bsell(?:ing)? (?:our|the) (?:company|startup|business)", r"\btransfer\b.{0,40}\b(?:licen[cs]e|rights|account|company|weights|model)",
+                             r"\bassign"],
+    Deployment.ON_DEVICE: [r"on[\s-]device", r"\bmobile\b", r"\bandroid\b", r"\bios\b", r"\bapk\b", r"\bembedded\b", r"\bembed(?:s|ding)?\b.{0,30}\b(?:in|into)\b",
+                           r"\bdesktop app", r"\binstaller\b", r"\bfirmware\b", r"\bedge device", r"\bship(?:s|ping)?\b.{0,40}\b(?:app|device|product|installer)\b",
+                           r"\bbundl"],
+    Deployment.HOSTED: [r"\bapi\b", r"\bhost(?:ed|ing)?\b", r"\bweb ?app\b", r"\bendpoint\b", r"\bcustomers?\b", r"\bpaying\b",
+                        r"\bserve[sd]?\b(?! (?:as|a purpose))", r"\bsaas\b(?! company)", r"\bsubscription\b", r"\bplugin\b", r"\bin production\b",
+                        r"\bchat ?bot\b", r"\bwebsite\b", r"\bpublic(?:ly)? (?:facing|available)\b", r"\bour (?:\w+ )?(?:app|product|service|platform)\b",
+                        r"\bsell\b.{0,40}\b(?:service|access|subscriptions?)\b", r"\bclients?\b"],
+    Deployment.WEIGHTS_RELEASE: [r"\bpublish", r"\breleas", r"\bsell(?:ing)? (?:the |our )?(?:\w+ ){0,3}(?:weights|fine-?tunes?|checkpoints?|adapters?)\b",
+                                 r"\bhand(?:ing)? (?:over )?the weights", r"\bdivest", r"\bshare (?:it|them)\b", r"\bcivitai\b", r"\bopen[\s-]weights?\b", r"open[\s-]?sourc", r"hugging\s?face", r"\bthe hub\b", r"\bon hf\b", r"\bhf\b", r"\bupload",
+                                 r"\bdistribut", r"\bshare (?:the |our )?(?:weights|model|adapter|checkpoint|dataset)", r"\bdownload(?:able)?\b",
+                                 r"\bsell (?:the |our )?(?:weights|model|fine-?tune)", r"\bput (?:it )?(?:out|up|on)\b", r"\bredistribut",
+                                 r"\brepublish", r"\bgithub\b", r"\bpost (?:it|the|our)\b", r"\blicen[cs]e (?:it|the|our) (?:out|to)\b", r"\bship(?:ping)? the weights"],
+    Deployment.INTERNAL: [r"\binternal", r"\bin[\s-]house\b", r"\bour own (?:staff|employees|engineers|team|analysts|servers|use)\b", r"\bonly (?:used )?by (?:our|my)\b",
+                          r"\bnever leaves?\b", r"\bprivate(?:ly)?\b", r"\bpersonal\b", r"\bjust for (?:me|us|personal)\b", r"\bnothing is (?:published|distributed|shared|released)",
+                          r"\bnot (?:be )?(?:shared|distributed|published|released)\b", r"\bour (?:own )?staff\b", r"\bown laptop\b", r"\bresearch only\b",
+                          r"\bon my own\b", r"\bour (?:own )?(?:engineers|analysts|employees)\b", r"\bno external users\b", r"\bkeep it closed\b"],
+}
+
+USE_CASES: dict[str, list[str]] = {
+    "malware": [r"malware", r"ransomware", r"\bvirus", r"exploit code", r"keylogger", r"malicious code", r"\bpayloads?\b"],
+    "employment": [r"\bcvs?\b", r"r[eé]sum[eé]", r"applicant", r"hiring", r"recruit", r"employment screening", r"job candidates?"],
+    "credit": [r"\bloan", r"\bcredit\b.{0,30}\b(?:decision|approv|deny|applica|scor)", r"creditworth", r"automated decisions?", r"auto-?(?:approve|deny)", r"\binsurance claims?\b"],
+    "legal_practice": [r"\bact as (?:the |a |our )?(?:client'?s )?(?:lawyer|attorney)", r"practi[cs]e (?:of )?law", r"without (?:a |any )?(?:licensed )?(?:lawyer|attorney)",
+                       r"no attorney", r"unlicensed (?:legal|practice)", r"\blegal advice\b.{0,40}\bwithout\b"],
+    "medical_practice": [r"diagnos", r"prescri", r"act as (?:a |the )?(?:doctor|physician)", r"without (?:a )?(?:doctor|physician|clinician)", r"unlicensed medical"],
+    "critical_infrastructure": [r"power grid", r"substation", r"critical infrastructure", r"air traffic", r"nuclear plant", r"water treatment", r"heavy machinery", r"breakers?"],
+    "military": [r"\bmilitary", r"\bweapon", r"targeting", r"\bdefen[cs]e contractor", r"\bwarfare"],
+    "disinformation": [r"disinformation", r"\bpropaganda", r"\bfake\b.{0,20}\b(?:news|articles|stories)", r"misinformation", r"verifiably false"],
+    "spam": [r"\bspam", r"unsolicited", r"\bmass[\s-](?:email|mail|messag)", r"\bseo link"],
+    "fake_engagement": [r"\bfake reviews?", r"five[\s-]star (?:product )?reviews", r"astroturf", r"\bsock ?puppet", r"\bfake (?:followers|likes|engagement)"],
+    "impersonation": [r"imperson", r"pretend(?:s|ing)? to be", r"as if it were (?:him|her|them)", r"\bdeepfake", r"without (?:his|her|their) consent",
+                      r"imitates? (?:our|a|the) (?:ceo|person)"],
+    "undisclosed_ai": [r"(?:written|made|created) (?:100% )?by (?:a )?human", r"a human agent", r"(?:i|we) wrote (?:them|it) (?:myself|ourselves)",
+                       r"as (?:my|our) own (?:work|writing)", r"machine[\s-]generated", r"human[\s-]generated", r"without (?:saying|disclosing|telling).{0,40}(?:ai|machine|bot|generated)",
+                       r"pass (?:it )?off as human", r"not (?:say|disclose).{0,30}(?:ai|machine)"],
+    "sensitive_data": [r"infer.{0,40}(?:pregnan|health|sexual orientation|religio|ethnic)", r"without (?:asking|consent).{0,60}(?:health|pregnan)", r"biometric", r"surveil"],
+    "sexual": [r"erotic", r"porn", r"sexually explicit", r"\bnsfw\b", r"adult content"],
+    "circumvent_safety": [r"jailbreak", r"strip (?:out )?(?:its |the )?(?:refusals|safety|guardrails)", r"remove (?:the )?(?:safety|guardrails|refusals)",
+                          r"uncensor", r"disable.{0,30}(?:safety|guardrail)", r"bypass.{0,20}(?:safety|filter)", r"abliterat"],
+    "discrimination": [r"ethnic", r"\brace\b", r"discriminat", r"\bgender\b.{0,30}(?:reject|filter|screen)"],
+    "harassment": [r"harass", r"bully", r"\bdefam"],
+    "scraping": [r"headless browser", r"scrap(?:e|ing) (?:chatgpt|the web ui|responses)", r"harvest", r"programmatically extract", r"automatically extract"],
+}
+
+FLAG_PATTERNS: dict[str, list[str]] = {
+    "litigation": [r"\bsu(?:e|ing|ed)\b", r"countersu", r"lawsuit", r"\bpatent (?:suit|action)", r"\bfile (?:a )?(?:copyright|patent)", r"\blitigation\b", r"patent (?:suit|claim|infringement)", r"\bcounterclaim"],
+    "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
+    "naming": [r"\bname(?:d|s)?\b", r"\bcall (?:it|the model)\b", r"\bprefix\b"],
+    "ownership": [r"\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
+    "competing": [r"compet", r"rival", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
+    "termination": [r"terminat", r"after (?:the )?licen[cs]e (?:ends|is revoked)", r"revok"],
+    "commercial": [r"commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"\bprofit"],
+    "notice": [r"\bnotice\b", r"attribut", r"credit (?:the )?(?:original|authors|creators)", r"\bbuilt with\b", r"\bbadge\b"],
+    "research": [r"\bresearch\b", r"\bacademic", r"\buniversity\b", r"non[\s-]?commercial"],
+    "safety_removal": [r"uncensor", r"strip (?:out )?(?:its |the )?refusals", r"remove (?:the )?(?:safety|guardrails)"],
+    "assign_licence": [r"\bassign", r"transfer\b.{0,40}\b(?:licen[cs]e|rights|account)", r"(?:licen[cs]e|rights|account) (?:be )?transferr?(?:ed|able)",
+                       r"asset (?:sale|purchase|deal)"],
+    "company_acquired": [r"share purchase", r"being (?:bought|acquired)", r"\bacquir(?:e|ing|ed) (?:a|the|our) (?:company|startup)", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup)"],
+    "cosmos": [r"\bcosmos\b"],
+    "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)", r"(?:openai|gpt[\w.-]*)\b.{0,30}\bapi\b"],
+    "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
+                    r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
+    "from_scratch": [r"from[\s-]scratch", r"our own (?:\d+b |foundation |base )?model", r"different architecture", r"own foundation"],
+}
+
+TARGET_PATTERNS: list[tuple[str, str]] = [
+    (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+)?mit\b", "mit"),
+    (r"(?:under|as|with|to)\s+(?:an?\s+|the\s+|plain\s+)?apache[\s-]*(?:2(?:\.0)?)?\b", "apache-2.0"),
+    (r"(?:under|with|as)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*sa|creative commons)", "cc-by-sa-4.0"),
+    (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
+    (r"\b(?:our|my) own (?:custom |commercial )?(?:licen[cs]e|terms|eula)\b", "proprietary"),
+    (r"\b(?:proprietary|closed|paid)[\s,]+(?:paid\s+)?licen[cs]e\b", "proprietary"),
+    (r"instead of the (?:llama|gemma|meta|google)", "proprietary"),
+]
+
+
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+
+
+def _revenue(text: str) -> int | None:
+    """Annual revenue when the question states one ("$5M a year", "revenue under $1M", "~5 mil/yr")."""
+    low = text.lower()
+    m = re.search(r"(under|below|less than|over|above|more than|about|around|~)?\s*(?:usd\s*)?\$?\s*(\d+(?:[.,]\d+)?)\s*"
+                  r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr)", low)
+    if not m:
+        m = re.search(r"revenue (?:of )?(under|below|less than|over|above|more than|about|around)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b", low)
+    if not m:
+        return None
+    value = float(m.group(2).replace(",", ".")) * _SCALE.get(m.group(3), 1)
+    if m.group(1) in ("under", "below", "less than"):
+        value -= 1
+    elif m.group(1) in ("over", "above", "more than"):
+        value += 1
+    return int(value)
+
+
+def _mau(text: str) -> int | None:
+    m = re.search(r"(\d+(?:[.,]\d+)?)\s*(k|thousand|m|mn|mil(?:lion)?|b|bn|billion)?\+?\s*(?:monthly (?:active )?users|mau|monthly actives|users|maus|monthly)", text, re.I)
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", ".")) * _SCALE.get((m.group(2) or "").lower(), 1)
+    before = text[max(0, m.start() - 15):m.start()].lower()
+    if re.search(r"(?:more than|over|above|exceed\w*|>)\s*$", before):
+        value += 1
+    return int(value)
+
+
+EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\b", r"\bfrance\b|\bfrench\b", r"\bberlin\b", r"\bparis\b", r"\blyon\b",
+               r"\bmunich\b", r"\bmilan\b", r"\bitaly\b|\bitalian\b", r"\bspain\b|\bmadrid\b", r"\bamsterdam\b|\bnetherlands\b|\bdutch\b", r"\bgmbh\b",
+               r"\bdublin\b|\bireland\b", r"\bvienna\b|\baustria", r"\bbrussels\b|\bbelgi", r"\bwarsaw\b|\bpoland\b|\bpolish\b", r"\bstockholm\b|\bsweden\b",
+               r"\bdenmark\b|\bcopenhagen\b", r"\bfinland\b|\bhelsinki\b", r"\blisbon\b|\bportugal\b", r"\bprague\b|\bczech\b", r"\bs\.a\.s\b|\bs\.r\.l\b|\bb\.v\.\b"]
+NON_EU_PATTERNS = [r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
+
+
+def _role(before: str, after: str) -> Role:
+    """The part a model plays, from the words around its mention."""
+    if re.search(r"(?:fine[\s-]?tun\w*|finetun\w*|train\w*|distil\w* (?:\w+ )?into|into|student(?: model)?(?: is)?|base model(?: is)?)\s+(?:a |an |the |our |my )?$", before):
+        return Role.BASE
+    if re.search(r"\bjudge|reward model|grader|preference", before[-40:] + " " + after[:60]):
+        return Role.JUDGE
+    if re.search(r"(?:output|response|answer|generation|completion|synthetic data|transcript|label)s?\b[^.]{0,20}$", before) or \
+            re.search(r"^[^.]{0,40}\b(?:outputs?|responses|answers|generat\w*|synthetic|writes?|wrote|labels?|convos|transcripts|teacher)\b", after) or \
+            (re.search(r"(?:with|using|from|by|via)\s+(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
+            re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}\b(?:with|using|from|by|via|of)\s+(?:the\s+)?$", before):
+        return Role.OUTPUT_SOURCE
+    return Role.BASE
+
+
+def parse_scenario(question: str, registry: Registry) -> Facts:
+    """Read a question into Facts; never raises on odd text."""
+    text = _norm(question)[:5000]
+    low = text.lower()
+    models: list[ModelRef] = []
+    matches = registry.find(text)
+    merging = bool(re.search(r"\bmerg|slerp|frankenmerge", low)) and len({m.entry.id for m in matches}) > 1
+    for match in matches:
+        e = match.entry
+        role = Role.MERGE_SOURCE if merging else _role(low[max(0, match.start - 80):match.start], low[match.end:match.end + 80])
+        ref = ModelRef(e.id, e.name, role, tuple(e.documents), e.status is Status.IN_CORPUS, e.licence,
+                       e.family, e.modality.value == "multimodal")
+        known = next((i for i, m in enumerate(models) if m.model_id == e.id), None)
+        if known is None:
+            models.append(ref)
+        elif models[known].role in (Role.BASE, Role.MENTIONED) and role not in (Role.BASE, Role.MENTIONED):
+            models[known] = ref  # a later mention says what the model is used for ("... from Llama 3 answers")
+    licences = []
+    for doc, pats in LICENCE_PATTERNS.items():
+        if doc == "cc-by-4.0" and any(d in licences for d in ("cc-by-sa-4.0", "cc-by-nc-4.0")) and not re.search(r"\bcc[\s-]*by[\s-]*4", low):
+            continue
+        if _any(pats, low):
+            licences.append(doc)
+    target = None
+    if re.search(r"releas|publish|distribut|put (?:it )?out|slap|relicen|licen[cs]e (?:it|them|the|our|my)|sell|ship|drop|instead|re-release|under|switch|attach|\bonly\b", low):
+        for pat, lic in TARGET_PATTERNS:
+            m = re.search(pat, low)
+            if m and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]):
+                target = lic
+                break
+    datasets = tuple(d for d in licences if d.startswith("cc-") and re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low))
+    documents: list[str] = []
+    for m in models:
+        documents.extend(d for d in m.documents if d not in documents)
+    for lic in licences:
+        if lic == "openai-terms":
+            if not any(m.family == "openai" for m in models):
+                documents.extend(d for d in ("openai-terms-2024", "openai-terms-2023") if d not in documents)
+        elif lic not in documents and (lic != target or not models):
+            documents.append(lic)
+    methods = tuple(m for m, pats in METHOD_PATTERNS.items() if _any(pats, low))
+    if not methods:
+        methods = (Method.PLAIN_USE,)
+    # Another provider's API being called is not a deployment of the user's model.
+    dep_text = re.sub(r"\b(?:openai|gpt[\w.-]*|chatgpt|claude|anthropic|gemini|cohere|mistral)(?:'s)? api\b", " ", low)
+    deployments = [d for d, pats in DEPLOYMENT_PATTERNS.items()
+                   if _any(pats, dep_text, affirmed=d in (Deployment.WEIGHTS_RELEASE, Deployment.HOSTED, Deployment.ON_DEVICE))]
+    if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely|internal-only)\b|never leave|nothing is|not (?:shared|distributed|published)", low):
+        if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients", dep_text):
+            deployments = [d for d in deployments if d is not Deployment.HOSTED]
+    if Deployment.END_USER in deployments:
+        deployments = [d for d in deployments if d in (Deployment.END_USER, Deployment.ACQUISITION)]
+    if re.search(r"(?:weights|model) never (?:leave|ship)|no weights (?:are )?(?:shipped|distributed|released)|never (?:ship|receive|get|touch) the weights|never distribute", low):
+        deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
+    use_cases = tuple(u for u, pats in USE_CASES.items() if _any(pats, low, affirmed=True))
+    flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
+    eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
+    us_self = re.search(r"\b(?:a |we are a |we're a |our )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
+    eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
+    multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
+    unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]
+    return Facts(
+        models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
+        deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=_mau(text), revenue=_revenue(text), eu=eu,
+        multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
+    )
