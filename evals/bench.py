@@ -173,7 +173,11 @@ def machine_description() -> str:
     except OSError:
         pass
     cpu = cpu or platform.processor() or platform.machine()
-    return f"{os.cpu_count()} CPU ({cpu}), {platform.platform()}, Python {platform.python_version()}"
+    try:
+        load = f", load average {os.getloadavg()[0]:.1f} at start"  # other work on the machine skews latencies
+    except OSError:
+        load = ""
+    return f"{os.cpu_count()} CPU ({cpu}), {platform.platform()}, Python {platform.python_version()}{load}"
 
 
 def _timed_queries(run: Callable[[str], list[tuple[str, str]]], questions: Sequence[dict]):
@@ -332,6 +336,7 @@ def run_bench(settings: Settings, questions_path: Path | str = DEFAULT_QUESTIONS
               limit: int | None = None, progress: Callable[[str], None] | None = None) -> BenchReport:
     """Build both systems from scratch in temporary homes, measure them one after the other, and compare."""
     model = model_name or settings.embed_model
+    machine = machine_description()
     questions_path = Path(questions_path).resolve()
     questions = load_questions(questions_path, limit)  # fail fast, before any child starts
     base = settings.home / "bench"
@@ -348,7 +353,7 @@ def run_bench(settings: Settings, questions_path: Path | str = DEFAULT_QUESTIONS
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return BenchReport(clausewise=figures["clausewise"], baseline=figures["baseline"], questions=len(questions),
-                       model=model, machine=machine_description())
+                       model=model, machine=machine)
 
 
 def targets(report: BenchReport) -> list[tuple[str, bool, str]]:

@@ -148,15 +148,23 @@ class Engine:
         facts = parse_scenario(text, self.registry)
         facts = _resolve_versions(facts, text)
         fired = self.rules.evaluate(facts)
+        unloaded = sorted({c.split(":", 1)[0] for r in fired for c in r.clauses} - set(self.corpus.documents))
+        if unloaded:
+            # A rule whose grounding text is not loaded cannot be shown, so it cannot decide the verdict either.
+            fired = [r for r in fired if not {c.split(":", 1)[0] for c in r.clauses} & set(unloaded)]
+            notes.append("Governing documents not loaded (see `clausewise corpus`): " + ", ".join(unloaded) + ".")
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
         hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None)
         retrieved = {h.clause_id: h for h in hits}
         terms = _tokens(text)
         ordered: list[tuple[str, float]] = []
-        for rule in sorted(fired, key=lambda r: -r.verdict.severity):
-            for cid in rule.clauses:
-                if cid not in [c for c, _ in ordered]:
+        by_severity = sorted(fired, key=lambda r: -r.verdict.severity)
+        # Each rule's first clause comes before any rule's second, so every finding is grounded near the top.
+        for depth in range(max((len(r.clauses) for r in fired), default=0)):
+            for rule in by_severity:
+                if depth < len(rule.clauses) and rule.clauses[depth] not in [c for c, _ in ordered]:
+                    cid = rule.clauses[depth]
                     ordered.append((cid, retrieved[cid].score if cid in retrieved else 0.0))
         for h in hits:
             if h.clause_id not in [c for c, _ in ordered]:
@@ -225,7 +233,9 @@ def _resolve_versions(facts: Facts, text: str) -> Facts:
                 docs = [d for d in docs if d != new] + ([old] if old not in docs else [])
             elif wants_new and not wants_old:
                 docs = [d for d in docs if d != old] + ([new] if new not in docs else [])
-            elif not wants_old and not wants_new and old in docs and new in docs:
+            elif wants_old and wants_new:
+                docs = docs + [d for d in (old, new) if d not in docs]  # the question compares the two versions
+            elif old in docs and new in docs:
                 docs = [d for d in docs if d != old]
     return replace(facts, documents=tuple(docs))
 

@@ -123,7 +123,7 @@ METHOD_PATTERNS: dict[Method, list[str]] = {
 DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.END_USER: [r"\bend[\s-]?users?\b.{0,40}\b(?:of|using)\b.{0,20}(?:someone|third|vendor|another|a us|app|saas|product)",
                           r"\b(?:i|we)(?:'m| am| are)? (?:an? )?(?:ordinary |regular |just an? )?(?:end[\s-]?)?users? of\b",
-                          r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\bvendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service)\b",
+                          r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\bvendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
                           r"\bi use a\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
                           r"\bas (?:an? )?(?:ordinary )?end users?\b", r"\bas a consumer\b",
                           r"\b(?:use|using) an? (?:app|application|product|service|website|tool|chatbot)\b.{0,40}\b(?:runs|built|uses|powered|based|that)\b",
@@ -136,10 +136,12 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.ON_DEVICE: [r"on[\s-]device", r"\bmobile\b", r"\bandroid\b", r"\bios\b", r"\bapk\b", r"\bembedded\b", r"\bembed(?:s|ding)?\b.{0,30}\b(?:in|into)\b",
                            r"\bdesktop app", r"\binstaller\b", r"\bfirmware\b", r"\bedge device", r"\bship(?:s|ping)?\b.{0,40}\b(?:app|device|product|installer)\b",
                            r"\bbundl"],
-    Deployment.HOSTED: [r"\bapi\b", r"\bhost(?:ed|ing)?\b", r"\bweb ?app\b", r"\bendpoint\b", r"\bcustomers?\b", r"\bpaying\b",
+    Deployment.HOSTED: [r"\bapi\b", r"\bhost(?:ed|ing)?\b", r"\bweb ?app\b", r"\bendpoint\b", r"\bcustomers?\b(?![\s-](?:support|service|tickets|data|emails|records|chats|conversations))", r"\bpaying\b",
                         r"\bserve[sd]?\b(?! (?:as|a purpose))", r"\bsaas\b(?! company)", r"\bsubscription\b", r"\bplugin\b", r"\bin production\b",
                         r"\bchat ?bot\b", r"\bwebsite\b", r"\bpublic(?:ly)? (?:facing|available)\b", r"\bour (?:\w+ )?(?:app|product|service|platform)\b",
-                        r"\bsell\b.{0,40}\b(?:service|access|subscriptions?)\b", r"\bclients?\b"],
+                        r"\bsell\b.{0,40}\b(?:service|access|subscriptions?)\b", r"\bclients?\b",
+                        r"\b(?:chat|consumer|commercial|paid|saas|web|mobile|hosted)\s+(?:\w+\s+)?(?:product|service|app|assistant)\b",
+                        r"\boffers?\b.{0,30}\b(?:product|service|app)\b"],
     Deployment.WEIGHTS_RELEASE: [r"\bpublish", r"\breleas", r"\bsell(?:ing)? (?:the |our )?(?:\w+ ){0,3}(?:weights|fine-?tunes?|checkpoints?|adapters?)\b",
                                  r"\bhand(?:ing)? (?:over )?the weights", r"\bdivest", r"\bshare (?:it|them)\b", r"\bcivitai\b", r"\bopen[\s-]weights?\b", r"open[\s-]?sourc", r"hugging\s?face", r"\bthe hub\b", r"\bon hf\b", r"\bhf\b", r"\bupload",
                                  r"\bdistribut", r"\bshare (?:the |our )?(?:weights|model|adapter|checkpoint|dataset)", r"\bdownload(?:able)?\b",
@@ -154,13 +156,14 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
 USE_CASES: dict[str, list[str]] = {
     "malware": [r"malware", r"ransomware", r"\bvirus", r"exploit code", r"keylogger", r"malicious code", r"\bpayloads?\b"],
     "employment": [r"\bcvs?\b", r"r[eé]sum[eé]", r"applicant", r"hiring", r"recruit", r"employment screening", r"job candidates?"],
-    "credit": [r"\bloan", r"\bcredit\b.{0,30}\b(?:decision|approv|deny|applica|scor)", r"creditworth", r"automated decisions?", r"auto-?(?:approve|deny)", r"\binsurance claims?\b"],
-    "legal_practice": [r"\bact as (?:the |a |our )?(?:client'?s )?(?:lawyer|attorney)", r"practi[cs]e (?:of )?law", r"without (?:a |any )?(?:licensed )?(?:lawyer|attorney)",
+    "credit": [r"automatically (?:deny|denies|approve|approves|reject|rejects)", r"(?:no|without) human review", r"\bloan", r"\bcredit\b.{0,30}\b(?:decision|approv|deny|applica|scor)", r"creditworth", r"automated decisions?", r"auto-?(?:approve|deny)", r"\binsurance claims?\b"],
+    "legal_practice": [r"substitute for a (?:lawyer|attorney)", r"court filings", r"\bact as (?:the |a |our )?(?:client'?s )?(?:lawyer|attorney)", r"practi[cs]e (?:of )?law", r"without (?:a |any )?(?:licensed )?(?:lawyer|attorney)",
                        r"no attorney", r"unlicensed (?:legal|practice)", r"\blegal advice\b.{0,40}\bwithout\b"],
-    "medical_practice": [r"diagnos", r"prescri", r"act as (?:a |the )?(?:doctor|physician)", r"without (?:a )?(?:doctor|physician|clinician)", r"unlicensed medical"],
+    "medical_practice": [r"medical advice", r"lab results", r"substitute for a (?:doctor|physician)", r"diagnos", r"prescri", r"act as (?:a |the )?(?:doctor|physician)", r"without (?:a )?(?:doctor|physician|clinician)", r"unlicensed medical"],
     "critical_infrastructure": [r"power grid", r"substation", r"critical infrastructure", r"air traffic", r"nuclear plant", r"water treatment", r"heavy machinery", r"breakers?"],
     "military": [r"\bmilitary", r"\bweapon", r"targeting", r"\bdefen[cs]e contractor", r"\bwarfare"],
     "disinformation": [r"disinformation", r"\bpropaganda", r"\bfake\b.{0,20}\b(?:news|articles|stories)", r"misinformation", r"verifiably false"],
+    "fraud": [r"phishing", r"\bscams?\b", r"\bfraud"],
     "spam": [r"\bspam", r"unsolicited", r"\bmass[\s-](?:email|mail|messag)", r"\bseo link"],
     "fake_engagement": [r"\bfake reviews?", r"five[\s-]star (?:product )?reviews", r"astroturf", r"\bsock ?puppet", r"\bfake (?:followers|likes|engagement)"],
     "impersonation": [r"imperson", r"pretend(?:s|ing)? to be", r"as if it were (?:him|her|them)", r"\bdeepfake", r"without (?:his|her|their) consent",
@@ -170,7 +173,7 @@ USE_CASES: dict[str, list[str]] = {
                        r"pass (?:it )?off as human", r"not (?:say|disclose).{0,30}(?:ai|machine)"],
     "sensitive_data": [r"infer.{0,40}(?:pregnan|health|sexual orientation|religio|ethnic)", r"without (?:asking|consent).{0,60}(?:health|pregnan)", r"biometric", r"surveil"],
     "sexual": [r"erotic", r"porn", r"sexually explicit", r"\bnsfw\b", r"adult content"],
-    "circumvent_safety": [r"jailbreak", r"strip (?:out )?(?:its |the )?(?:refusals|safety|guardrails)", r"remove (?:the )?(?:safety|guardrails|refusals)",
+    "circumvent_safety": [r"(?:get|getting|gets) around (?:its |the )?(?:safety|guardrails|filters)", r"jailbreak", r"strip (?:out )?(?:its |the )?(?:refusals|safety|guardrails)", r"remove (?:the )?(?:safety|guardrails|refusals)",
                           r"uncensor", r"disable.{0,30}(?:safety|guardrail)", r"bypass.{0,20}(?:safety|filter)", r"abliterat"],
     "discrimination": [r"ethnic", r"\brace\b", r"discriminat", r"\bgender\b.{0,30}(?:reject|filter|screen)"],
     "harassment": [r"harass", r"bully", r"\bdefam"],
@@ -182,9 +185,9 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
     "naming": [r"\bname(?:d|s)?\b", r"\bcall (?:it|the model)\b", r"\bprefix\b"],
     "ownership": [r"\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
-    "competing": [r"compet", r"rival", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
+    "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
     "termination": [r"terminat", r"after (?:the )?licen[cs]e (?:ends|is revoked)", r"revok"],
-    "commercial": [r"commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"\bprofit"],
+    "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"\bprofit"],
     "notice": [r"\bnotice\b", r"attribut", r"credit (?:the )?(?:original|authors|creators)", r"\bbuilt with\b", r"\bbadge\b"],
     "research": [r"\bresearch\b", r"\bacademic", r"\buniversity\b", r"non[\s-]?commercial"],
     "safety_removal": [r"uncensor", r"strip (?:out )?(?:its |the )?refusals", r"remove (?:the )?(?:safety|guardrails)"],
@@ -192,6 +195,9 @@ FLAG_PATTERNS: dict[str, list[str]] = {
                        r"asset (?:sale|purchase|deal)"],
     "company_acquired": [r"share purchase", r"being (?:bought|acquired)", r"\bacquir(?:e|ing|ed) (?:a|the|our) (?:company|startup)", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup)"],
     "cosmos": [r"\bcosmos\b"],
+    "outputs": [r"\b(?:outputs?|labels|generations|generated (?:text|images|content|data)|responses|answers)\b"],
+    "licensed_professional": [r"licensed (?:physicians|doctors|clinicians|lawyers|attorneys|professionals|pharmacists)", r"(?:physicians|doctors|lawyers) review"],
+    "describes_origin": [r"\b(?:say|says|mention|describe|state|note)s?\b.{0,40}\b(?:fine-?tuned from|based on|built on|derived from)\b"],
     "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)", r"(?:openai|gpt[\w.-]*)\b.{0,30}\bapi\b"],
     "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
                     r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
@@ -255,15 +261,22 @@ def _role(before: str, after: str) -> Role:
         return Role.JUDGE
     if re.search(r"(?:output|response|answer|generation|completion|synthetic data|transcript|label)s?\b[^.]{0,20}$", before) or \
             re.search(r"^[^.]{0,40}\b(?:outputs?|responses|answers|generat\w*|synthetic|writes?|wrote|labels?|convos|transcripts|teacher)\b", after) or \
+            re.search(r"^[^.]{0,80}\bto (?:generate|label|write|produce|create) (?:synthetic|training|labels|data|instruction)", after) or \
             (re.search(r"(?:with|using|from|by|via)\s+(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
             re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}\b(?:with|using|from|by|via|of)\s+(?:the\s+)?$", before):
         return Role.OUTPUT_SOURCE
     return Role.BASE
 
 
+TYPOS = [(r"\bgema\b", "gemma"), (r"\bgemma(\d)", r"gemma \1"), (r"\bl+a+m+a+\b", "llama"), (r"\blama(\d)", r"llama\1"),
+         (r"\bmistrall?\b", "mistral"), (r"\bmixtrall\b", "mixtral"), (r"\bquen\b", "qwen"), (r"\bdeep ?seek\b", "deepseek")]
+
+
 def parse_scenario(question: str, registry: Registry) -> Facts:
     """Read a question into Facts; never raises on odd text."""
     text = _norm(question)[:5000]
+    for typo, fix in TYPOS:
+        text = re.sub(typo, fix, text, flags=re.I)
     low = text.lower()
     models: list[ModelRef] = []
     matches = registry.find(text)

@@ -26,7 +26,10 @@ class Services:
     def load(cls, settings: Settings, *, embedder=None, corpus: Corpus | None = None) -> "Services":
         corpus = corpus or load_corpus(settings)
         registry = Registry.load()
-        rules = RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()})
+        from ingest.sources import load_manifest
+
+        rules = RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()},
+                               known_doc_ids=set(load_manifest().ids()))
         embedder = embedder or make_embedder(settings.embed_model)
         searcher = Searcher(corpus, settings, embedder, registry=registry)
         return cls(settings, corpus, registry, searcher, rules, Engine(corpus, registry, searcher, rules))
