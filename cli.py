@@ -150,6 +150,88 @@ def cmd_ask(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from evals.runner import check_thresholds, compute_metrics, load_questions, run_eval
+
+    if args.set_name == "contractnli":
+        from evals.contractnli import run_contractnli
+
+        return run_contractnli(args, settings)
+    from retrieval.service import Services
+
+    questions = load_questions(Path(args.set) if args.set else None)
+    services = Services.load(settings)
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, dynamic_ncols=True)
+    results = run_eval(services.engine, questions, k=args.k, progress=lambda done, total: bar.update(done - bar.n))
+    bar.close()
+    metrics = compute_metrics(results, k=args.k)
+    if args.predictions:
+        with open(args.predictions, "w", encoding="utf-8") as fh:
+            for r in results:
+                fh.write(json.dumps({"id": r.question.id, **r.answer}, ensure_ascii=False, default=str) + "\n")
+    if args.report:
+        from evals.report import write_report
+
+        for path in write_report(Path(args.report), metrics, results, k=args.k):
+            print(f"wrote {path}", file=sys.stderr)
+    if args.json:
+        _print_json(metrics)
+    else:
+        for key in ("questions", "verdict_accuracy", "evidence_recall@1", "evidence_recall@3", "evidence_recall@5",
+                    "citation_precision", "abstention_accuracy", "quote_fidelity", "latency_p50_ms", "latency_p95_ms"):
+            name = key if key in metrics else f"evidence_{key}"
+            print(f"{key:<22} {metrics.get(name)}")
+    if not args.set:
+        below = check_thresholds(metrics)
+        for line in below:
+            print(f"below threshold: {line}", file=sys.stderr)
+        return 1 if below else 0
+    return 0
+
+
+def cmd_add(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from ingest.embed import make_embedder
+    from ingest.errors import ConfigError as _ConfigError
+    from ingest.sources import load_manifest
+    from ingest.userdocs import UserStore, reindex_user
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise _ConfigError(f"{args.file!r} is not a file.")
+    store = UserStore(settings)
+    info = store.add(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()))
+    try:
+        reindex_user(settings, lambda: make_embedder(settings.embed_model), settings.embed_model,
+                     progress=_progress_bar("embedding"))
+    except BaseException:
+        store.remove(info.doc_id)  # nothing half-added stays behind
+        raise
+    from ingest.corpus import load_corpus
+
+    clauses = len(load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id].clauses)
+    if args.json:
+        _print_json({**asdict(info), "clauses": clauses})
+    else:
+        print(f"added {info.doc_id}: {info.title!r}, {clauses} clauses. Ask about it, or cite {info.doc_id}:<clause>.")
+    return 0
+
+
+def cmd_remove(args, settings: Settings) -> int:
+    from ingest.embed import make_embedder
+    from ingest.userdocs import UserStore, reindex_user
+
+    UserStore(settings).remove(args.id)
+    reindex_user(settings, lambda: make_embedder(settings.embed_model), settings.embed_model)
+    print(f"removed {args.id}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -183,6 +265,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="run an eval set (default: the public set) or `eval contractnli`")
+    p.add_argument("set_name", nargs="?", choices=["contractnli"], help="the external ContractNLI benchmark")
+    p.add_argument("--set", help="a JSONL question set (default: evals/questions.jsonl)")
+    p.add_argument("--predictions", metavar="OUT.jsonl", help="write one answer per question")
+    p.add_argument("--report", metavar="DIR", help="write report.md, metrics.json and PNG charts")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--split", choices=["dev", "test"], default="test", help="ContractNLI split")
+    p.add_argument("--limit", type=int, help="ContractNLI: only the first N documents")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")
+    p.add_argument("file")
+    p.add_argument("--id", help="document id (default: from the file name, prefixed user-)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="remove one of your documents")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_remove)
     return parser
 
 

@@ -65,13 +65,14 @@ class Corpus:
 
 
 def load_corpus(settings: Settings, *, strict: bool = False, docs: list[str] | None = None,
-                network: bool = True, manifest: Manifest | None = None, explainers: bool = True) -> Corpus:
+                network: bool = True, manifest: Manifest | None = None, explainers: bool = True,
+                user: bool = True) -> Corpus:
     """Resolve and parse every document; missing ones are reported, not fatal, unless `strict`."""
     manifest = manifest or load_manifest()
     wanted = set(docs) if docs else None
     if wanted:
         for doc_id in wanted:
-            if not doc_id.startswith("explainer-"):
+            if not doc_id.startswith(("explainer-", "user-")):
                 manifest.get(doc_id)  # raises NotFound with suggestions
     documents: dict[str, Document] = {}
     reports: list[DocReport] = []
@@ -96,4 +97,12 @@ def load_corpus(settings: Settings, *, strict: bool = False, docs: list[str] | N
             clauses = tuple(parse_clauses(spec.doc_id, text))
             documents[spec.doc_id] = Document(spec, text, spec.url, clauses)
             reports.append(DocReport(spec, DocStatus.LOADED, "", len(clauses), spec.url))
+    if user:
+        from ingest.userdocs import UserStore
+
+        for doc in UserStore(settings).documents():
+            if (wanted and doc.spec.doc_id not in wanted) or doc.spec.doc_id in documents:
+                continue
+            documents[doc.spec.doc_id] = doc
+            reports.append(DocReport(doc.spec, DocStatus.LOADED, "", len(doc.clauses), doc.origin))
     return Corpus(documents, tuple(reports))

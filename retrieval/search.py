@@ -35,33 +35,46 @@ class Hit:
 class Searcher:
     """Loads the committed catalog once and answers queries against it."""
 
-    def __init__(self, corpus: Corpus, settings: Settings, embedder, *, prefix: str = "clauses", registry=None):
-        from llama_index.core import VectorStoreIndex
-        from llama_index.retrievers.bm25 import BM25Retriever
-        from llama_index.core.schema import TextNode
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
+    def __init__(self, corpus: Corpus, settings: Settings, embedder, *, prefix: str = "clauses",
+                 extra_prefixes: tuple[str, ...] = ("user",), registry=None):
         self.corpus = corpus
+        self.settings = settings
         self.embedder = embedder
         self.registry = registry
-        name = collection_name(embedder.model_name, prefix)
-        catalog = read_catalog(catalog_path(settings, name))
-        if catalog is None:
-            raise StoreError(f"No search index for model {embedder.model_name!r} yet. Run `clausewise ingest` first.")
-        self.chunks = {c["chunk_id"]: Chunk(**c) for c in catalog["chunks"] if c["doc_id"] in corpus.documents}
+        self.prefixes = (prefix, *extra_prefixes)
+        self._query_cache: dict[str, list[float]] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """(Re)read the committed catalogs: the main one must exist, the user one is optional."""
+        from llama_index.core import VectorStoreIndex
+        from llama_index.core.schema import TextNode
+        from llama_index.retrievers.bm25 import BM25Retriever
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.chunks: dict[str, Chunk] = {}
+        self._indexes = []
+        client = None
+        for i, prefix in enumerate(self.prefixes):
+            name = collection_name(self.embedder.model_name, prefix)
+            catalog = read_catalog(catalog_path(self.settings, name))
+            if catalog is None:
+                if i == 0:
+                    raise StoreError(f"No search index for model {self.embedder.model_name!r} yet. Run `clausewise ingest` first.")
+                continue
+            client = client or chroma_client(self.settings)
+            try:
+                collection = client.get_collection(name)
+            except Exception as exc:  # noqa: BLE001 - chromadb raises different types per version for a missing collection
+                raise StoreError(f"The Chroma collection {name!r} is missing; run `clausewise ingest --rebuild`.") from exc
+            self.chunks.update({c["chunk_id"]: Chunk(**c) for c in catalog["chunks"] if c["doc_id"] in self.corpus.documents})
+            self._indexes.append(VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=collection),
+                                                                    embed_model=self.embedder))
         if not self.chunks:
             raise StoreError("The search index is empty for the loaded documents. Run `clausewise ingest`.")
-        client = chroma_client(settings)
-        try:
-            collection = client.get_collection(name)
-        except Exception as exc:  # noqa: BLE001 - chromadb raises different types per version for a missing collection
-            raise StoreError(f"The Chroma collection {name!r} is missing; run `clausewise ingest --rebuild`.") from exc
-        self._index = VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=collection),
-                                                         embed_model=embedder)
         nodes = [TextNode(id_=c.chunk_id, text=c.embed_text, metadata={"doc_id": c.doc_id, "family": c.family})
                  for c in self.chunks.values()]
         self._bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(len(nodes), 400))
-        self._query_cache: dict[str, list[float]] = {}
 
     def _embed(self, query: str) -> list[float]:
         """Query embeddings are cached: one question is searched several ways (scenario, unrestricted, background)."""
@@ -110,8 +123,10 @@ class Searcher:
             allowed = allowed or [d for d, doc in self.corpus.documents.items() if doc.spec.is_primary]
         filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", operator=FilterOperator.IN, value=allowed)]) \
             if allowed else None
-        dense = self._index.as_retriever(similarity_top_k=CANDIDATES, filters=filters).retrieve(
-            QueryBundle(query_str=query, embedding=self._embed(query)))
+        bundle = QueryBundle(query_str=query, embedding=self._embed(query))
+        dense = sorted((n for index in self._indexes
+                        for n in index.as_retriever(similarity_top_k=CANDIDATES, filters=filters).retrieve(bundle)),
+                       key=lambda n: -(n.score or 0.0))
         allowed_set = set(allowed)
         sparse = [n for n in self._bm25.retrieve(query) if not allowed_set or n.node.metadata["doc_id"] in allowed_set]
         scores: dict[str, float] = {}
