@@ -80,7 +80,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-_NEGATION = re.compile(r"\b(?:never|not|no|nothing|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
+_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
 
 
 def _any(patterns: list[str], text: str, affirmed: bool = False) -> bool:
@@ -139,11 +139,11 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.HOSTED: [r"\bapi\b", r"\bhost(?:ed|ing)?\b", r"\bweb ?app\b", r"\bendpoint\b", r"\bcustomers?\b(?![\s-](?:support|service|tickets|data|emails|records|chats|conversations))", r"\bpaying\b",
                         r"\bserve[sd]?\b(?! (?:as|a purpose))", r"\bsaas\b(?! company)", r"\bsubscription\b", r"\bplugin\b", r"\bin production\b",
                         r"\bchat ?bot\b", r"\bwebsite\b", r"\bpublic(?:ly)? (?:facing|available)\b", r"\bour (?:\w+ )?(?:app|product|service|platform)\b",
-                        r"\bsell\b.{0,40}\b(?:service|access|subscriptions?)\b", r"\bclients?\b",
+                        r"\bsell\b.{0,40}\b(?:service|access|subscriptions?)\b",
                         r"\b(?:chat|consumer|commercial|paid|saas|web|mobile|hosted)\s+(?:\w+\s+)?(?:product|service|app|assistant)\b",
                         r"\boffers?\b.{0,30}\b(?:product|service|app)\b"],
     Deployment.WEIGHTS_RELEASE: [r"\bpublish", r"\breleas", r"\bsell(?:ing)? (?:the |our )?(?:\w+ ){0,3}(?:weights|fine-?tunes?|checkpoints?|adapters?)\b",
-                                 r"\bhand(?:ing)? (?:over )?the weights", r"\bdivest", r"\bshare (?:it|them)\b", r"\bcivitai\b", r"\bopen[\s-]weights?\b", r"open[\s-]?sourc", r"hugging\s?face", r"\bthe hub\b", r"\bon hf\b", r"\bhf\b", r"\bupload",
+                                 r"\bhand(?:ing)? (?:over )?the weights", r"\bdivest", r"\bpush(?:ing)?\b.{0,40}\b(?:hf|hub|hugging)", r"\bto hf\b", r"\bshare (?:it|them)\b", r"\bcivitai\b", r"\bopen[\s-]weights?\b", r"open[\s-]?sourc", r"hugging\s?face", r"\bthe hub\b", r"\bon hf\b", r"\bhf\b", r"\bupload",
                                  r"\bdistribut", r"\bshare (?:the |our )?(?:weights|model|adapter|checkpoint|dataset)", r"\bdownload(?:able)?\b",
                                  r"\bsell (?:the |our )?(?:weights|model|fine-?tune)", r"\bput (?:it )?(?:out|up|on)\b", r"\bredistribut",
                                  r"\brepublish", r"\bgithub\b", r"\bpost (?:it|the|our)\b", r"\blicen[cs]e (?:it|the|our) (?:out|to)\b", r"\bship(?:ping)? the weights"],
@@ -205,8 +205,8 @@ FLAG_PATTERNS: dict[str, list[str]] = {
 }
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
-    (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+)?mit\b", "mit"),
-    (r"(?:under|as|with|to)\s+(?:an?\s+|the\s+|plain\s+)?apache[\s-]*(?:2(?:\.0)?)?\b", "apache-2.0"),
+    (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+){0,2}mit\b", "mit"),
+    (r"(?:under|as|with|to)\s+(?:an?\s+|the\s+|plain\s+){0,2}apache[\s-]*(?:2(?:\.0)?)?\b", "apache-2.0"),
     (r"(?:under|with|as)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*sa|creative commons)", "cc-by-sa-4.0"),
     (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
     (r"\b(?:our|my) own (?:custom |commercial )?(?:licen[cs]e|terms|eula)\b", "proprietary"),
@@ -301,7 +301,8 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
     if re.search(r"releas|publish|distribut|put (?:it )?out|slap|relicen|licen[cs]e (?:it|them|the|our|my)|sell|ship|drop|instead|re-release|under|switch|attach|\bonly\b", low):
         for pat, lic in TARGET_PATTERNS:
             m = re.search(pat, low)
-            if m and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]):
+            forced = m and re.search(r"\b(?:force[sd]?|require[sd]?|must|have to|need to|obliged)\b[^.?]{0,40}$", low[:m.start()])
+            if m and not forced and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]):
                 target = lic
                 break
     datasets = tuple(d for d in licences if d.startswith("cc-") and re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low))
@@ -326,7 +327,7 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
             deployments = [d for d in deployments if d is not Deployment.HOSTED]
     if Deployment.END_USER in deployments:
         deployments = [d for d in deployments if d in (Deployment.END_USER, Deployment.ACQUISITION)]
-    if re.search(r"(?:weights|model) never (?:leave|ship)|no weights (?:are )?(?:shipped|distributed|released)|never (?:ship|receive|get|touch) the weights|never distribute", low):
+    if re.search(r"(?:weights|model) (?:stays?|remains?) (?:on|in|inside)|(?:weights|model) never (?:leave|ship)|no weights (?:are )?(?:shipped|distributed|released)|never (?:ship|receive|get|touch) the weights|never distribute", low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
     use_cases = tuple(u for u, pats in USE_CASES.items() if _any(pats, low, affirmed=True))
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]

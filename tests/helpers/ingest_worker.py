@@ -13,9 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout these tests belong to
 
 
 def main(argv: list[str] | None = None) -> int:
