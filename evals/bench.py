@@ -59,6 +59,7 @@ class SystemFigures:
     queries: int
     chunks: int = 0
     reembedded: int = 0
+    load_avg: float = 0.0  # the machine's 1-minute load average right after the timed queries
     misses: tuple[str, ...] = field(default=())  # "question-id#item" not found in the top 5
 
 
@@ -163,6 +164,13 @@ def peak_rss_mb() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB on Linux
 
 
+def _load_average() -> float:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return 0.0
+
+
 def machine_description() -> str:
     cpu = ""
     try:
@@ -173,11 +181,7 @@ def machine_description() -> str:
     except OSError:
         pass
     cpu = cpu or platform.processor() or platform.machine()
-    try:
-        load = f", load average {os.getloadavg()[0]:.1f} at start"  # other work on the machine skews latencies
-    except OSError:
-        load = ""
-    return f"{os.cpu_count()} CPU ({cpu}), {platform.platform()}, Python {platform.python_version()}{load}"
+    return f"{os.cpu_count()} CPU ({cpu}), {platform.platform()}, Python {platform.python_version()}"
 
 
 def _timed_queries(run: Callable[[str], list[tuple[str, str]]], questions: Sequence[dict]):
@@ -198,7 +202,8 @@ def _figures(name: str, questions, latencies, results, **kw) -> dict:
     r5, misses = evidence_recall(scored, results, K)
     return asdict(SystemFigures(
         name=name, p50_ms=percentile(latencies, 50), p95_ms=percentile(latencies, 95), recall_at_1=r1,
-        recall_at_5=r5, queries=len(latencies), misses=tuple(misses), peak_rss_mb=peak_rss_mb(), **kw))
+        recall_at_5=r5, queries=len(latencies), misses=tuple(misses), peak_rss_mb=peak_rss_mb(),
+        load_avg=_load_average(), **kw))
 
 
 # --- the two systems (run inside a child process) ----------------------------------------------------------------
@@ -336,7 +341,6 @@ def run_bench(settings: Settings, questions_path: Path | str = DEFAULT_QUESTIONS
               limit: int | None = None, progress: Callable[[str], None] | None = None) -> BenchReport:
     """Build both systems from scratch in temporary homes, measure them one after the other, and compare."""
     model = model_name or settings.embed_model
-    machine = machine_description()
     questions_path = Path(questions_path).resolve()
     questions = load_questions(questions_path, limit)  # fail fast, before any child starts
     base = settings.home / "bench"
@@ -353,7 +357,7 @@ def run_bench(settings: Settings, questions_path: Path | str = DEFAULT_QUESTIONS
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return BenchReport(clausewise=figures["clausewise"], baseline=figures["baseline"], questions=len(questions),
-                       model=model, machine=machine)
+                       model=model, machine=machine_description())
 
 
 def targets(report: BenchReport) -> list[tuple[str, bool, str]]:
@@ -381,6 +385,7 @@ _ROWS = (
     ("evidence recall@5", "recall_at_5", "{:.3f}"),
     ("chunks indexed", "chunks", "{:d}"),
     ("chunks re-embedded", "reembedded", "{:d}"),
+    ("load avg during queries", "load_avg", "{:.1f}"),  # above the CPU count, latencies are inflated by other work
 )
 
 
@@ -409,6 +414,10 @@ def format_report(report: BenchReport) -> str:
            "rebuilds the collection from scratch", "ratio = clausewise / baseline", "", "targets (clausewise):"]
     for desc, ok, detail in targets(report):
         out.append(f"  [{'PASS' if ok else 'FAIL'}] {desc}: {detail}")
+    busy = max(cw.load_avg, bl.load_avg)
+    if busy > (os.cpu_count() or 1):
+        out += ["", f"warning: the load average reached {busy:.1f} on {os.cpu_count()} CPUs while queries were timed; "
+                    "other work on the machine inflates the latencies"]
     if cw.misses:
         shown = ", ".join(cw.misses[:20]) + (" ..." if len(cw.misses) > 20 else "")
         out += ["", f"clausewise evidence missed at @5 ({len(cw.misses)}): {shown}"]

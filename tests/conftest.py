@@ -36,3 +36,19 @@ def corpus(sources_dir, tmp_path_factory) -> Corpus:
     home = tmp_path_factory.mktemp("home")
     return load_corpus(Settings.from_env({"CLAUSEWISE_SOURCES": str(sources_dir), "CLAUSEWISE_HOME": str(home)}),
                        strict=True, network=False)
+
+
+@pytest.fixture(scope="session")
+def fake_services(sources_dir, tmp_path_factory):
+    """The whole pipeline on the real corpus, indexed with the deterministic fake embedder (seconds, not minutes)."""
+    from ingest.embed import make_embedder
+    from ingest.index import ingest
+    from retrieval.service import Services
+
+    home = tmp_path_factory.mktemp("fakehome")
+    settings = Settings.from_env({"CLAUSEWISE_SOURCES": str(sources_dir), "CLAUSEWISE_HOME": str(home),
+                                  "CLAUSEWISE_EMBED_MODEL": "fake-hash"})
+    corpus = load_corpus(settings, strict=True, network=False)
+    embedder = make_embedder("fake-hash")
+    ingest(corpus, settings, embedder)
+    return Services.load(settings, embedder=embedder, corpus=corpus)
