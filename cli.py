@@ -232,6 +232,17 @@ def cmd_remove(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench(args, settings: Settings) -> int:
+    from evals.bench import format_report, report_json, run_bench
+
+    report = run_bench(settings, limit=args.limit)
+    if args.json:
+        _print_json(report_json(report))
+    else:
+        print(format_report(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -276,6 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=["dev", "test"], default="test", help="ContractNLI split")
     p.add_argument("--limit", type=int, help="ContractNLI: only the first N documents")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="benchmark clausewise search against a plain llama-index baseline")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, help="only the first N eval questions")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")
     p.add_argument("file")

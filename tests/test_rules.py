@@ -67,6 +67,7 @@ def test_every_rule_is_grounded(table, corpus):
             assert rule.clauses, rule.id
         for cid in rule.clauses:
             corpus.clause(cid)
+            assert not cid.startswith("explainer-"), f"{rule.id}: explainers are background, never the ground of a verdict"
 
 
 @pytest.mark.parametrize("verdicts,expected", [
