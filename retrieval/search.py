@@ -53,6 +53,7 @@ class Searcher:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.chunks: dict[str, Chunk] = {}
+        self.integrity_problems: list[str] = []
         self._indexes = []
         client = None
         for i, prefix in enumerate(self.prefixes):
@@ -67,7 +68,16 @@ class Searcher:
                 collection = client.get_collection(name)
             except Exception as exc:  # noqa: BLE001 - chromadb raises different types per version for a missing collection
                 raise StoreError(f"The Chroma collection {name!r} is missing; run `clausewise ingest --rebuild`.") from exc
-            self.chunks.update({c["chunk_id"]: Chunk(**c) for c in catalog["chunks"] if c["doc_id"] in self.corpus.documents})
+            for row in catalog["chunks"]:
+                chunk = Chunk(**row)
+                doc = self.corpus.documents.get(chunk.doc_id)
+                if doc is None:
+                    continue
+                if doc.text[chunk.start:chunk.end] != chunk.text:
+                    # A stored chunk that no longer matches its verified source is never searched or shown.
+                    self.integrity_problems.append(f"{chunk.clause_id} [{chunk.start}:{chunk.end}] in {name}")
+                    continue
+                self.chunks[chunk.chunk_id] = chunk
             self._indexes.append(VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=collection),
                                                                     embed_model=self.embedder))
         if not self.chunks:

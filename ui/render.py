@@ -1,0 +1,113 @@
+"""Streamlit rendering of answers: verdict badge, findings, citation cards (verbatim text, pinpoint, source, copy box)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from retrieval.answer import Answer, Citation
+from ui.conversation import VERDICT_LABELS, Turn
+from ui.text import code_span, html_text, md_escape, safe_url
+
+VERDICT_STYLE = {  # colour, icon
+    "permitted": ("green", ":material/check_circle:"),
+    "conditional": ("orange", ":material/rule:"),
+    "unclear": ("gray", ":material/help:"),
+    "not_permitted": ("red", ":material/block:"),
+}
+CORPUS_PAGE = "ui/pages/corpus.py"
+
+CSS = """
+<style>
+.cw-clause { white-space: pre-wrap; font-family: "Source Serif Pro", Georgia, serif; font-size: 0.95rem;
+  line-height: 1.45; border-left: 3px solid #c9ced6; padding: 0.4rem 0.8rem; margin: 0.2rem 0 0.6rem 0;
+  max-height: 18rem; overflow-y: auto; background: rgba(127,127,127,0.04); }
+.cw-clause mark { background: #fff1a8; color: inherit; padding: 0 1px; }
+.cw-tree { font-size: 0.92rem; }
+.cw-node { white-space: pre-wrap; margin: 0.1rem 0; padding: 0.15rem 0.5rem; border-left: 2px solid #e3e6ea; }
+.cw-node .cw-id { font-family: monospace; font-size: 0.78rem; color: #6b7280; text-decoration: none; }
+.cw-node .cw-head { font-weight: 600; }
+.cw-diff { display: flex; gap: 0.8rem; margin: 0.2rem 0 0.8rem 0; }
+.cw-diff > div { flex: 1 1 0; white-space: pre-wrap; font-size: 0.9rem; padding: 0.35rem 0.6rem;
+  border: 1px solid #e3e6ea; border-radius: 4px; min-height: 1.6rem; overflow-wrap: anywhere; }
+.cw-diff del { background: #ffd7d5; color: #82071e; text-decoration: line-through; }
+.cw-diff ins { background: #ccffd8; color: #055d20; text-decoration: none; }
+.cw-diff .cw-empty { color: #9ca3af; font-style: italic; }
+.cw-rowhead { font-family: monospace; font-size: 0.85rem; margin-top: 0.6rem; }
+.cw-st-removed { color: #b42318; font-weight: 600; } .cw-st-added { color: #067647; font-weight: 600; }
+.cw-st-changed { color: #b54708; font-weight: 600; } .cw-st-renumbered { color: #5925dc; font-weight: 600; }
+.cw-st-unchanged { color: #6b7280; }
+</style>
+"""
+
+
+def inject_css() -> None:
+    st.html(CSS)
+
+
+def verdict_badge(verdict: str, size: str = "####") -> str:
+    colour, icon = VERDICT_STYLE.get(verdict, ("gray", ":material/help:"))
+    label = VERDICT_LABELS.get(verdict, verdict).upper()
+    return f"{size} Verdict: :{colour}-badge[{icon} {label}]".strip()
+
+
+def small_badge(verdict: str) -> str:
+    colour, icon = VERDICT_STYLE.get(verdict, ("gray", ":material/help:"))
+    return f":{colour}-badge[{icon} {VERDICT_LABELS.get(verdict, verdict)}]"
+
+
+def clause_html(text: str, quote_from: int | None = None, quote_to: int | None = None) -> str:
+    """The verbatim clause, escaped, with the quoted sentence (relative offsets) highlighted."""
+    if quote_from is None or quote_to is None or not (0 <= quote_from <= quote_to <= len(text)):
+        return f'<div class="cw-clause">{html_text(text)}</div>'
+    return ('<div class="cw-clause">' + html_text(text[:quote_from]) + "<mark>" + html_text(text[quote_from:quote_to])
+            + "</mark>" + html_text(text[quote_to:]) + "</div>")
+
+
+def citation_card(c: Citation, turn: Turn) -> None:
+    with st.container(border=True):
+        head = f"**[{c.rank}]** {code_span(c.clause_id)} \u00b7 {md_escape(c.title)} ({md_escape(c.version)})"
+        if c.secondary:
+            head += " \u00b7 *explanatory note, not licence text*"
+        st.markdown(head)
+        links = st.columns([1, 1, 3])
+        url = safe_url(c.url)
+        if url:
+            links[0].link_button("Public source", url, icon=":material/open_in_new:", help=url)
+        else:
+            links[0].caption("Your document (stored locally)" if c.doc_id.startswith("user-") else "Local note")
+        links[1].page_link(CORPUS_PAGE, label="Open in corpus", icon=":material/menu_book:",
+                           query_params={"clause": c.clause_id})
+        st.markdown(clause_html(c.text, c.quote_start - c.start, c.quote_end - c.start), unsafe_allow_html=True)
+        st.caption("Citation, ready to paste (the highlighted sentence; copy with the button at the right):")
+        st.code(turn.citation_text(c), language=None, wrap_lines=True)
+
+
+def answer_view(turn: Turn, latest: bool) -> None:
+    a: Answer = turn.answer
+    st.markdown(verdict_badge(a.verdict))
+    meta = f"verdict {code_span(a.verdict)} \u00b7 {len(a.citations)} clauses cited \u00b7 {a.latency_ms:.0f} ms"
+    st.caption(meta)
+    if turn.parent is not None:
+        st.info(f"Re-run of question {turn.parent} with corrected facts: " + md_escape("; ".join(turn.changes)) + ".",
+                icon=":material/edit_note:")
+    st.markdown(md_escape(a.summary))
+    if not a.cross_check.agrees:
+        st.warning("**Cross-check disagreement.** The rules and the retrieved clauses do not fully agree, so read the "
+                   "clauses below before relying on the verdict.\n\n"
+                   + "\n".join(f"- {md_escape(n)}" for n in a.cross_check.notes), icon=":material/warning:")
+    elif a.cross_check.notes:
+        st.info("\n".join(f"- {md_escape(n)}" for n in a.cross_check.notes), icon=":material/info:")
+    if a.findings:
+        st.markdown("**Findings**")
+        for f in a.findings:
+            st.markdown(f"{small_badge(f.verdict)} {md_escape(f.statement)}  \n"
+                        f"<small>rule {code_span(f.rule_id)} \u00b7 grounded in "
+                        + ", ".join(code_span(cid) for cid in f.clause_ids) + "</small>", unsafe_allow_html=True)
+    st.markdown(f"**Cited clauses** ({len(a.citations)})")
+    for c in a.citations:
+        citation_card(c, turn)
+    if a.background:
+        with st.expander("Background: explanatory notes (not licence text)"):
+            for c in a.background:
+                st.markdown(f"{code_span(c.clause_id)} \u00b7 {md_escape(c.title)}")
+                st.markdown(clause_html(c.text, c.quote_start - c.start, c.quote_end - c.start), unsafe_allow_html=True)
