@@ -205,13 +205,11 @@ def cmd_add(args, settings: Settings) -> int:
     if not path.is_file():
         raise _ConfigError(f"{args.file!r} is not a file.")
     store = UserStore(settings)
-    info = store.add(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()))
-    try:
-        reindex_user(settings, lambda: make_embedder(settings.embed_model), settings.embed_model,
-                     progress=_progress_bar("embedding"))
-    except BaseException:
-        store.remove(info.doc_id)  # nothing half-added stays behind
-        raise
+    info, doc = store.prepare(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()))
+    # Index first, register last: a crash in between leaves the document unregistered, and a rerun completes it.
+    reindex_user(settings, lambda: make_embedder(settings.embed_model), settings.embed_model,
+                 progress=_progress_bar("embedding"), extra=[doc])
+    store.commit(info)
     from ingest.corpus import load_corpus
 
     clauses = len(load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id].clauses)

@@ -105,8 +105,9 @@ class UserStore:
         tmp.write_text(json.dumps([asdict(i) for i in infos], indent=1), encoding="utf-8")
         os.replace(tmp, self.manifest)
 
-    def add(self, name: str, data: bytes, doc_id: str | None = None, reserved: set[str] | None = None) -> UserDocInfo:
-        """Check, store and register a file; refuses bad ids, clashes with the corpus and duplicates."""
+    def prepare(self, name: str, data: bytes, doc_id: str | None = None,
+                reserved: set[str] | None = None) -> tuple[UserDocInfo, Document]:
+        """Check and store a file's text without registering it; refuses bad ids, corpus clashes and duplicates."""
         text = extract_text(name, data)
         doc_id = doc_id or slug_id(name)
         if not _ID.match(doc_id):
@@ -114,8 +115,7 @@ class UserStore:
         if reserved and doc_id in reserved:
             raise ConfigError(f"Document id {doc_id!r} is a corpus document; choose another id with --id.")
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        infos = self.list()
-        for info in infos:
+        for info in self.list():
             if info.doc_id == doc_id:
                 raise ConfigError(f"A user document {doc_id!r} already exists. Remove it first (clausewise remove {doc_id}) or pick another --id.")
             if info.sha256 == sha:
@@ -127,7 +127,16 @@ class UserStore:
         os.replace(tmp, path)
         title = next((line.strip("#* \t") for line in text.splitlines() if line.strip()), doc_id)[:120]
         info = UserDocInfo(doc_id, title, Path(name.replace("\\", "/")).name, sha, len(text))
-        self._write(infos + [info])
+        return info, self._document(info, text)
+
+    def commit(self, info: UserDocInfo) -> None:
+        """Register a prepared document; until this runs, a crash leaves no half-added document behind."""
+        self._write([i for i in self.list() if i.doc_id != info.doc_id] + [info])
+
+    def add(self, name: str, data: bytes, doc_id: str | None = None, reserved: set[str] | None = None) -> UserDocInfo:
+        """Prepare and register in one step (the caller indexes afterwards)."""
+        info, _ = self.prepare(name, data, doc_id, reserved)
+        self.commit(info)
         return info
 
     def remove(self, doc_id: str) -> None:
@@ -147,19 +156,23 @@ class UserStore:
                 continue  # reported by `clausewise corpus` as missing
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != info.sha256:
                 continue  # changed on disk behind our back: never cite it
-            spec = DocumentSpec(doc_id=info.doc_id, title=info.title, publisher="user", version=info.sha256[:12],
-                                kind=DocKind.USER, family="user", source=f"user:{info.filename}",
-                                sha256=info.sha256, url=str(path))
-            docs.append(Document(spec, text, str(path), tuple(parse_clauses(info.doc_id, text))))
+            docs.append(self._document(info, text))
         return docs
 
+    def _document(self, info: UserDocInfo, text: str) -> Document:
+        path = self.folder / f"{info.doc_id}.txt"
+        spec = DocumentSpec(doc_id=info.doc_id, title=info.title, publisher="user", version=info.sha256[:12],
+                            kind=DocKind.USER, family="user", source=f"user:{info.filename}",
+                            sha256=info.sha256, url=str(path))
+        return Document(spec, text, str(path), tuple(parse_clauses(info.doc_id, text)))
 
-def reindex_user(settings: Settings, embedder, model_name: str, progress=None):
+
+def reindex_user(settings: Settings, embedder, model_name: str, progress=None, extra: list[Document] | None = None):
     """Bring the user collection in line with the stored user documents (incremental, atomic like the corpus)."""
     from ingest.corpus import Corpus, DocReport, DocStatus
     from ingest.index import ingest
 
-    docs = UserStore(settings).documents()
+    docs = UserStore(settings).documents() + list(extra or [])
     corpus = Corpus({d.spec.doc_id: d for d in docs},
                     tuple(DocReport(d.spec, DocStatus.LOADED, "", len(d.clauses), d.origin) for d in docs))
     return ingest(corpus, settings, embedder, model_name=model_name, prefix="user", progress=progress)
