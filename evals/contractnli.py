@@ -113,7 +113,10 @@ def score(queries: Sequence[Query], ranked: dict[str, list[Span]]) -> dict[str, 
     for k in CHAR_KS:
         out[f"char_precision@{k}"] = sum(char_precision(ranked[q.key], q.gold, k) for q in queries) / n
         out[f"char_recall@{k}"] = sum(char_recall(ranked[q.key], q.gold, k) for q in queries) / n
-    return {key: round(value, 4) for key, value in out.items()}
+    out = {key: round(value, 4) for key, value in out.items()}
+    for k in CHAR_KS:  # how much text a reader gets, so recall is read against its cost (not a ratio)
+        out[f"mean_chars@{k}"] = round(sum(sum(b - a for a, b in ranked[q.key][:k]) for q in queries) / n)
+    return out
 
 
 # --- data ---------------------------------------------------------------------------------------------------------
@@ -196,7 +199,7 @@ def _bar(desc: str) -> Callable[[int, int], None]:
     return update
 
 
-def clausewise_searcher(bench: Settings, docs: list[Document], embedder, model: str):
+def clausewise_searcher(bench: Settings, docs: list[Document], embedder: Any, model: str) -> tuple[Any, int]:
     """Ingest the NDAs into their own `contractnli` collection (incremental) and return a Searcher over them."""
     from ingest.index import ingest
     from retrieval.search import Searcher
@@ -209,7 +212,7 @@ def clausewise_searcher(bench: Settings, docs: list[Document], embedder, model: 
     return Searcher(corpus, bench, embedder, prefix="contractnli", extra_prefixes=()), report.chunks
 
 
-def baseline_index(bench: Settings, docs: list[Document], embedder, model: str):
+def baseline_index(bench: Settings, docs: list[Document], embedder: Any, model: str) -> tuple[Any, int]:
     """Plain llama-index: default SentenceSplitter chunks in a Chroma collection of its own; embeds only missing docs."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -277,8 +280,7 @@ def evaluate(settings: Settings, split: str = "test", limit: int | None = None, 
 def format_table(result: dict[str, Any]) -> str:
     """A side-by-side table of both systems, then the published reference points as text."""
     cw, bl = result["systems"]["clausewise"], result["systems"]["baseline"]
-    rows = [(key, f"{cw[key]:.3f}" if isinstance(cw[key], float) else str(cw[key]),
-             f"{bl[key]:.3f}" if isinstance(bl[key], float) else str(bl[key])) for key in cw]
+    rows = [(key, *(f"{s[key]:.3f}" if isinstance(s[key], float) else str(s[key]) for s in (cw, bl))) for key in cw]
     header = ("metric", "clausewise", "llama-index baseline")
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(3)]
     lines = [f"ContractNLI {result['split']}: {result['documents']} documents, {result['queries']} hypotheses, "
@@ -290,7 +292,7 @@ def format_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run_contractnli(args, settings: Settings) -> int:
+def run_contractnli(args: Any, settings: Settings) -> int:
     """`clausewise eval contractnli`: print the table (or JSON) and return the exit code."""
     result = evaluate(settings, split=args.split, limit=args.limit, k=args.k)
     print(json.dumps(result, indent=2) if args.json else format_table(result))

@@ -27,6 +27,7 @@ from ingest.settings import Settings
 
 MAX_CHUNK = 1200
 CATALOG_VERSION = 1
+CHUNK_SCHEMA = 2  # part of every chunk id: bump it when what is stored with a vector changes
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[\"\u201c(A-Z0-9])")
 
 
@@ -83,7 +84,7 @@ def build_chunks(corpus: Corpus, model_name: str) -> list[Chunk]:
             for start, end in _split_long(clause):
                 text = doc.text[start:end]
                 embed_text = f"{prefix}: {text}"
-                key = json.dumps([model_name, doc.spec.doc_id, clause.clause_id, start, end, embed_text])
+                key = json.dumps([CHUNK_SCHEMA, model_name, doc.spec.doc_id, clause.clause_id, start, end, embed_text])
                 chunks.append(Chunk(
                     chunk_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
                     clause_id=clause.clause_id, doc_id=doc.spec.doc_id, family=doc.spec.family,
@@ -94,8 +95,25 @@ def build_chunks(corpus: Corpus, model_name: str) -> list[Chunk]:
 
 
 def collection_name(model_name: str, prefix: str = "clauses") -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-")[:40] or "model"
+    """A valid Chroma name per model: the slug, or for long names a cut slug plus a hash so two models never share."""
+    slug = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-") or "model"
+    if len(slug) > 40:
+        slug = slug[:30].strip("-") + "-" + hashlib.sha256(model_name.encode("utf-8")).hexdigest()[:8]
     return f"{prefix}-{slug}"
+
+
+def _upsert(collection, nodes) -> None:
+    """Write nodes the way llama-index's Chroma store does, but as an upsert: a re-embedded chunk replaces its old
+    vector in one step, so a crash during --rebuild never leaves a committed chunk without a vector."""
+    from llama_index.core.schema import MetadataMode
+    from llama_index.core.vector_stores.utils import node_to_metadata_dict
+
+    metadatas = []
+    for node in nodes:
+        meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+        metadatas.append({k: ("" if v is None else v) for k, v in meta.items()})
+    collection.upsert(ids=[n.node_id for n in nodes], embeddings=[n.get_embedding() for n in nodes],
+                      metadatas=metadatas, documents=[n.get_content(metadata_mode=MetadataMode.NONE) for n in nodes])
 
 
 def chroma_client(settings: Settings, path: Path | None = None):
@@ -184,15 +202,17 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
     `embedder` is a llama-index embedding or a zero-argument factory for one; a factory is only called when
     something needs embedding, so an unchanged corpus never loads the model.
     """
-    from llama_index.core.schema import TextNode
-    from llama_index.vector_stores.chroma import ChromaVectorStore
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
     t0 = time.perf_counter()
     model_name = model_name or embedder.model_name
     name = collection_name(model_name, prefix)
     with ingest_lock(settings, name):
         client = chroma_client(settings)
-        collection = client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
+        # A wide search beam makes the small clause index effectively exact, so results do not depend on how many
+        # candidates a query asks for.
+        collection = client.get_or_create_collection(name, metadata={"hnsw:space": "cosine", "hnsw:search_ef": 256,
+                                                                     "hnsw:construction_ef": 256})
         cpath = catalog_path(settings, name)
         previous = read_catalog(cpath)
         chunks = build_chunks(corpus, model_name)
@@ -201,7 +221,6 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
             chunks = keep + [c for c in chunks if c.doc_id in set(only_docs)]
         existing = set(collection.get(include=[])["ids"])
         todo = chunks if rebuild else [c for c in chunks if c.chunk_id not in existing]
-        store = ChromaVectorStore(chroma_collection=collection)
         if todo and callable(embedder) and not hasattr(embedder, "get_text_embedding_batch"):
             embedder = embedder()
         done = 0
@@ -213,17 +232,19 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
             nodes = []
             for chunk, vec in zip(batch, vectors):
                 meta = {k: v for k, v in asdict(chunk).items() if k not in ("text", "embed_text", "chunk_id")}
+                # The source relationship makes llama-index store the real doc_id (it overwrites that key with
+                # ref_doc_id), so dense retrieval can be filtered by document.
                 nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.embed_text, metadata=meta, embedding=vec,
+                                      relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.doc_id)},
                                       excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta)))
-            if rebuild:
-                collection.delete(ids=[n.id_ for n in nodes if n.id_ in existing])
-            store.add(nodes)
+            _upsert(collection, nodes)
             done += len(batch)
             if progress:
                 progress(done, len(todo))
         docs = {d.spec.doc_id: {"sha256": d.spec.sha256, "version": d.spec.version} for d in corpus.documents.values()}
         if only_docs and previous:
             docs = {**previous.get("documents", {}), **{k: v for k, v in docs.items() if k in set(only_docs)}}
+            docs = {k: v for k, v in docs.items() if k not in set(only_docs) or k in corpus.documents}
         _write_atomic(cpath, {"version": CATALOG_VERSION, "model": model_name, "collection": name,
                               "documents": docs, "chunks": [asdict(c) for c in chunks]})
         live = {c.chunk_id for c in chunks}

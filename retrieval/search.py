@@ -78,8 +78,11 @@ class Searcher:
                     self.integrity_problems.append(f"{chunk.clause_id} [{chunk.start}:{chunk.end}] in {name}")
                     continue
                 self.chunks[chunk.chunk_id] = chunk
-            self._indexes.append(VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=collection),
-                                                                    embed_model=self.embedder))
+            # Vectors a crashed ingest left behind are not in the catalog; fetching that many more candidates keeps
+            # them from pushing committed chunks out of the dense top-N.
+            leftovers = max(0, collection.count() - len(catalog["chunks"]))
+            self._indexes.append((VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=collection),
+                                                                     embed_model=self.embedder), min(leftovers, 5000)))
         if not self.chunks:
             raise StoreError("The search index is empty for the loaded documents. Run `clausewise ingest`.")
         nodes = [TextNode(id_=c.chunk_id, text=c.embed_text, metadata={"doc_id": c.doc_id, "family": c.family})
@@ -133,12 +136,18 @@ class Searcher:
             allowed = allowed or [d for d, doc in self.corpus.documents.items() if doc.spec.is_primary]
         filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", operator=FilterOperator.IN, value=allowed)]) \
             if allowed else None
-        bundle = QueryBundle(query_str=query, embedding=self._embed(query))
-        dense = sorted((n for index in self._indexes
-                        for n in index.as_retriever(similarity_top_k=CANDIDATES, filters=filters).retrieve(bundle)),
-                       key=lambda n: -(n.score or 0.0))
         allowed_set = set(allowed)
-        sparse = [n for n in self._bm25.retrieve(query) if not allowed_set or n.node.metadata["doc_id"] in allowed_set]
+        bundle = QueryBundle(query_str=query, embedding=self._embed(query))
+        # A search inside a few documents ranks all of their chunks, so equal scores cannot be cut arbitrarily.
+        in_scope = sum(1 for c in self.chunks.values() if c.doc_id in allowed_set) if allowed else 0
+        wanted = CANDIDATES if in_scope > 600 else max(CANDIDATES, in_scope)
+        dense = sorted((n for index, extra in self._indexes
+                        for n in index.as_retriever(similarity_top_k=wanted + extra, filters=filters).retrieve(bundle)
+                        if n.node.node_id in self.chunks and (n.score or 0.0) > 1e-9),
+                       key=lambda n: (-round(n.score or 0.0, 6), n.node.node_id))[:CANDIDATES]  # ties in a fixed order
+        # A zero score carries no evidence; keeping such hits would rank clauses by accident.
+        sparse = [n for n in self._bm25.retrieve(query)
+                  if (n.score or 0.0) > 0 and (not allowed_set or n.node.metadata["doc_id"] in allowed_set)]
         scores: dict[str, float] = {}
         best_chunk: dict[str, Chunk] = {}
         for ranked in (dense, sparse[:CANDIDATES]):

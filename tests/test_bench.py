@@ -86,3 +86,17 @@ def test_a_failing_child_raises_store_error_with_its_stderr(settings):
         run_bench(settings, DEFAULT_QUESTIONS, model_name=str(settings.home / "no-such-model"), limit=1)
     assert "no-such-model" in str(info.value)
     assert not list((settings.home / "bench").iterdir())
+
+
+def test_timed_queries_warm_up_never_repeats_a_timed_query():
+    from evals.bench import _timed_queries
+
+    seen: list[str] = []
+
+    def run(q: str):
+        seen.append(q)
+        return [("doc", q)]
+
+    latencies, results = _timed_queries(run, [{"id": "a", "question": "one"}, {"id": "b", "question": "two"}])
+    assert len(latencies) == 2 and results == {"a": [("doc", "one")], "b": [("doc", "two")]}
+    assert len(seen) == 4 and seen[2:] == ["one", "two"] and not set(seen[:2]) & {"one", "two"}

@@ -69,6 +69,7 @@ def test_score_micro_recall_and_means():
     assert out["map@10"] == pytest.approx(round(((1 + 2 / 3) / 2 + 1) / 2, 4))
     assert out["char_precision@1"] == 1.0 and out["char_recall@1"] == 0.75
     assert out["char_precision@5"] == pytest.approx(round((20 / 30 + 1) / 2, 4))
+    assert (out["mean_chars@1"], out["mean_chars@5"]) == (10, 20)  # characters handed to the reader
 
 
 def test_queries_skip_not_mentioned_and_trim_whitespace():
@@ -120,8 +121,8 @@ def test_dev_limit_2_end_to_end(fake_settings, capsys):
     assert (result["split"], result["documents"], result["queries"]) == ("dev", 2, labelled)
     assert set(result["systems"]) == {"clausewise", "baseline"}
     for figures in result["systems"].values():
-        assert figures["chunks"] > 0
-        metrics = {k: v for k, v in figures.items() if k != "chunks"}
+        assert figures["chunks"] > 0 and figures["mean_chars@1"] <= figures["mean_chars@5"]
+        metrics = {k: v for k, v in figures.items() if k != "chunks" and not k.startswith("mean_chars")}
         assert set(metrics) == {"evidence_recall@1", "evidence_recall@3", "evidence_recall@5", "map@10",
                                 "char_precision@1", "char_recall@1", "char_precision@5", "char_recall@5"}
         assert all(0.0 <= v <= 1.0 for v in metrics.values())

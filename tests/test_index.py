@@ -440,11 +440,6 @@ def test_stored_vectors_carry_the_chunk_metadata(indexed, corpus):
         assert document == c.embed_text
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG ingest/index.py ingest() (TextNode metadata): llama-index's node_to_metadata_dict "
-                          "overwrites the 'doc_id' metadata key with the node's ref_doc_id ('None'), so Chroma "
-                          "stores doc_id='None' and every filtered dense retrieval in retrieval/search.py "
-                          "(doc_id IN [...]) matches nothing")
 def test_stored_vectors_carry_their_doc_id_for_filtering(indexed, corpus):
     got = chroma_collection(indexed).get(where={"doc_id": "llama-3-license"}, include=[])["ids"]
     assert set(got) == chunk_ids(corpus, "llama-3-license")
@@ -486,9 +481,6 @@ def test_only_docs_drops_a_document_that_is_no_longer_in_the_corpus(indexed, cor
     assert catalog_ids(indexed) == collection_ids(indexed) == chunk_ids(without(corpus, gone))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG ingest/index.py ingest() (catalog 'documents' merge): with only_docs, a document that "
-                          "left the corpus keeps its catalog['documents'] entry although its chunks were dropped")
 def test_only_docs_drops_the_catalog_entry_of_a_removed_document(indexed, corpus):
     ingest(subset(corpus, "llama-3-license"), indexed, fake(), only_docs=["mit"])
     assert "mit" not in catalog(indexed)["documents"]
@@ -548,22 +540,18 @@ def test_crash_mid_ingest_leaves_the_previous_index_whole_and_a_rerun_completes(
     assert MARKER in hits[0].text
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG ingest/index.py ingest(): --rebuild deletes a batch's committed vectors "
-                          "before adding them back, so a crash in between leaves catalog chunks with no "
-                          "vector (dense search loses them) until the next ingest")
 def test_crash_during_rebuild_keeps_every_committed_vector(indexed, corpus, monkeypatch):
-    from llama_index.vector_stores.chroma import ChromaVectorStore
+    import ingest.index as index_module
 
-    real_add, calls = ChromaVectorStore.add, []
+    real_upsert, calls = index_module._upsert, []
 
-    def add_then_die(self, nodes, **kwargs):
+    def upsert_then_die(collection, nodes):
         calls.append(len(nodes))
         if len(calls) > 1:
             raise RuntimeError("Chroma went away")
-        return real_add(self, nodes, **kwargs)
+        return real_upsert(collection, nodes)
 
-    monkeypatch.setattr(ChromaVectorStore, "add", add_then_die)
+    monkeypatch.setattr(index_module, "_upsert", upsert_then_die)
     with pytest.raises(RuntimeError, match="Chroma went away"):
         ingest(corpus, indexed, fake(), rebuild=True)
     monkeypatch.undo()
@@ -813,9 +801,6 @@ def test_collection_names_are_slugs_of_the_model():
     assert collection_name("fake-hash", "other") == "other-fake-hash"
 
 
-@pytest.mark.xfail(strict=True, raises=ChromaError,
-                   reason="BUG ingest/index.py collection_name(): the slug is cut to 40 characters after stripping "
-                          "'-', so it can end in '-', which Chroma rejects as a collection name")
 def test_collection_name_is_valid_for_chroma_for_a_long_model_name():
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -824,9 +809,6 @@ def test_collection_name_is_valid_for_chroma_for_a_long_model_name():
     client.get_or_create_collection(collection_name("sentence-transformers/paraphrase-albert-small-v2"))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG ingest/index.py collection_name(): two models whose slugs share their first 40 "
-                          "characters get the same collection and catalog")
 def test_different_models_get_different_collections():
     assert collection_name("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2") != collection_name(
         "sentence-transformers/paraphrase-multilingual-mpnet-base-v2")

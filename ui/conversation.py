@@ -34,7 +34,8 @@ class Turn:
 
     def citation_text(self, c) -> str:
         kind, heading = self.clause_kinds.get(c.clause_id, (None, None))
-        return legal_citation(c.title, c.version, c.clause_id, c.quote, kind, heading)
+        return legal_citation(c.title, c.version, c.clause_id, c.quote, kind, heading,
+                              at_clause_start=c.quote_start == c.start)
 
 
 def clause_kinds(answer: Answer, corpus) -> dict[str, tuple[str, str]]:

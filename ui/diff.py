@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 from ui.text import html_text
 
-UNCHANGED, CHANGED, MOVED, ADDED, REMOVED = "unchanged", "changed", "renumbered", "added", "removed"
+UNCHANGED, FORMATTING, CHANGED, MOVED, ADDED, REMOVED = ("unchanged", "formatting only", "changed", "renumbered",
+                                                        "added", "removed")
+STATUSES = (CHANGED, REMOVED, ADDED, MOVED, FORMATTING, UNCHANGED)
+_TYPO = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-",
+                       "\u00a0": " ", "*": None, "_": None, "#": None})
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.U)
 PAIR_THRESHOLD = 0.6
 
@@ -36,6 +40,11 @@ class Row:
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
+
+
+def _plain(text: str) -> str:
+    """Text without typography: curly quotes, dashes, markdown emphasis and line wrapping do not count."""
+    return " ".join(text.translate(_TYPO).split())
 
 
 def similarity(a: str, b: str) -> float:
@@ -80,6 +89,8 @@ def align(old_clauses, new_clauses, threshold: float = PAIR_THRESHOLD) -> list[R
                 status = MOVED
             elif _norm(c.text) == _norm(n.text):
                 status = UNCHANGED
+            elif _plain(c.text) == _plain(n.text):
+                status = FORMATTING
             else:
                 status = CHANGED
             keyed.append(((i, 0, 0), Row(status, c.path, n.path, c.text, n.text, round(sim, 3))))
@@ -113,7 +124,7 @@ def word_diff_html(old: str, new: str) -> tuple[str, str]:
 
 
 def counts(rows: list[Row]) -> dict[str, int]:
-    out = {s: 0 for s in (UNCHANGED, CHANGED, MOVED, ADDED, REMOVED)}
+    out = {s: 0 for s in STATUSES}
     for r in rows:
         out[r.status] += 1
     return out

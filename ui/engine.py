@@ -51,13 +51,20 @@ def _labels(values, labels: dict) -> str:
     return ", ".join(labels.get(v, v) for v in values) or "none"
 
 
+def _ordered(current: tuple, enum, chosen: list[str]) -> tuple:
+    """The chosen values: those already in the facts keep their order, new ones follow in the enum's order."""
+    wanted = set(chosen)
+    kept = [v for v in current if v.value in wanted]
+    return tuple(kept + [v for v in enum if v.value in wanted and v not in kept])
+
+
 def correct_facts(facts: Facts, *, methods: list[str], deployments: list[str], eu: bool | None,
                   target_licence: str | None, mau: int | None) -> tuple[Facts, list[str]]:
     """Facts with the user's corrections applied, and one line per change (empty when nothing changed)."""
     if target_licence is not None and target_licence not in TARGETS:
         raise ValueError(f"unknown target licence {target_licence!r}")
-    new_methods = tuple(m for m in Method if m.value in set(methods)) or (Method.PLAIN_USE,)
-    new_deployments = tuple(d for d in Deployment if d.value in set(deployments))
+    new_methods = _ordered(facts.methods, Method, methods) or (Method.PLAIN_USE,)
+    new_deployments = _ordered(facts.deployments, Deployment, deployments)
     unknown = [u for u in facts.unknown if u != "deployment"]
     if not new_deployments:
         unknown.append("deployment")
@@ -65,10 +72,10 @@ def correct_facts(facts: Facts, *, methods: list[str], deployments: list[str], e
                         mau=mau, unknown=tuple(unknown))
     changes = []
     old_m, new_m = [m.value for m in facts.methods], [m.value for m in new_methods]
-    if old_m != new_m:
+    if set(old_m) != set(new_m):
         changes.append(f"method: {_labels(old_m, METHOD_LABELS)} \u2192 {_labels(new_m, METHOD_LABELS)}")
     old_d, new_d = [d.value for d in facts.deployments], [d.value for d in new_deployments]
-    if old_d != new_d:
+    if set(old_d) != set(new_d):
         changes.append(f"deployment: {_labels(old_d, DEPLOYMENT_LABELS)} \u2192 {_labels(new_d, DEPLOYMENT_LABELS)}")
     if facts.eu != eu:
         changes.append(f"EU: {EU_LABELS[eu_key(facts.eu)]} \u2192 {EU_LABELS[eu_key(eu)]}")

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from ingest.errors import ClausewiseError, NotFound
+from ui.text import md_escape
 
 log = logging.getLogger("clausewise.ui")
 
@@ -24,10 +25,11 @@ def show(exc: BaseException, where=None) -> None:
     where = where or st
     if not isinstance(exc, ClausewiseError):
         log.exception("unexpected error in the UI", exc_info=exc)
+    text = md_escape(message(exc))  # messages quote user input (file names, ids): shown as text, not markdown
     if isinstance(exc, NotFound):
-        where.warning(message(exc), icon=":material/search_off:")
+        where.warning(text, icon=":material/search_off:")
     else:
-        where.error(message(exc), icon=":material/error:")
+        where.error(text, icon=":material/error:")
 
 
 @contextmanager

@@ -18,6 +18,9 @@ CORPUS_PAGE = "ui/pages/corpus.py"
 
 CSS = """
 <style>
+.cw-verdict { display: inline-block; font-weight: 700; font-size: 1.35rem; letter-spacing: 0.04em;
+  padding: 0.3rem 1rem; border: 2px solid; border-radius: 999px; margin: 0.1rem 0 0.3rem 0; }
+.cw-verdict .cw-mark { font-size: 1.2rem; margin-right: 0.25rem; }
 .cw-clause { white-space: pre-wrap; font-family: "Source Serif Pro", Georgia, serif; font-size: 0.95rem;
   line-height: 1.45; border-left: 3px solid #c9ced6; padding: 0.4rem 0.8rem; margin: 0.2rem 0 0.6rem 0;
   max-height: 18rem; overflow-y: auto; background: rgba(127,127,127,0.04); }
@@ -35,7 +38,7 @@ CSS = """
 .cw-rowhead { font-family: monospace; font-size: 0.85rem; margin-top: 0.6rem; }
 .cw-st-removed { color: #b42318; font-weight: 600; } .cw-st-added { color: #067647; font-weight: 600; }
 .cw-st-changed { color: #b54708; font-weight: 600; } .cw-st-renumbered { color: #5925dc; font-weight: 600; }
-.cw-st-unchanged { color: #6b7280; }
+.cw-st-unchanged, .cw-st-formatting { color: #6b7280; }
 </style>
 """
 
@@ -44,10 +47,17 @@ def inject_css() -> None:
     st.html(CSS)
 
 
-def verdict_badge(verdict: str, size: str = "####") -> str:
-    colour, icon = VERDICT_STYLE.get(verdict, ("gray", ":material/help:"))
-    label = VERDICT_LABELS.get(verdict, verdict).upper()
-    return f"{size} Verdict: :{colour}-badge[{icon} {label}]".strip()
+VERDICT_PILL = {"permitted": ("\u2713", "#067647", "#dcfae6"), "conditional": ("!", "#93370d", "#fef0c7"),
+                "unclear": ("?", "#344054", "#eaecf0"), "not_permitted": ("\u2715", "#b42318", "#fee4e2")}
+
+
+def verdict_badge(verdict: str) -> str:
+    """A large coloured pill (HTML; the label is a fixed verdict name, escaped anyway)."""
+    mark, fg, bg = VERDICT_PILL.get(verdict, VERDICT_PILL["unclear"])
+    label = html_text(VERDICT_LABELS.get(verdict, verdict).upper())
+    css = verdict if verdict in VERDICT_PILL else "unknown"
+    return (f'<div class="cw-verdict cw-v-{css}" style="color:{fg};background:{bg};border-color:{fg}">'
+            f'<span class="cw-mark">{mark}</span> {label}</div>')
 
 
 def small_badge(verdict: str) -> str:
@@ -84,7 +94,7 @@ def citation_card(c: Citation, turn: Turn) -> None:
 
 def answer_view(turn: Turn, latest: bool) -> None:
     a: Answer = turn.answer
-    st.markdown(verdict_badge(a.verdict))
+    st.markdown(verdict_badge(a.verdict), unsafe_allow_html=True)
     meta = f"verdict {code_span(a.verdict)} \u00b7 {len(a.citations)} clauses cited \u00b7 {a.latency_ms:.0f} ms"
     st.caption(meta)
     if turn.parent is not None:
@@ -99,7 +109,8 @@ def answer_view(turn: Turn, latest: bool) -> None:
         st.info("\n".join(f"- {md_escape(n)}" for n in a.cross_check.notes), icon=":material/info:")
     if a.findings:
         st.markdown("**Findings**")
-        for f in a.findings:
+        order = {"not_permitted": 0, "unclear": 1, "conditional": 2, "permitted": 3}
+        for f in sorted(a.findings, key=lambda f: order.get(f.verdict, 4)):
             st.markdown(f"{small_badge(f.verdict)} {md_escape(f.statement)}  \n"
                         f"<small>rule {code_span(f.rule_id)} \u00b7 grounded in "
                         + ", ".join(code_span(cid) for cid in f.clause_ids) + "</small>", unsafe_allow_html=True)

@@ -7,7 +7,6 @@ slow part, stays loaded.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,8 +17,6 @@ from ingest.errors import ClausewiseError
 from ingest.index import catalog_path, collection_name, ingest, read_catalog
 from ingest.settings import Settings
 from retrieval.service import Services
-
-log = logging.getLogger("clausewise.ui")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ Licence and user-document text is data, never markup: anything that reaches `st.
 
 from __future__ import annotations
 
-import html
 import re
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>$~:&=\"'^")
@@ -87,11 +86,20 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_LEADING_MARKER = re.compile(r"^\s*(?:\*\*)?(?:\(?[0-9]{1,2}\)|\([a-zA-Z]{1,4}\)|[0-9]{1,2}(?:\.[0-9]{1,2})*\.|[a-z]{1,4}[.)]|[A-Z][.)])"
+                             r"(?:\*\*)?[ \t\u00a0]+")
+
+
+def strip_marker(quote: str) -> str:
+    """A quote that starts where its clause starts, without the clause's own number ("v. You will not" -> "You will
+    not"): the pinpoint already says where it is."""
+    stripped = _LEADING_MARKER.sub("", quote, count=1)
+    return stripped if stripped.strip() else quote
+
+
 def legal_citation(title: str, version: str, clause_id: str, quote: str, kind: str | None = None,
-                   heading: str | None = None) -> str:
+                   heading: str | None = None, *, at_clause_start: bool = True) -> str:
     """`Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use ..."`."""
+    if at_clause_start and kind not in ("paragraph", "heading", "definition"):
+        quote = strip_marker(quote)
     return f'{title} ({version}), {pinpoint(clause_id, kind, heading)}: "{one_line(quote)}"'
-
-
-def escape_attr(text: str) -> str:
-    return html.escape(str(text), quote=True)

@@ -1,0 +1,137 @@
+"""End to end in a real browser: `streamlit run app.py` as a subprocess, driven by Playwright with Debian's Chromium.
+
+Needs the `chromium` package (/usr/bin/chromium); Playwright's own browser downloads are never used. Screenshots and
+the server log go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ingest.corpus import load_corpus
+from ingest.embed import FAKE_MODEL, make_embedder
+from ingest.index import ingest
+from ingest.settings import Settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+QUESTION = "Can I use Llama 3 outputs to improve a Mistral model I will release?"
+WAIT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium "
+                    "(apt-get install -y chromium chromium-driver)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def server(chromium, sources_dir, tmp_path_factory):
+    """The app on a free port, over a fake-embedder index of the whole corpus; yields its URL."""
+    home = tmp_path_factory.mktemp("browser-home")
+    env = {**os.environ, "CLAUSEWISE_SOURCES": str(sources_dir), "CLAUSEWISE_HOME": str(home),
+           "CLAUSEWISE_EMBED_MODEL": FAKE_MODEL, "HF_HUB_OFFLINE": "1"}
+    env.pop("CLAUSEWISE_CHROMA_URL", None)
+    settings = Settings.from_env(env)
+    ingest(load_corpus(settings, network=False, user=False), settings, make_embedder(FAKE_MODEL), model_name=FAKE_MODEL)
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    log = open(ARTIFACTS / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start (exit {proc.poll()}); see {ARTIFACTS / 'streamlit.log'}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.close()
+
+
+@pytest.fixture
+def page(server, chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1400, "height": 3000})
+            pg.set_default_timeout(WAIT_MS)
+            yield pg
+        finally:
+            browser.close()
+
+
+def test_ask_in_the_browser_shows_verdict_clause_and_quote(server, page):
+    page.goto(server)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.wait_for()
+    box.fill(QUESTION)
+    box.press("Enter")
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("llama-3-license:1.b.v", exact=True).first).to_be_visible(timeout=WAIT_MS)
+    badge = page.locator(".cw-verdict.cw-v-not_permitted")
+    expect(badge).to_have_count(1)
+    expect(badge).to_contain_text("NOT PERMITTED")
+    quote = page.locator(".cw-clause mark").filter(has_text="You will not use the Llama Materials").first
+    expect(quote).to_be_visible()
+    citation = page.get_by_test_id("stCode").filter(has_text='s. 1.b.v: "You will not use the Llama Materials').first
+    expect(citation).to_be_visible()
+    expect(citation.get_by_label("Copy to clipboard")).to_have_count(1)  # the one-click copy
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.wait_for_timeout(500)  # let the last elements settle before the picture
+    page.get_by_test_id("stChatMessage").first.evaluate("e => e.scrollIntoView({block: 'start'})")  # chat scrolls down
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "browser-answer.png"))
+
+
+def test_compare_page_in_the_browser(server, page):
+    page.goto(f"{server}/compare")
+    from playwright.sync_api import expect
+
+    expect(page.locator(".cw-st-changed").first).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator(".cw-diff del").first).to_be_visible()
+    expect(page.locator(".cw-diff ins").first).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "browser-compare.png"))
