@@ -92,7 +92,7 @@ def cmd_ingest(args, settings: Settings) -> int:
     from ingest.embed import make_embedder
     from ingest.index import ingest
 
-    corpus = load_corpus(settings, strict=args.strict, docs=args.docs)
+    corpus = load_corpus(settings, strict=args.strict, docs=args.docs, user=False)  # user docs have their own collection
     for report in corpus.problems():
         print(f"warning: {report.message}", file=sys.stderr)
     report = ingest(corpus, settings, lambda: make_embedder(settings.embed_model), model_name=settings.embed_model,

@@ -54,8 +54,8 @@ def load_questions(path: Path | None = None) -> list[Question]:
     path = path or PUBLIC_SET
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"Cannot read the eval set {path}: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Cannot read the eval set {path} as UTF-8 JSONL: {exc}") from exc
     questions, problems, seen = [], [], set()
     for n, line in enumerate(lines, 1):
         if not line.strip():

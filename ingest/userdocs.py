@@ -110,6 +110,8 @@ class UserStore:
         """Check and store a file's text without registering it; refuses bad ids, corpus clashes and duplicates."""
         text = extract_text(name, data)
         doc_id = doc_id or slug_id(name)
+        if not doc_id.startswith("user-"):
+            doc_id = "user-" + doc_id  # keeps user documents apart from corpus ids, now and in future manifests
         if not _ID.match(doc_id):
             raise ConfigError(f"Document id {doc_id!r} is not valid: use lower-case letters, digits, '.' and '-' (max 63).")
         if reserved and doc_id in reserved:

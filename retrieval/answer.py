@@ -142,11 +142,12 @@ class Engine:
         return Citation(0, clause_id, clause.doc_id, doc.spec.title, doc.spec.version, doc.spec.url, clause.text, quote,
                         clause.start, clause.end, qs, qe, round(score, 6), not doc.spec.is_primary)
 
-    def answer(self, question: str, k: int = 5) -> Answer:
+    def answer(self, question: str, k: int = 5, *, facts: Facts | None = None) -> Answer:
+        """Answer a question; `facts` replaces the facts read from it (a user's corrected reading of the scenario)."""
         t0 = time.perf_counter()
         text, notes = clean_question(question)
-        facts = parse_scenario(text, self.registry)
-        facts = _resolve_versions(facts, text)
+        if facts is None:
+            facts = _resolve_versions(parse_scenario(text, self.registry), text)
         fired = self.rules.evaluate(facts)
         unloaded = sorted({c.split(":", 1)[0] for r in fired for c in r.clauses} - set(self.corpus.documents))
         if unloaded:

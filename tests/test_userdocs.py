@@ -85,7 +85,10 @@ def test_store_add_list_remove(settings):
     with pytest.raises(ConfigError, match="already exists"):
         store.add("other.md", (LICENCE + "\n3. More.\n").encode(), doc_id="user-widget-licence")
     with pytest.raises(ConfigError, match="corpus document"):
-        store.add("x.md", (LICENCE + "x").encode(), doc_id="apache-2.0", reserved={"apache-2.0"})
+        store.add("x.md", (LICENCE + "x").encode(), doc_id="user-x", reserved={"user-x"})
+    renamed = store.add("x.md", (LICENCE + "z").encode(), doc_id="apache-2.0", reserved={"apache-2.0"})
+    assert renamed.doc_id == "user-apache-2.0"  # user ids always carry the prefix, so they never shadow the corpus
+    store.remove("user-apache-2.0")
     with pytest.raises(ConfigError, match="not valid"):
         store.add("x.md", (LICENCE + "y").encode(), doc_id="../../bad")
     store.remove("user-widget-licence")

@@ -1,20 +1,15 @@
 """Answers for the UI: a question as asked, or re-run on facts the user corrected.
 
-`Engine.answer(question, k)` reads the facts from the question itself. When the user corrects the facts in the
-"Facts as understood" panel, the verdict and the citations must follow the corrected facts, so `answer_with_facts`
-composes an Answer from given Facts. If the engine grows an `answer(..., facts=...)` override it is used as is;
-until then the composition below mirrors `Engine.answer` step for step after its fact-reading step (rules, unloaded
-documents, search restricted to the scenario documents, rule-first citation order, cross-check, background, summary).
+`Engine.answer(question, k)` reads the facts from the question itself; when the user corrects them in the
+"Facts as understood" panel, `Engine.answer(question, k, facts=...)` answers from the corrected facts instead.
 """
 
 from __future__ import annotations
 
-import inspect
-import time
 from dataclasses import replace
 
-from retrieval.answer import Answer, Finding, _summary, _tokens, clean_question
-from retrieval.rules import TARGETS, combine
+from retrieval.answer import Answer
+from retrieval.rules import TARGETS
 from retrieval.scenario import Deployment, Facts, Method
 
 METHOD_LABELS: dict[str, str] = {
@@ -88,47 +83,6 @@ def correct_facts(facts: Facts, *, methods: list[str], deployments: list[str], e
     return corrected, changes
 
 
-def engine_takes_facts(engine) -> bool:
-    try:
-        return "facts" in inspect.signature(engine.answer).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def answer_with_facts(engine, question: str, facts: Facts, k: int = 5) -> Answer:
     """The Answer `engine` gives for `question` when its facts are `facts` (the user's corrected reading)."""
-    if engine_takes_facts(engine):
-        return engine.answer(question, k=k, facts=facts)
-    t0 = time.perf_counter()
-    text, notes = clean_question(question)
-    fired = engine.rules.evaluate(facts)
-    unloaded = sorted({c.split(":", 1)[0] for r in fired for c in r.clauses} - set(engine.corpus.documents))
-    if unloaded:
-        fired = [r for r in fired if not {c.split(":", 1)[0] for c in r.clauses} & set(unloaded)]
-        notes.append("Governing documents not loaded (see `clausewise corpus`): " + ", ".join(unloaded) + ".")
-    verdict = combine([r.verdict for r in fired])
-    scenario_docs = [d for d in facts.documents if d in engine.corpus.documents]
-    hits = engine.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None)
-    retrieved = {h.clause_id: h for h in hits}
-    terms = _tokens(text)
-    ordered: list[tuple[str, float]] = []
-    by_severity = sorted(fired, key=lambda r: -r.verdict.severity)
-    for depth in range(max((len(r.clauses) for r in fired), default=0)):
-        for rule in by_severity:
-            if depth < len(rule.clauses) and rule.clauses[depth] not in [c for c, _ in ordered]:
-                cid = rule.clauses[depth]
-                ordered.append((cid, retrieved[cid].score if cid in retrieved else 0.0))
-    for h in hits:
-        if h.clause_id not in [c for c, _ in ordered]:
-            ordered.append((h.clause_id, h.score))
-    limit = max(k, sum(len(r.clauses) for r in fired))
-    rule_terms = terms | _tokens(" ".join(r.statement for r in fired))
-    citations = tuple(replace(engine._citation(cid, score, rule_terms), rank=i)
-                      for i, (cid, score) in enumerate(ordered[:limit], 1))
-    cross = engine._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes)
-    background = engine._background(text, terms)
-    findings = tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses) for r in fired)
-    summary = _summary(verdict, fired, facts, scenario_docs)
-    return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
-                  citations=citations, cross_check=cross, background=background,
-                  latency_ms=round((time.perf_counter() - t0) * 1000, 1))
+    return engine.answer(question, k=k, facts=facts)
