@@ -122,3 +122,18 @@ def test_best_quote_is_a_sentence_of_the_clause():
     text = "First sentence about nothing. Second sentence mentions improving another large language model. Third."
     a, b = best_quote(text * 4, 100, {"improving", "large", "language"})
     assert (text * 4)[a - 100:b - 100].startswith("Second sentence")
+
+
+def test_a_named_version_steers_the_search(fake_services):
+    hits = fake_services.searcher.search("Llama 3.1: may I use outputs to improve another large language model?", k=5)
+    assert hits and all(h.doc_id.startswith("llama-3.1-") for h in hits)
+    answer = fake_services.engine.answer("Llama 3.1: may I use outputs to improve another model I will release?")
+    assert all(c.doc_id.startswith("llama-3.1-") for c in answer.citations)
+
+
+def test_non_english_question_gets_a_bounded_answer(fake_services):
+    answer = fake_services.engine.answer("Darf ich mein Llama 3.1 Feintuning auf Hugging Face veröffentlichen?")
+    assert answer.verdict in {"conditional", "unclear"}
+    assert answer.latency_ms < 30_000
+    answer = fake_services.engine.answer("我可以用 Llama 3 的输出训练别的模型吗？")
+    assert answer.verdict in {"not_permitted", "unclear", "permitted", "conditional"}

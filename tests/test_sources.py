@@ -67,3 +67,45 @@ def test_unknown_document_id_suggests(tmp_path):
         bad = tmp_path / "bad.toml"
         bad.write_text("[[document]]\ndoc_id = 1\n")
         load_manifest(Path(bad))
+
+
+@pytest.fixture
+def local_server(tmp_path):
+    """A loopback HTTP server standing in for the pinned raw URL."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_pinned_url_is_fetched_once_into_the_cache(tmp_path, sources_dir, local_server):
+    from dataclasses import replace
+
+    root, base = local_server
+    spec = load_manifest().get("llama-3.1-license")
+    (root / "LICENSE").write_bytes((sources_dir / "meta-llama" / "llama3_1" / "LICENSE").read_bytes())
+    settings = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path / "h")})  # no local sources folder
+    pinned = replace(spec, url=f"{base}/LICENSE")
+    got = resolve(pinned, settings)
+    assert got.origin == pinned.url and "Llama 3.1" in got.text
+    (root / "LICENSE").unlink()  # the second resolution must come from the cache, not the network
+    assert resolve(pinned, settings).text == got.text
+
+
+def test_pinned_url_with_other_bytes_is_refused(tmp_path, local_server):
+    from dataclasses import replace
+
+    root, base = local_server
+    (root / "LICENSE").write_text("not the licence", encoding="utf-8")
+    spec = replace(load_manifest().get("llama-3.1-license"), url=f"{base}/LICENSE")
+    with pytest.raises(SourceError, match="does not match the pinned sha256"):
+        resolve(spec, Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path / "h")}))
+    assert not list((tmp_path / "h").rglob("*.txt"))  # nothing unverified is cached
