@@ -106,7 +106,8 @@ def cmd_search(args, settings: Settings) -> int:
     from retrieval.service import Services
 
     services = Services.load(settings)
-    hits = services.searcher.search(args.query, k=args.k, doc_ids=args.doc, family=args.family)
+    search = services.searcher.search if args.no_rules else services.engine.search
+    hits = search(args.query, k=args.k, doc_ids=args.doc, family=args.family)
     if args.json:
         _print_json([asdict(h) for h in hits])
         return 0
@@ -266,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--doc", nargs="+", metavar="ID")
     p.add_argument("--family")
+    p.add_argument("--no-rules", action="store_true", help="plain hybrid search, without the rules table's vote")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from ingest.corpus import Corpus
 from ingest.errors import ConfigError, QuoteError
 from retrieval.rules import Rule, RuleTable, Verdict, combine
-from retrieval.scenario import Facts, parse_scenario
+from retrieval.scenario import Facts, read_facts
 
 MAX_QUESTION = 4000
 PROHIBITIVE = re.compile(r"\b(?:you (?:will|shall|must|may) not|must not|may not|prohibit\w*|not (?:be )?permitted|shall not)\b", re.I)
@@ -125,6 +125,15 @@ class Engine:
         self.searcher = searcher
         self.rules = rules
 
+    def search(self, query: str, k: int = 5, **kwargs):
+        """Rule-guided search: the clauses the rules ground a scenario in are voted up in the hybrid ranking."""
+        text, _ = clean_question(query)
+        facts = read_facts(text, self.registry)
+        fired = sorted(self.rules.evaluate(facts), key=lambda r: -r.verdict.severity)
+        prior = [c for depth in range(4) for r in fired if depth < len(r.clauses) for c in r.clauses[depth:depth + 1]]
+        return self.searcher.search(text, k=k, prior=[c for c in prior if c.split(":", 1)[0] in self.corpus.documents],
+                                    **kwargs)
+
     def verify(self, doc_id: str, start: int, end: int, expected: str) -> None:
         """A quote is shown only if it is exactly the source text at its offsets."""
         doc = self.corpus.documents.get(doc_id)
@@ -147,7 +156,7 @@ class Engine:
         t0 = time.perf_counter()
         text, notes = clean_question(question)
         if facts is None:
-            facts = _resolve_versions(parse_scenario(text, self.registry), text)
+            facts = read_facts(text, self.registry)
         fired = self.rules.evaluate(facts)
         unloaded = sorted({c.split(":", 1)[0] for r in fired for c in r.clauses} - set(self.corpus.documents))
         if unloaded:
@@ -219,26 +228,6 @@ class Engine:
         if facts.unknown:
             notes.append("Not stated in the question: " + ", ".join(facts.unknown) + ".")
         return CrossCheck(agrees=disagreements == 0, notes=tuple(notes))
-
-
-def _resolve_versions(facts: Facts, text: str) -> Facts:
-    """A question that names a dated version of terms (Gemma 2024, OpenAI March 2023) is answered from that version."""
-    low = text.lower()
-    docs = list(facts.documents)
-    pairs = [("openai-terms-2023", "openai-terms-2024", r"\b2023\b|march 2023", r"\b2024\b|\b2025\b|december 2024"),
-             ("gemma-terms-2024", "gemma-terms-2025", r"april 2024|2024-04|2024 (?:gemma )?terms|\b2024\b", r"march 2025|2025-03|\b2025\b")]
-    for old, new, old_pat, new_pat in pairs:
-        if old in docs or new in docs:
-            wants_old, wants_new = bool(re.search(old_pat, low)), bool(re.search(new_pat, low))
-            if wants_old and not wants_new:
-                docs = [d for d in docs if d != new] + ([old] if old not in docs else [])
-            elif wants_new and not wants_old:
-                docs = [d for d in docs if d != old] + ([new] if new not in docs else [])
-            elif wants_old and wants_new:
-                docs = docs + [d for d in (old, new) if d not in docs]  # the question compares the two versions
-            elif old in docs and new in docs:
-                docs = [d for d in docs if d != old]
-    return replace(facts, documents=tuple(docs))
 
 
 _VERDICT_LEAD = {

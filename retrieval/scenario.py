@@ -341,3 +341,35 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
         deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=_mau(text), revenue=_revenue(text), eu=eu,
         multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
     )
+
+
+VERSION_PAIRS = [("openai-terms-2023", "openai-terms-2024", r"\b2023\b|march 2023", r"\b2024\b|\b2025\b|december 2024"),
+                 ("gemma-terms-2024", "gemma-terms-2025", r"april 2024|2024-04|\b2024\b", r"march 2025|2025-03|\b2025\b")]
+
+
+def resolve_versions(documents: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """A question that names a dated version of terms (Gemma 2024, OpenAI March 2023) is answered from that version;
+    one that names neither is answered from the current one, and one that compares them from both."""
+    low = text.lower()
+    docs = list(documents)
+    for old, new, old_pat, new_pat in VERSION_PAIRS:
+        if old not in docs and new not in docs:
+            continue
+        wants_old, wants_new = bool(re.search(old_pat, low)), bool(re.search(new_pat, low))
+        if wants_old and not wants_new:
+            docs = [d for d in docs if d != new] + ([old] if old not in docs else [])
+        elif wants_new and not wants_old:
+            docs = [d for d in docs if d != old] + ([new] if new not in docs else [])
+        elif wants_old and wants_new:
+            docs = docs + [d for d in (old, new) if d not in docs]
+        elif old in docs and new in docs:
+            docs = [d for d in docs if d != old]
+    return tuple(docs)
+
+
+def read_facts(question: str, registry: Registry) -> Facts:
+    """parse_scenario, then the dated-version choice: the facts every answer and every steered search start from."""
+    from dataclasses import replace
+
+    facts = parse_scenario(question, registry)
+    return replace(facts, documents=resolve_versions(facts.documents, question))
