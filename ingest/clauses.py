@@ -144,6 +144,13 @@ def _starts_unmarked_item(block: _Node, block_text: str, indent: int, unwrapped:
     return len(last) >= 90 and last[-1:] in ".;:"
 
 
+def _starts_new_paragraph(block_text: str, line: str) -> bool:
+    """In an unwrapped document, a full sentence followed by a capitalised line is two paragraphs, not one."""
+    last = block_text.rsplit("\n", 1)[-1].strip()
+    return (len(last) >= 60 and len(line) >= 30 and last[-1:] in ".;:!?\"\u201d)"
+            and (line[:1].isupper() or line[:1] in "\"\u201c("))
+
+
 def _is_heading_line(text: str) -> bool:
     t = text.strip().strip("*#").strip()
     if not t or len(t) > _HEADING_MAX or t[-1] in ".:;,)" or ":" in t:
@@ -211,6 +218,15 @@ def parse_clauses(doc_id: str, source: str) -> list[Clause]:
                     current.style = "bullet"
                 node = _Node("bullet", "", indent, indent, start, end, heading_like=False)
                 stack.pop()
+                attach(node, parent_of(stack[-1] if stack else None))
+                stack.append(node)
+                current = node
+                continue
+            if unwrapped and _starts_new_paragraph(source[current.start:current.end], stripped):
+                # One paragraph per line with no blank lines between (common in pasted contracts).
+                node = _Node("paragraph", "", indent, indent, start, end, heading_like=False)
+                while stack and not (stack[-1].indent < indent or (stack[-1].heading_like and stack[-1].indent <= indent)):
+                    stack.pop()
                 attach(node, parent_of(stack[-1] if stack else None))
                 stack.append(node)
                 current = node

@@ -94,9 +94,22 @@ def test_no_rule_means_unclear_with_closest_clauses(fake_services):
 
 
 def test_rules_and_retrieval_disagreement_is_noted(fake_services):
-    answer = fake_services.engine.answer("Can we use Llama 3 70B outputs to train a Mistral model and publish it?")
-    assert isinstance(answer.cross_check.agrees, bool)
-    assert answer.cross_check.notes  # the fake embedder ranks badly, so a rule clause is missing from retrieval
+    from retrieval.rules import Verdict
+    from retrieval.scenario import read_facts
+
+    engine = fake_services.engine
+    question = "Can we use Llama 3 70B outputs to train a Mistral model and publish it?"
+    facts = read_facts(question, engine.registry)
+    fired = engine.rules.evaluate(facts)
+    unrelated = fake_services.searcher.search("warranty disclaimer liability", k=3, doc_ids=["apache-2.0"])
+    cross = engine._cross_check(question, facts, fired, Verdict.NOT_PERMITTED, unrelated, ["llama-3-license"], [])
+    assert cross.agrees is False
+    assert any("llama-3-license:1.b.v" in note and "did not rank" in note for note in cross.notes)
+    permitted = engine._cross_check("x", facts, [], Verdict.PERMITTED,
+                                    fake_services.searcher.search("You will not use", k=3, doc_ids=["llama-3-license"],
+                                                                  prior=["llama-3-license:1.b.v"]),
+                                    ["llama-3-license"], [])
+    assert any("prohibitions" in note for note in permitted.notes)
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\n\t"])
