@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import sys
 from collections import Counter
@@ -145,20 +144,13 @@ def load_split(settings: Settings, split: str, limit: int | None) -> tuple[list[
 
 def to_document(raw: dict) -> Document:
     """One NDA exactly as `clausewise add` would store it: checked UTF-8 text, a USER spec, clauses from parse_clauses."""
-    from ingest.clauses import parse_clauses
-    from ingest.sources import DocKind, DocumentSpec
-    from ingest.userdocs import extract_text
+    from ingest.userdocs import extract_text, user_document
 
     doc_id = f"cnli-{raw['id']}"
     text = extract_text(raw["file_name"], raw["text"].encode("utf-8"))
     if text != raw["text"]:  # gold offsets index the original text; a normalised copy would shift them
         raise ConfigError(f"{doc_id}: the upload path changed the text (line endings?); gold offsets would not match.")
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    title = next((line.strip("#* \t") for line in text.splitlines() if line.strip()), doc_id)[:120]
-    spec = DocumentSpec(doc_id=doc_id, title=title, publisher="user", version=sha[:12], kind=DocKind.USER,
-                        family="contractnli", source=f"user:{raw['file_name']}", sha256=sha,
-                        url=raw.get("url") or raw["file_name"])
-    return Document(spec, text, spec.url, tuple(parse_clauses(doc_id, text)))
+    return user_document(doc_id, raw["file_name"], text, family="contractnli", url=raw.get("url"))
 
 
 def queries_for(raw: dict, labels: dict) -> list[Query]:

@@ -127,8 +127,7 @@ class UserStore:
         tmp = path.with_suffix(f".tmp-{os.getpid()}")
         tmp.write_bytes(text.encode("utf-8"))
         os.replace(tmp, path)
-        title = next((line.strip("#* \t") for line in text.splitlines() if line.strip()), doc_id)[:120]
-        info = UserDocInfo(doc_id, title, Path(name.replace("\\", "/")).name, sha, len(text))
+        info = UserDocInfo(doc_id, title_of(text, doc_id), Path(name.replace("\\", "/")).name, sha, len(text))
         return info, self._document(info, text)
 
     def commit(self, info: UserDocInfo) -> None:
@@ -162,11 +161,19 @@ class UserStore:
         return docs
 
     def _document(self, info: UserDocInfo, text: str) -> Document:
-        path = self.folder / f"{info.doc_id}.txt"
-        spec = DocumentSpec(doc_id=info.doc_id, title=info.title, publisher="user", version=info.sha256[:12],
-                            kind=DocKind.USER, family="user", source=f"user:{info.filename}",
-                            sha256=info.sha256, url=str(path))
-        return Document(spec, text, str(path), tuple(parse_clauses(info.doc_id, text)))
+        return user_document(info.doc_id, info.filename, text, url=str(self.folder / f"{info.doc_id}.txt"))
+
+
+def title_of(text: str, default: str) -> str:
+    return next((line.strip("#* \t") for line in text.splitlines() if line.strip()), default)[:120]
+
+
+def user_document(doc_id: str, filename: str, text: str, *, family: str = "user", url: str | None = None) -> Document:
+    """A user's text as a citable Document: the one path both `clausewise add` and the ContractNLI benchmark take."""
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    spec = DocumentSpec(doc_id=doc_id, title=title_of(text, doc_id), publisher="user", version=sha[:12],
+                        kind=DocKind.USER, family=family, source=f"user:{filename}", sha256=sha, url=url or filename)
+    return Document(spec, text, spec.url, tuple(parse_clauses(doc_id, text)))
 
 
 def reindex_user(settings: Settings, embedder, model_name: str, progress=None, extra: list[Document] | None = None):
