@@ -17,7 +17,10 @@ def shared_sources() -> Path:
     env = os.environ.get("CLAUSEWISE_SOURCES")
     path = Path(env) if env else REPO.parent / "shared" / "corpus"
     if not (path / "meta-llama").is_dir():
-        pytest.skip(f"no Llama sources at {path}; set CLAUSEWISE_SOURCES")  # pragma: no cover
+        message = f"no Llama sources at {path}; set CLAUSEWISE_SOURCES to a folder laid out like shared/corpus"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a missing corpus is a broken set-up, never a quiet skip
+        pytest.skip(message)  # pragma: no cover
     return path
 
 
