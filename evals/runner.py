@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,11 +188,3 @@ def check_thresholds(metrics: dict, path: Path | None = None) -> list[str]:
     gate = json.loads(path.read_text(encoding="utf-8"))
     return [f"{name} = {metrics.get(name)} is below the threshold {minimum}"
             for name, minimum in gate.items() if not name.startswith("_") and (metrics.get(name) or 0) < minimum]
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def tag_counts(questions: list[Question]) -> Counter:
-    return Counter(t for q in questions for t in q.tags)

@@ -58,7 +58,6 @@ class _Node:
     heading_like: bool
     parent: "_Node | None" = None
     children: list["_Node"] = field(default_factory=list)
-    segment: str = ""
     heading: str = ""
     nests: bool = False  # an unnumbered heading groups the numbered clauses after it only once numbering has begun
 

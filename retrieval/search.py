@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from ingest.corpus import Corpus
@@ -217,9 +216,3 @@ def load_expansions(path=None) -> list[tuple["re.Pattern[str]", str]]:
         return [(re.compile(row["when"], re.I), str(row["add"])) for row in rows]
     except (tomllib.TOMLDecodeError, KeyError, re.error) as exc:
         raise ConfigError(f"{path} is invalid ({type(exc).__name__}: {exc}); fix the row it names.") from exc
-
-
-def timed(fn, *args, **kwargs):
-    t0 = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, (time.perf_counter() - t0) * 1000

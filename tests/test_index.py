@@ -21,7 +21,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from chromadb.errors import ChromaError
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from ingest.clauses import Clause, parse_clauses
