@@ -31,6 +31,7 @@ from pathlib import Path
 
 from evals.runner import Evidence, doc_matches, normalise  # noqa: F401 - the matching rules shared with `eval`
 from evals.runner import evidence_found as _evidence_found
+from evals.runner import load_questions as _load_questions
 from ingest.errors import ConfigError, StoreError
 from ingest.settings import PACKAGE_ROOT, Settings
 
@@ -99,22 +100,10 @@ def evidence_recall(questions: Sequence[dict], results: dict[str, list[tuple[str
 
 
 def load_questions(path: Path | str, limit: int | None = None) -> list[dict]:
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"Cannot read the eval questions {path} ({exc}).") from exc
-    questions = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            q = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}:{n} is not JSON ({exc}).") from exc
-        if not isinstance(q, dict) or not isinstance(q.get("id"), str) or not isinstance(q.get("question"), str):
-            raise ConfigError(f"{path}:{n} needs string fields 'id' and 'question'.")
-        questions.append(q)
+    """The eval set as plain dicts (they cross the process boundary as JSON), read and checked by the eval runner."""
+    questions = [{"id": q.id, "question": q.question, "expected_verdict": q.expected_verdict,
+                  "expected_evidence": [{"doc_id": e.doc_id, "text": e.text} for e in q.expected_evidence],
+                  "tags": list(q.tags)} for q in _load_questions(Path(path))]
     if limit is not None:
         questions = questions[:max(limit, 0)]
     if not questions:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 from enum import Enum
 
 from ingest.clauses import Clause, parse_clauses
@@ -42,20 +43,31 @@ class Corpus:
     documents: dict[str, Document]
     reports: tuple[DocReport, ...]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Clause]:
+        return {c.clause_id: c for d in self.documents.values() for c in d.clauses}
+
     def clause(self, clause_id: str) -> Clause:
         """Look up one clause; NotFound suggests the nearest ids."""
-        doc_id = clause_id.split(":", 1)[0]
-        doc = self.documents.get(doc_id)
+        found = self._by_id.get(clause_id)
+        if found is not None:
+            return found
+        doc = self.documents.get(clause_id.split(":", 1)[0])
         if doc is not None:
-            for c in doc.clauses:
-                if c.clause_id == clause_id:
-                    return c
             pool = [c.clause_id for c in doc.clauses]
         else:
             pool = [c.clause_id for d in self.documents.values() for c in d.clauses]
         near = difflib.get_close_matches(clause_id, pool, n=5, cutoff=0.6)
         hint = f" Nearest ids: {', '.join(near)}." if near else f" Known documents: {', '.join(sorted(self.documents))}."
         raise NotFound(f"No clause with id {clause_id!r}.{hint}")
+
+    def require_documents(self, doc_ids: list[str]) -> None:
+        """NotFound for any id that is not a loaded document, naming the loaded ones."""
+        unknown = [d for d in doc_ids if d not in self.documents]
+        if unknown:
+            near = {d: difflib.get_close_matches(d, list(self.documents), n=3, cutoff=0.5) for d in unknown}
+            hints = "; ".join(f"{d!r} (did you mean {', '.join(n)}?)" if n else repr(d) for d, n in near.items())
+            raise NotFound(f"Unknown or unloaded document(s): {hints}. Loaded: {', '.join(sorted(self.documents))}.")
 
     def all_clauses(self) -> list[Clause]:
         return [c for d in self.documents.values() for c in d.clauses]

@@ -131,6 +131,10 @@ class Engine:
         facts = read_facts(text, self.registry)
         fired = sorted(self.rules.evaluate(facts), key=lambda r: -r.verdict.severity)
         prior = [c for depth in range(4) for r in fired if depth < len(r.clauses) for c in r.clauses[depth:depth + 1]]
+        if not kwargs.get("doc_ids") and not kwargs.get("family") and kwargs.get("steer", True):
+            # The facts already say which documents the question names; steering would read them a second time.
+            kwargs = {**kwargs, "doc_ids": [d for d in facts.documents if d in self.corpus.documents] or None,
+                      "steer": False}
         return self.searcher.search(text, k=k, prior=[c for c in prior if c.split(":", 1)[0] in self.corpus.documents],
                                     **kwargs)
 
@@ -165,23 +169,22 @@ class Engine:
             notes.append("Governing documents not loaded (see `clausewise corpus`): " + ", ".join(unloaded) + ".")
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
-        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None)
+        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False)
         retrieved = {h.clause_id: h for h in hits}
         terms = _tokens(text)
-        ordered: list[tuple[str, float]] = []
+        ordered: dict[str, float] = {}  # clause id -> score, in citation order
         by_severity = sorted(fired, key=lambda r: -r.verdict.severity)
         # Each rule's first clause comes before any rule's second, so every finding is grounded near the top.
         for depth in range(max((len(r.clauses) for r in fired), default=0)):
             for rule in by_severity:
-                if depth < len(rule.clauses) and rule.clauses[depth] not in [c for c, _ in ordered]:
+                if depth < len(rule.clauses):
                     cid = rule.clauses[depth]
-                    ordered.append((cid, retrieved[cid].score if cid in retrieved else 0.0))
+                    ordered.setdefault(cid, retrieved[cid].score if cid in retrieved else 0.0)
         for h in hits:
-            if h.clause_id not in [c for c, _ in ordered]:
-                ordered.append((h.clause_id, h.score))
+            ordered.setdefault(h.clause_id, h.score)
         limit = max(k, sum(len(r.clauses) for r in fired))
         citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired))), rank=i)
-                          for i, (cid, score) in enumerate(ordered[:limit], 1))
+                          for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
         cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes)
         background = self._background(text, terms)
         findings = tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses) for r in fired)

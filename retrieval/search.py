@@ -59,7 +59,6 @@ class Searcher:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.chunks: dict[str, Chunk] = {}
-        self._clauses = {c.clause_id: c for c in self.corpus.all_clauses()}
         self.integrity_problems: list[str] = []
         self._indexes = []
         client = None
@@ -118,8 +117,8 @@ class Searcher:
         return {d.spec.family for d in self.corpus.documents.values()}
 
     def _is_heading(self, chunk: Chunk) -> bool:
-        clause = self._clauses.get(chunk.clause_id)
-        return clause is not None and (clause.kind == "heading" or len(clause.text) < 50)
+        clause = self.corpus.clause(chunk.clause_id)
+        return clause.kind == "heading" or len(clause.text) < 50
 
     def steer(self, query: str) -> list[str]:
         """Documents a query points at by naming a model or licence version (empty when it names none)."""
@@ -145,9 +144,7 @@ class Searcher:
             raise ConfigError(f"k={k} is out of range; use 1 to 100.")
         if family and family not in self.families():
             raise ConfigError(f"Unknown family {family!r}. Known families: {', '.join(sorted(self.families()))}.")
-        for d in doc_ids or []:
-            if d not in self.corpus.documents:
-                self.corpus.clause(f"{d}:")  # raises NotFound listing the documents
+        self.corpus.require_documents(list(doc_ids or []))
         allowed = list(doc_ids or [])
         if not allowed and steer and not family:
             allowed = self.steer(query)
@@ -194,7 +191,7 @@ class Searcher:
         hits = []
         for rank, cid in enumerate(ordered, 1):
             chunk = best_chunk[cid]
-            clause = self._clauses.get(cid) or self.corpus.clause(cid)
+            clause = self.corpus.clause(cid)
             spec = self.corpus.documents[chunk.doc_id].spec
             hits.append(Hit(rank, round(scores[cid], 6), cid, chunk.doc_id, spec.title, spec.version, clause.text,
                             clause.start, clause.end, chunk.secondary, chunk.start, chunk.end))
