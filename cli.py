@@ -234,7 +234,8 @@ def cmd_remove(args, settings: Settings) -> int:
 def cmd_bench(args, settings: Settings) -> int:
     from evals.bench import format_report, report_json, run_bench
 
-    report = run_bench(settings, limit=args.limit)
+    report = run_bench(settings, limit=args.limit, rounds=args.rounds,
+                       progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.json:
         _print_json(report_json(report))
     else:
@@ -291,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmark clausewise search against a plain llama-index baseline")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N eval questions")
+    p.add_argument("--rounds", type=int, default=5, help="alternating timed rounds per system (median reported)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")

@@ -169,7 +169,8 @@ class Engine:
             notes.append("Governing documents not loaded (see `clausewise corpus`): " + ", ".join(unloaded) + ".")
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
-        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False)
+        scores = self.searcher.score(text)  # one embedding, one BM25 pass: every search below is a cut of it
+        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False, scores=scores)
         retrieved = {h.clause_id: h for h in hits}
         terms = _tokens(text)
         ordered: dict[str, float] = {}  # clause id -> score, in citation order
@@ -185,23 +186,23 @@ class Engine:
         limit = max(k, sum(len(r.clauses) for r in fired))
         citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired))), rank=i)
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
-        cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes)
-        background = self._background(text, terms)
+        cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes, scores)
+        background = self._background(text, terms, scores)
         findings = tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses) for r in fired)
         summary = _summary(verdict, fired, facts, scenario_docs)
         return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
                       citations=citations, cross_check=cross, background=background,
                       latency_ms=round((time.perf_counter() - t0) * 1000, 1))
 
-    def _background(self, text: str, terms: set[str]) -> tuple[Citation, ...]:
+    def _background(self, text: str, terms: set[str], scores=None) -> tuple[Citation, ...]:
         explainers = [d for d, doc in self.corpus.documents.items() if not doc.spec.is_primary]
         if not explainers:
             return ()
-        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True)
+        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True, scores=scores)
         return tuple(replace(self._citation(h.clause_id, h.score, terms), rank=i) for i, h in enumerate(hits, 1))
 
     def _cross_check(self, text: str, facts: Facts, fired: list[Rule], verdict: Verdict, hits, scenario_docs,
-                     notes: list[str]) -> CrossCheck:
+                     notes: list[str], scores=None) -> CrossCheck:
         notes = list(notes)
         disagreements = 0
         ranked = {h.clause_id for h in hits}
@@ -213,7 +214,7 @@ class Engine:
             disagreements += 1
             notes.append("The rules rely on clauses that retrieval did not rank for this wording: " + ", ".join(dict.fromkeys(missing)) + ".")
         if scenario_docs:
-            wide = self.searcher.search(text, k=3, steer=False)
+            wide = self.searcher.search(text, k=3, steer=False, scores=scores)
             outside = [h for h in wide[:2] if h.doc_id not in scenario_docs and h.score >= (hits[0].score if hits else 0)]
             if outside:
                 disagreements += 1
