@@ -61,10 +61,10 @@ def cmd_corpus(args, settings: Settings) -> int:
 
 def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
     """Documents whose text differs from what the last committed ingest recorded."""
-    from ingest.index import catalog_path, collection_name, read_catalog
+    from ingest.index import catalog_path, home_collection, read_catalog
 
     try:
-        catalog = read_catalog(catalog_path(settings, collection_name(settings.embed_model)))
+        catalog = read_catalog(catalog_path(settings, home_collection(settings, settings.embed_model)))
     except ClausewiseError:
         return set()
     if not catalog:

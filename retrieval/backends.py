@@ -37,12 +37,21 @@ class KeywordIndex(Protocol):
         """The rows of the k best scores, best first."""
 
 
-def pin_blas_threads() -> None:
-    """One BLAS thread: a 1,400 x 384 product takes microseconds, and on a busy 2-core machine a second thread only adds
-    wake-up jitter. Only numpy's BLAS is limited; torch keeps its own thread pool for the embedding model."""
+def pin_threads() -> None:
+    """One BLAS thread for numpy and one intra-op thread for torch, for steady query latency.
+
+    A 1,400 x 384 product takes microseconds, and one short question is too little work to split: a second thread only
+    adds wake-ups, and on a shared 2-core machine under load the threads spin against each other. Measured with
+    all-MiniLM-L6-v2 at load average ~20: one query embedding p50 1,406 ms with two torch threads, 93 ms with one.
+    """
+    import sys
+
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
+    torch = sys.modules.get("torch")  # only when a real model is loaded; the fake embedder never imports torch
+    if torch is not None:
+        torch.set_num_threads(1)
 
 
 class VectorMatrix:

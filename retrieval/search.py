@@ -11,9 +11,9 @@ import numpy as np
 
 from ingest.corpus import Corpus
 from ingest.errors import ConfigError, StoreError
-from ingest.index import Chunk, catalog_path, chroma_client, collection_name, read_catalog
+from ingest.index import Chunk, catalog_path, chroma_client, home_collection, read_catalog
 from ingest.settings import Settings
-from retrieval.backends import Bm25Keywords, DenseIndex, KeywordIndex, VectorMatrix, pin_blas_threads, read_vectors
+from retrieval.backends import Bm25Keywords, DenseIndex, KeywordIndex, VectorMatrix, pin_threads, read_vectors
 
 RRF_K = 60
 # Measured on the public eval set (clausewise bench): keyword search with licence-wording expansions finds the
@@ -71,7 +71,7 @@ class Searcher:
         self.registry = registry
         self.prefixes = (prefix, *extra_prefixes)
         self._expansions = load_expansions()
-        pin_blas_threads()
+        pin_threads()
         self.reload()
 
     def reload(self) -> None:
@@ -81,7 +81,7 @@ class Searcher:
         self.integrity_problems: list[str] = []
         client = None
         for i, prefix in enumerate(self.prefixes):
-            name = collection_name(self.embedder.model_name, prefix)
+            name = home_collection(self.settings, self.embedder.model_name, prefix)
             catalog = read_catalog(catalog_path(self.settings, name))
             if catalog is None:
                 if i == 0:
