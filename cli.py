@@ -214,10 +214,51 @@ def cmd_add(args, settings: Settings) -> int:
     from ingest.corpus import load_corpus
 
     clauses = len(load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id].clauses)
+    found = None if args.no_identify else _identify_text(settings, doc.text)
     if args.json:
-        _print_json({**asdict(info), "clauses": clauses})
+        _print_json({**asdict(info), "clauses": clauses, "identification": found.to_json() if found else None})
     else:
         print(f"added {info.doc_id}: {info.title!r}, {clauses} clauses. Ask about it, or cite {info.doc_id}:<clause>.")
+        if found:
+            print()
+            _print_identification(found)
+    return 0
+
+
+def _identify_text(settings: Settings, text: str):
+    from ingest.corpus import load_corpus
+    from retrieval.identify import Identifier
+
+    print("loading ScanCode's licence index (about a minute the first time)...", file=sys.stderr, flush=True)
+    return Identifier(load_corpus(settings, user=False)).identify(text)
+
+
+def _print_identification(found) -> None:
+    what = found.match or "no known licence"
+    print(f"identified: {found.kind} - {what} (ScanCode: {found.scancode_key or 'no match'}, score {found.score:.1f})")
+    if found.note:
+        print(f"  {found.note}")
+    for d in found.details[:20]:
+        flag = f" [{d.reason}]" if d.reason else ""
+        print(f"  {d.status:<8} {d.clause_id}{flag}\n      {d.diff[:300]}")
+    if len(found.details) > 20:
+        print(f"  ... and {len(found.details) - 20} more (use --json for all)")
+
+
+def cmd_identify(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from ingest.errors import ConfigError as _ConfigError
+    from ingest.userdocs import extract_text
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise _ConfigError(f"{args.file!r} is not a file.")
+    found = _identify_text(settings, extract_text(path.name, path.read_bytes()))
+    if args.json:
+        _print_json(found.to_json())
+    else:
+        _print_identification(found)
     return 0
 
 
@@ -299,7 +340,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--id", help="document id (default: from the file name, prefixed user-)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--no-identify", action="store_true", help="skip naming the canonical licence it is closest to")
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("identify", help="which licence is this file? ScanCode's matcher, then a clause-by-clause diff")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_identify)
 
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")
