@@ -92,6 +92,9 @@ def cmd_ingest(args, settings: Settings) -> int:
     from ingest.embed import make_embedder
     from ingest.index import ingest
 
+    if args.all_licences:
+        return _ingest_all_licences(args, settings)
+
     corpus = load_corpus(settings, strict=args.strict, docs=args.docs, user=False)  # user docs have their own collection
     for report in corpus.problems():
         print(f"warning: {report.message}", file=sys.stderr)
@@ -102,8 +105,62 @@ def cmd_ingest(args, settings: Settings) -> int:
     return 0
 
 
+def _ingest_all_licences(args, settings: Settings) -> int:
+    import resource
+
+    from ingest.embed import make_embedder
+    from ingest.index import ingest
+    from ingest.licensedb import PREFIX, licensedb_corpus
+
+    print("reading and parsing ScanCode's LicenseDB...", file=sys.stderr, flush=True)
+    corpus, _ = licensedb_corpus(limit=args.limit)
+    report = ingest(corpus, settings, lambda: make_embedder(settings.embed_model), model_name=settings.embed_model,
+                    rebuild=args.rebuild, prefix=PREFIX, progress=_progress_bar("embedding"), batch_size=args.batch_size)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{report.collection}: {len(corpus.documents)} licences, {report.chunks} chunks, {report.embedded} embedded, "
+          f"{report.removed} removed, {report.seconds:.1f} s, peak RSS {rss:.0f} MB")
+    return 0
+
+
+def _search_all_licences(args, settings: Settings) -> int:
+    import resource
+    import time
+
+    from ingest.embed import make_embedder
+    from ingest.index import catalog_path, home_collection, read_catalog
+    from ingest.licensedb import PREFIX, licensedb_corpus
+    from retrieval.search import Searcher
+
+    catalog = read_catalog(catalog_path(settings, home_collection(settings, settings.embed_model, PREFIX)))
+    if catalog is None:
+        from ingest.errors import StoreError
+
+        raise StoreError("No all-licences index yet. Run `clausewise ingest --all-licences` first.")
+    corpus, infos = licensedb_corpus(keys=catalog["documents"])
+    searcher = Searcher(corpus, settings, make_embedder(settings.embed_model), prefix=PREFIX, extra_prefixes=())
+    t0 = time.perf_counter()
+    hits = searcher.search(args.query, k=args.k, doc_ids=args.doc, family=args.category, steer=False)
+    ms = (time.perf_counter() - t0) * 1000
+    rows = [{"rank": h.rank, "score": h.score, "key": h.doc_id, "name": infos[h.doc_id].name,
+             "category": infos[h.doc_id].category, "clause_id": h.clause_id, "text": h.text} for h in hits]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r['rank']}. [{r['score']:.4f}] {r['key']} ({r['category']}): {r['clause_id']}  {r['name']}")
+        print("   " + r["text"][:400].replace("\n", "\n   "))
+        print()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{len(searcher.chunks)} chunks of {len(corpus.documents)} licences searched in {ms:.1f} ms; "
+          f"peak RSS {rss:.0f} MB", file=sys.stderr)
+    return 0
+
+
 def cmd_search(args, settings: Settings) -> int:
     from retrieval.service import Services
+
+    if args.all_licences:
+        return _search_all_licences(args, settings)
 
     services = Services.load(settings)
     search = services.searcher.search if args.no_rules else services.engine.search
@@ -302,6 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="re-embed everything")
     p.add_argument("--docs", nargs="+", metavar="ID", help="only these documents")
     p.add_argument("--strict", action="store_true", help="fail when any document cannot be loaded")
+    p.add_argument("--all-licences", action="store_true",
+                   help="index every ScanCode LicenseDB text into the secondary all-licences collection")
+    p.add_argument("--limit", type=int, help="--all-licences: only the first N licences (by key)")
+    p.add_argument("--batch-size", type=int, default=64, help="texts per embedding batch")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="hybrid clause search")
@@ -310,6 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", nargs="+", metavar="ID")
     p.add_argument("--family")
     p.add_argument("--no-rules", action="store_true", help="plain hybrid search, without the rules table's vote")
+    p.add_argument("--all-licences", action="store_true",
+                   help="search every ScanCode licence (after `ingest --all-licences`); --doc takes keys")
+    p.add_argument("--category", help="--all-licences: only this ScanCode category, e.g. Permissive")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
