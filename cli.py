@@ -341,6 +341,17 @@ def cmd_bench(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_loadtest(args, settings: Settings) -> int:
+    from evals.loadtest import format_load_report, run_load_test
+
+    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(format_load_report(report))
+    return 1 if report.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -406,6 +417,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-identify", action="store_true", help="skip naming the canonical licence it is closest to")
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("loadtest", help="concurrent browser sessions asking questions against a running app")
+    p.add_argument("url", help="the app, e.g. http://127.0.0.1:8501")
+    p.add_argument("--sessions", type=int, default=20)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_loadtest)
 
     p = sub.add_parser("identify", help="which licence is this file? ScanCode's matcher, then a clause-by-clause diff")
     p.add_argument("file")
