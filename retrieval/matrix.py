@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Mapping
 
-from ingest.errors import ConfigError
+from ingest.errors import ClausewiseError, ConfigError
 from ingest.settings import CORPUS_DIR
 from retrieval.facts_data import facts_from_data
 from retrieval.registry import Registry
@@ -148,8 +148,8 @@ def _scenario(kind: str, spec: Mapping[str, Any], table: RuleTable, registry: Re
             data = _merge(base, row.get("facts", {}), col.get("facts", {}), {"models": [model]})
             try:
                 facts = facts_from_data(data, registry, f"{where} cell {row['id']} x {col['id']}")
-            except ConfigError as exc:
-                problems.append(str(exc))
+            except ClausewiseError as exc:  # an unknown model id is NotFound, a bad fact value ConfigError
+                problems.append(f"{where} cell {row['id']} x {col['id']}: {exc}" if "cell" not in str(exc) else str(exc))
                 continue
             # The firings that decide the verdict come first, so a cell reads "not_permitted: 1.b.v, ..."
             fired = sorted(table.evaluate(facts), key=lambda f: -f.verdict.severity)
