@@ -402,3 +402,46 @@ def test_text_helpers_never_let_markup_through():
     assert legal_citation("T", "1", "doc:1.b.v", "v. You will\n  not", "lower-roman") == 'T (1), s. 1.b.v: "You will not"'
     assert legal_citation("T", "1", "doc:def-x", "\u201cX\u201d means", "definition", "X") == \
         'T (1), definition of "X": "\u201cX\u201d means"'
+
+
+# --- Licence matrices ----------------------------------------------------------------------------------------------
+
+def label(at: AppTest, key: str) -> str:
+    """A button's label as shown (the page escapes Markdown in cell texts)."""
+    return at.button(key=key).label.replace("\\", "")
+
+
+def test_matrices_page_cells_open_their_clauses(app_env):
+    at = start()
+    at.switch_page("ui/pages/matrices.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="mx-kind").value == "method"
+    assert label(at, "mx-method-outputs_train_other-llama-3").startswith("not_permitted: llama-3-license:1.b.v")
+    at.button(key="mx-method-outputs_train_other-llama-3").click().run()
+    assert_clean(at)
+    text = markdown(at)
+    assert "cw-v-not_permitted" in text and "`llama-improve-other-llm`" in text
+    assert "improve any other large language model" in text  # the verbatim clause
+    assert any('s. 1.b.v: "You will not use the Llama Materials' in c.value for c in at.code)
+    at.button(key="mx-method-outputs_train_other-llama-3.1").click().run()
+    text = markdown(at)
+    assert "cw-v-conditional" in text and "`llama-derived-model-naming`" in text and "`llama-3.1-license:1.b.i`" in text
+
+
+def test_matrices_page_deployment_and_versions(app_env):
+    at = start()
+    at.switch_page("ui/pages/matrices.py").run()
+    at.selectbox(key="mx-kind").set_value("deployment").run()
+    assert_clean(at)
+    assert label(at, "mx-deployment-hosted-llama-2").startswith("permitted: llama-2-license")
+    assert label(at, "mx-deployment-hosted-llama-3") == "conditional: llama-3-license:1.b.i"
+    at.selectbox(key="mx-kind").set_value("versions").run()
+    assert at.selectbox(key="mx-family").value == "versions-llama"
+    assert label(at, "mx-versions-llama-llama-improve-other-llm-llama-3.1-license") == "removed"
+    at.button(key="mx-versions-llama-llama-improve-other-llm-llama-3-license").click().run()
+    assert_clean(at)
+    text = markdown(at)
+    assert "`llama-3-license:1.b.v`" in text and "improve any other large language model" in text
+    at.selectbox(key="mx-family").set_value("versions-openai").run()
+    assert_clean(at)
+    assert label(at, "mx-versions-openai-openai-competing-models-openai-terms-2024").startswith("moved: 2.c")

@@ -1,0 +1,124 @@
+"""Licence matrices: method, deployment, dataset, ownership and versions, computed from the rules table; every cell
+opens the rules that decided it and the verbatim text of their clauses."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ingest.errors import ClausewiseError, NotFound
+from retrieval.matrix import KINDS, Cell, Matrix, build, facts_json
+from retrieval.matrix_format import cell_text, render
+from ui import state
+from ui.errors import show
+from ui.render import small_badge, verdict_badge
+from ui.text import code_span, html_text, legal_citation, md_escape
+
+ss = st.session_state
+app = state.app_state()
+corpus, table, registry = app.services.corpus, app.services.rules, app.services.registry
+
+KIND_LABELS = {"method": "Fine-tuning method \u00d7 licence", "deployment": "Deployment \u00d7 licence (what activates which obligation)",
+               "dataset": "Dataset licence \u00d7 base model licence", "ownership": "Ownership by base model and scenario",
+               "versions": "Rules by version (Llama, Gemma, OpenAI)"}
+ICONS = {"permitted": ":material/check_circle:", "conditional": ":material/rule:", "unclear": ":material/help:",
+         "not_permitted": ":material/block:", None: ":material/remove:"}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def matrices_for(kind: str, _table, _registry, rules_key: int) -> list[Matrix]:
+    return build(kind, _table, _registry)
+
+
+def clause_block(clause_id: str) -> None:
+    try:
+        clause = corpus.clause(clause_id)
+    except NotFound:
+        st.warning(f"{code_span(clause_id)} is not loaded in this corpus; run `clausewise corpus` to see why.",
+                   icon=":material/search_off:")
+        return
+    spec = corpus.documents[clause.doc_id].spec
+    st.markdown(f"{code_span(clause.clause_id)} \u00b7 {md_escape(spec.title)} ({md_escape(spec.version)})")
+    st.markdown(f'<div class="cw-clause">{html_text(clause.text)}</div>', unsafe_allow_html=True)
+    st.code(legal_citation(spec.title, spec.version, clause.clause_id, clause.text, clause.kind, clause.heading),
+            language=None, wrap_lines=True)
+
+
+def open_cell(m: Matrix, cell: Cell) -> None:
+    row = next(a.label for a in m.rows if a.id == cell.row)
+    col = next(a.label for a in m.columns if a.id == cell.column)
+    with st.container(border=True, key="mx-detail"):
+        st.subheader(f"{row} \u00d7 {col}")
+        if cell.verdict is None:
+            st.markdown(f"**{md_escape(cell.row)}** is not in {md_escape(col)}"
+                        + (" (removed in this version)." if cell.change and cell.change.value == "removed" else "."))
+        else:
+            st.markdown(verdict_badge(cell.verdict.value), unsafe_allow_html=True)
+        if cell.facts is not None:
+            with st.expander("Facts this cell was computed from"):
+                st.json(facts_json(cell.facts))
+            if not cell.firings:
+                st.info("No rule decides this scenario, so the verdict is unclear: read the licence or ask a lawyer.",
+                        icon=":material/help:")
+            for f in cell.firings:
+                rule = table.get(f.rule_id)
+                st.markdown(f"{small_badge(f.verdict.value)} **{code_span(f.rule_id)}** on {code_span(f.doc_id or 'any')}"
+                            f": {md_escape(rule.statement)}")
+                for cid in f.clauses:
+                    clause_block(cid)
+        else:
+            rule = table.get(cell.row)
+            st.markdown(f"{small_badge(rule.verdict.value)} {md_escape(rule.statement)}")
+            if cell.change is not None:
+                st.caption(f"Change from the version before: **{cell.change.value}**")
+            for cid in cell.clauses:
+                clause_block(cid)
+            if cell.previous and cell.change is not None and cell.change.value == "moved":
+                st.caption("In the version before:")
+                for cid in cell.previous:
+                    clause_block(cid)
+
+
+st.title("Licence matrices")
+st.caption("Every cell is computed from the rules table (corpus/rules/), on the facts its row and column name "
+           "(corpus/matrices.toml); nothing here is written by hand. Click a cell to read the rules that decided it and "
+           "the verbatim clauses. The same tables come from `clausewise matrix --kind KIND`.")
+kind = st.selectbox("Matrix", KINDS, format_func=KIND_LABELS.get, key="mx-kind")
+try:
+    matrices = matrices_for(kind, table, registry, id(table))
+except ClausewiseError as exc:
+    show(exc)
+    st.stop()
+if len(matrices) > 1:
+    m = matrices[[x.id for x in matrices].index(st.selectbox("Family", [x.id for x in matrices], key="mx-family",
+                                                             format_func=lambda i: i.removeprefix("versions-").title()))]
+else:
+    m = matrices[0]
+st.markdown(f"**{md_escape(m.title)}** \u00b7 {md_escape(m.caption)}")
+
+head = st.columns([1.3] + [1] * len(m.columns))
+head[0].markdown("**rule**" if m.kind == "versions" else " ")
+for c, axis in zip(head[1:], m.columns):
+    c.markdown(f"**{md_escape(axis.label)}**")
+selected = ss.get("mx-open")
+for axis, line in zip(m.rows, m.cells):
+    cols = st.columns([1.3] + [1] * len(m.columns))
+    cols[0].markdown(code_span(axis.label) if m.kind == "versions" else md_escape(axis.label))
+    for c, cell in zip(cols[1:], line):
+        here = (m.id, cell.row, cell.column)
+        if c.button(md_escape(cell_text(cell)), key=f"mx-{m.id}-{cell.row}-{cell.column}", width="stretch",
+                    icon=ICONS.get(cell.verdict.value if cell.verdict else None),
+                    type="primary" if selected == here else "secondary"):
+            ss["mx-open"] = selected = here
+            st.rerun()
+
+if selected and selected[0] == m.id:
+    open_cell(m, m.cell(selected[1], selected[2]))
+else:
+    st.caption("Click a cell to open its clauses.")
+
+st.divider()
+dl = st.columns(4)
+for c, (fmt, mime) in zip(dl, [("md", "text/markdown"), ("csv", "text/csv"), ("html", "text/html"),
+                               ("json", "application/json")]):
+    c.download_button(f"Download {fmt}", render(matrices, fmt), file_name=f"clausewise-{kind}.{fmt}", mime=mime,
+                      key=f"mx-dl-{fmt}", icon=":material/download:")
