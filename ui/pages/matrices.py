@@ -9,8 +9,9 @@ from ingest.errors import ClausewiseError, NotFound
 from retrieval.matrix import KINDS, Cell, Matrix, build, facts_json
 from retrieval.matrix_format import cell_text, render
 from ui import state
+from ui.conversation import VERDICT_LABELS
 from ui.errors import show
-from ui.render import small_badge, verdict_badge
+from ui.render import VERDICT_PILL, small_badge, verdict_badge
 from ui.text import code_span, html_text, legal_citation, md_escape
 
 ss = st.session_state
@@ -20,8 +21,31 @@ corpus, table, registry = app.services.corpus, app.services.rules, app.services.
 KIND_LABELS = {"method": "Fine-tuning method \u00d7 licence", "deployment": "Deployment \u00d7 licence (what activates which obligation)",
                "dataset": "Dataset licence \u00d7 base model licence", "ownership": "Ownership by base model and scenario",
                "versions": "Rules by version (Llama, Gemma, OpenAI)"}
-ICONS = {"permitted": ":material/check_circle:", "conditional": ":material/rule:", "unclear": ":material/help:",
-         "not_permitted": ":material/block:", None: ":material/remove:"}
+
+# Each cell's button sits in a container keyed by its verdict, so the grid is coloured like the answer badges.
+GRID_CSS = "<style>" + "".join(
+    f'[class*="st-key-mxv-{v}-"] button {{ background: {bg}; color: {fg}; border-color: {fg}55; }}'
+    f'[class*="st-key-mxv-{v}-"] button[data-testid="stBaseButton-primary"] {{ background: {fg}; color: #fff; }}'
+    for v, (_, fg, bg) in VERDICT_PILL.items()) + \
+    '[class*="st-key-mxv-none-"] button { color: #9ca3af; }' \
+    '[class*="st-key-mxv-"] button p { font-size: 0.8rem; line-height: 1.25; }' \
+    '[class*="st-key-mxv-"] button[data-testid="stBaseButton-primary"] { outline: 3px solid #1d4ed8; }</style>'
+
+
+def cell_label(cell: Cell, shown: int = 2) -> str:
+    """A short button label: the verdict and the first clause paths ("Not permitted \u00b7 1.b.v, 1.b.i +1"); the
+    full ids are in the tooltip and the opened cell."""
+    def paths(ids: tuple[str, ...]) -> str:
+        short = [c.split(":", 1)[1] if ":" in c else c for c in ids[:shown]]
+        return ", ".join(short) + (f" +{len(ids) - shown}" if len(ids) > shown else "")
+
+    if cell.change is not None:
+        change = cell.change.value
+        if change in ("absent", "removed"):
+            return "\u2014" if change == "absent" else "removed"
+        return (f"{change} \u00b7 " if change in ("added", "moved") else "") + paths(cell.clauses)
+    verdict = VERDICT_LABELS.get(cell.verdict.value, cell.verdict.value) if cell.verdict else ""
+    return f"{verdict} \u00b7 {paths(cell.clauses)}" if cell.clauses else f"{verdict} \u00b7 no rule"
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -94,6 +118,7 @@ if len(matrices) > 1:
 else:
     m = matrices[0]
 st.markdown(f"**{md_escape(m.title)}** \u00b7 {md_escape(m.caption)}")
+st.html(GRID_CSS)
 
 head = st.columns([1.3] + [1] * len(m.columns))
 head[0].markdown("**rule**" if m.kind == "versions" else " ")
@@ -105,9 +130,9 @@ for axis, line in zip(m.rows, m.cells):
     cols[0].markdown(code_span(axis.label) if m.kind == "versions" else md_escape(axis.label))
     for c, cell in zip(cols[1:], line):
         here = (m.id, cell.row, cell.column)
-        if c.button(md_escape(cell_text(cell)), key=f"mx-{m.id}-{cell.row}-{cell.column}", width="stretch",
-                    icon=ICONS.get(cell.verdict.value if cell.verdict else None),
-                    type="primary" if selected == here else "secondary"):
+        box = c.container(key=f"mxv-{cell.verdict.value if cell.verdict else 'none'}-{m.id}-{cell.row}-{cell.column}")
+        if box.button(md_escape(cell_label(cell)), key=f"mx-{m.id}-{cell.row}-{cell.column}", width="stretch",
+                      wrap=True, help=md_escape(cell_text(cell)), type="primary" if selected == here else "secondary"):
             ss["mx-open"] = selected = here
             st.rerun()
 
