@@ -185,3 +185,21 @@ def test_cli_matrix(tmp_path, capsys, monkeypatch):
     assert main(["matrix", "--output", str(tmp_path / "missing" / "m.md")]) == 2
     err = capsys.readouterr().err
     assert "Cannot write" in err and "Traceback" not in err
+
+
+def test_the_readme_matrix_is_what_the_command_prints(capsys, tmp_path, monkeypatch):
+    """The README pastes one matrix between markers that name the command; it must equal that command's output."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- matrix: clausewise (.+?) -->\n(.*?)\n<!-- /matrix -->", readme, re.S)
+    assert found, "README.md lost its generated matrix (the <!-- matrix: ... --> block)"
+    command, pasted = found.group(1), found.group(2)
+    assert f"`clausewise {command}`" in readme  # the command is shown to the reader, not only in the marker
+    monkeypatch.setenv("CLAUSEWISE_HOME", str(tmp_path / "home"))
+    assert main(["matrix", *shlex.split(command)[1:]]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert pasted.strip() == printed, (f"README.md's matrix is out of date: run `clausewise {command}` and paste its "
+                                       "output between the markers")
