@@ -253,7 +253,15 @@ def cmd_matrix(args, settings: Settings) -> int:
     table, registry = RuleTable.load(), Registry.load()
     kinds = KINDS if args.kind == "all" else (args.kind,)
     matrices = [m for kind in kinds for m in build(kind, table, registry)]
-    text = render(matrices, args.format)
+    clauses = None
+    if args.format == "html":
+        from ingest.corpus import load_corpus
+        from retrieval.matrix_format import ClauseText
+
+        corpus = load_corpus(settings, user=False)
+        clauses = {c.clause_id: ClauseText(c.clause_id, corpus.documents[c.doc_id].spec.title,
+                                           corpus.documents[c.doc_id].spec.version, c.text) for c in corpus.all_clauses()}
+    text = render(matrices, args.format, clauses)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

@@ -1,7 +1,8 @@
 """The licence matrices as Markdown, CSV, HTML or JSON (`clausewise matrix --format`).
 
 Markdown and HTML cells name each clause's document once ("llama-3-license:1.b.v, 1.b.i"); CSV and JSON keep full
-clause ids so a spreadsheet or a script never has to rebuild them.
+clause ids so a spreadsheet or a script never has to rebuild them. Given the clause texts, the HTML page links every
+id to its verbatim clause in an appendix, so the page stands on its own in front of a reviewer.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import csv
 import html
 import io
 import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from retrieval.matrix import Cell, Change, Matrix, matrix_json
 
@@ -76,13 +80,31 @@ def to_json(matrices: list[Matrix]) -> str:
 _CSS = """body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}
 th,td{border:1px solid #ccc;padding:.4em .6em;vertical-align:top;font-size:.9em}th{background:#f4f4f4}
 .permitted{background:#e6f4ea}.conditional{background:#fff4d6}.unclear{background:#eee}
-.not_permitted{background:#fde2e1}.absent{color:#999}code{font-size:.85em}"""
+.not_permitted{background:#fde2e1}.absent{color:#999}code{font-size:.85em}a{color:inherit}
+.clause{white-space:pre-wrap;font-family:Georgia,serif;border-left:3px solid #ccc;padding:.3em .8em;margin:.2em 0 1em}"""
 
 
-def to_html(matrices: list[Matrix]) -> str:
+@dataclass(frozen=True)
+class ClauseText:
+    """A cited clause as the HTML appendix prints it (verbatim, with the document it comes from)."""
+
+    clause_id: str
+    title: str
+    version: str
+    text: str
+
+
+def _anchor(clause_id: str) -> str:
+    # Distinct ids stay distinct ("llama-3.1-license" never meets a "llama-3-1-license").
+    return "c-" + re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group()):x}_", clause_id)
+
+
+def to_html(matrices: list[Matrix], clauses: Mapping[str, ClauseText] | None = None) -> str:
+    """A standalone page; with `clauses`, every clause id links to its verbatim text in an appendix."""
     esc = html.escape
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8"><title>clausewise licence matrices</title>',
              f"<style>{_CSS}</style></head><body>"]
+    cited: list[str] = []
     for m in matrices:
         parts.append(f"<h2>{esc(m.title)}</h2>")
         if m.caption:
@@ -94,12 +116,26 @@ def to_html(matrices: list[Matrix]) -> str:
             for c in line:
                 cls = c.verdict.value if c.verdict else "absent"
                 title = esc(" ".join(c.rules), quote=True)
-                cells.append(f'<td class="{cls}" title="{title}"><code>{esc(cell_text(c))}</code></td>')
+                links = ""
+                if clauses is not None and c.clauses:
+                    links = "<br>" + " ".join(f'<a href="#{_anchor(cid)}">{esc(cid)}</a>' for cid in c.clauses)
+                    cited.extend(cid for cid in c.clauses if cid not in cited)
+                cells.append(f'<td class="{cls}" title="{title}"><code>{esc(cell_text(c))}</code>{links}</td>')
             parts.append(f"<tr><th>{esc(axis.label)}</th>" + "".join(cells) + "</tr>")
         parts.append("</tbody></table>")
+    if clauses is not None and cited:
+        parts.append("<h2>Clauses cited</h2>")
+        for cid in sorted(cited):
+            found = clauses.get(cid)
+            parts.append(f'<h3 id="{_anchor(cid)}"><code>{esc(cid)}</code>'
+                         + (f" &middot; {esc(found.title)} ({esc(found.version)})</h3>" if found else "</h3>"))
+            parts.append(f'<div class="clause">{esc(found.text)}</div>' if found else
+                         "<p>Not loaded in this corpus; run <code>clausewise corpus</code> to see why.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def render(matrices: list[Matrix], fmt: str) -> str:
-    return {"md": to_markdown, "csv": to_csv, "html": to_html, "json": to_json}[fmt](matrices)
+def render(matrices: list[Matrix], fmt: str, clauses: Mapping[str, ClauseText] | None = None) -> str:
+    if fmt == "html":
+        return to_html(matrices, clauses)
+    return {"md": to_markdown, "csv": to_csv, "json": to_json}[fmt](matrices)

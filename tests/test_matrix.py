@@ -172,15 +172,21 @@ def test_formats(matrices):
     assert "moved: 2.c \u2192 using-our-services.p2.b7" in versions
 
 
-def test_cli_matrix(tmp_path, capsys, monkeypatch):
+def test_cli_matrix(tmp_path, capsys, monkeypatch, sources_dir):
     monkeypatch.setenv("CLAUSEWISE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CLAUSEWISE_SOURCES", str(sources_dir))
     assert main(["matrix", "--kind", "deployment", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     cell = next(c for c in data[0]["cells"] if c["row"] == "hosted" and c["column"] == "llama-3")
     assert cell["verdict"] == "conditional" and cell["clauses"] == ["llama-3-license:1.b.i"]
     out = tmp_path / "m.html"
     assert main(["matrix", "--kind", "versions", "--format", "html", "--output", str(out)]) == 0
-    assert "Rules by version: Gemma" in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    assert "Rules by version: Gemma" in page
+    # Every cited id links to its verbatim clause in the appendix.
+    assert '<a href="#c-llama-3-license_3a_1_2e_b_2e_v">llama-3-license:1.b.v</a>' in page
+    assert ('<div class="clause">v. You will not use the Llama Materials or any output or results of the Llama '
+            'Materials to improve any other large language model') in page
     assert "wrote" in capsys.readouterr().err
     assert main(["matrix", "--output", str(tmp_path / "missing" / "m.md")]) == 2
     err = capsys.readouterr().err
