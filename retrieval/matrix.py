@@ -111,15 +111,27 @@ def _merge(*layers: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+AXIS_KEYS = {"row": {"id", "label", "role", "facts"}, "column": {"id", "label", "model", "facts"},
+             "family": {"id", "label", "columns"}}
+
+
 def _axes(entries: Any, what: str, where: str, problems: list[str]) -> list[dict]:
     if not isinstance(entries, list) or not entries:
         problems.append(f"{where}: needs at least one [[{what}]] entry")
         return []
+    allowed = AXIS_KEYS[what.rsplit(".", 1)[-1]]
     good, seen = [], set()
     for n, entry in enumerate(entries, 1):
         label = f"{where} {what} #{n} ({entry.get('id', '?')})"
         if not isinstance(entry.get("id"), str) or not isinstance(entry.get("label"), str):
             problems.append(f"{label}: needs an `id` and a `label`")
+            continue
+        unknown = sorted(set(entry) - allowed)
+        if unknown:
+            problems.append(f"{label}: unknown key(s) {unknown}; valid: {sorted(allowed)}")
+            continue
+        if not isinstance(entry.get("facts", {}), dict):
+            problems.append(f"{label}: `facts` must be a table, e.g. facts = {{ methods = [\"lora\"] }}")
             continue
         if entry["id"] in seen:
             problems.append(f"{label}: id used twice")

@@ -138,6 +138,9 @@ def test_bad_spec_rows_are_all_reported(table):
         build("method", table, REGISTRY, spec)
     text = str(err.value)
     assert "no-such-model" in text and "moon" in text
+    spec["dataset"]["row"] = spec["dataset"]["row"] + [{"id": "w", "label": "W", "fact": {}}]
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \['fact'\]"):
+        build("dataset", table, REGISTRY, spec)
     spec["versions"]["family"][0]["columns"].append({"doc": "llama-9-license", "label": "Llama 9"})
     with pytest.raises(ConfigError, match="llama-9-license"):
         build("versions", table, REGISTRY, spec)

@@ -106,6 +106,8 @@ st.title("Licence matrices")
 st.caption("Every cell is computed from the rules table (corpus/rules/), on the facts its row and column name "
            "(corpus/matrices.toml); nothing here is written by hand. Click a cell to read the rules that decided it and "
            "the verbatim clauses. The same tables come from `clausewise matrix --kind KIND`.")
+if "mx-kind" not in ss and st.query_params.get("kind") in KINDS:
+    ss["mx-kind"] = st.query_params["kind"]  # a deep link (?kind=versions) opens that matrix
 kind = st.selectbox("Matrix", KINDS, format_func=KIND_LABELS.get, key="mx-kind")
 try:
     matrices = matrices_for(kind, table, registry, id(table))
@@ -127,7 +129,10 @@ for c, axis in zip(head[1:], m.columns):
 selected = ss.get("mx-open")
 for axis, line in zip(m.rows, m.cells):
     cols = st.columns([1.3] + [1] * len(m.columns))
-    cols[0].markdown(code_span(axis.label) if m.kind == "versions" else md_escape(axis.label))
+    if m.kind == "versions":
+        cols[0].markdown(code_span(axis.label), help=table.get(axis.id).statement)
+    else:
+        cols[0].markdown(md_escape(axis.label))
     for c, cell in zip(cols[1:], line):
         here = (m.id, cell.row, cell.column)
         box = c.container(key=f"mxv-{cell.verdict.value if cell.verdict else 'none'}-{m.id}-{cell.row}-{cell.column}")
