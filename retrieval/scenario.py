@@ -248,9 +248,10 @@ def _role(before: str, after: str) -> Role:
 
 
 def _use_cases(low: str) -> tuple[str, ...]:
-    # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml).
+    # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml). A negated
+    # use ("we never generate malware") is no use, and a negated carve-out ("without labelling it as AI") no carve-out.
     return tuple(c.id for c in load_categories().categories
-                 if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low))
+                 if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low, affirmed=True))
 
 
 def use_cases_of(question: str) -> tuple[str, ...]:
