@@ -276,6 +276,18 @@ def _role(before: str, after: str) -> Role:
     return Role.BASE
 
 
+def _use_cases(low: str) -> tuple[str, ...]:
+    # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml). A negated
+    # use ("we never generate malware") is no use, and a negated carve-out ("without labelling it as AI") no carve-out.
+    return tuple(c.id for c in load_categories().categories
+                 if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low, affirmed=True))
+
+
+def use_cases_of(question: str) -> tuple[str, ...]:
+    """The use-policy categories a question falls in, read exactly as `parse_scenario` reads them."""
+    return _use_cases(_norm(question)[:5000].lower())
+
+
 TYPOS = [(r"\bgema\b", "gemma"), (r"\bgemma(\d)", r"gemma \1"), (r"\bl+a+m+a+\b", "llama"), (r"\blama(\d)", r"llama\1"),
          (r"\bmistrall?\b", "mistral"), (r"\bmixtrall\b", "mixtral"), (r"\bquen\b", "qwen"), (r"\bdeep ?seek\b", "deepseek")]
 
@@ -337,9 +349,7 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
         deployments = [d for d in deployments if d in (Deployment.END_USER, Deployment.ACQUISITION)]
     if re.search(r"(?:weights|model) (?:stays?|remains?) (?:on|in|inside)|(?:weights|model) never (?:leave|ship)|no weights (?:are )?(?:shipped|distributed|released)|never (?:ship|receive|get|touch) the weights|never distribute", low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
-    # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml).
-    use_cases = tuple(c.id for c in load_categories().categories
-                      if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low))
+    use_cases = _use_cases(low)
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
     if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
         flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
