@@ -47,7 +47,7 @@ LIST_KEYS: dict[str, set[str] | None] = {
     "use_cases": None, "flags": set(FLAG_PATTERNS), "not_flags": set(FLAG_PATTERNS),
     "targets": TARGETS, "datasets": None, "not_methods": {m.value for m in Method},
 }
-BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target"}
+BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target", "use_stated"}
 INT_KEYS = {"mau_over", "mau_at_most", "revenue_over", "revenue_at_most"}
 # Which fact of a scenario each condition reads: the branches of an answer are built over the deciding facts a
 # question leaves open.
@@ -56,7 +56,7 @@ DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distri
            "eu": "eu", "multimodal": "multimodal", "targets": "target", "has_target": "target",
            "methods": "method", "not_methods": "method", "roles": "roles", "other_model": "roles",
            "use_cases": "use", "flags": "flags", "not_flags": "flags", "datasets": "datasets",
-           "not_in_corpus": "models", "models_known": "models"}
+           "not_in_corpus": "models", "models_known": "models", "use_stated": "use"}
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,9 @@ def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
         others = [m for m in facts.models if doc not in m.documents] if doc else []
         trains_own = facts.has("from_scratch") or facts.has("other_model")
         return (bool(others) or trains_own) == value
+    if key == "use_stated":
+        # Some use of the model is named (any use category): the question turns on a use policy.
+        return bool(facts.use_cases) == value
     if key == "not_in_corpus":
         return any(not m.in_corpus for m in facts.models) == value
     if key == "models_known":
