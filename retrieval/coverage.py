@@ -14,8 +14,8 @@ What counts as operative is decided clause by clause, in this order (the first t
    mean ...) or sits under a Definitions heading and says what a term means.
 4. `boilerplate`: a clause under (or opening with) a heading on governing law, jurisdiction, venue, severability,
    entire agreement, waiver, notices, arbitration and dispute resolution, interpretation, the relationship of the
-   parties, copyright-complaint procedure, a preamble or recital, the "how to apply this licence" appendix, or the
-   channels for reporting violations: no scenario question about using, adapting or shipping a model turns on them.
+   parties, copyright-complaint procedure, a preamble, recital or introductory note, the "how to apply this licence"
+   appendix (to the end of the text), or the channels for reporting violations: no scenario question about using, adapting or shipping a model turns on them.
 5. `operative`: everything else: grants, conditions, obligations, prohibitions, thresholds, exceptions and
    carve-outs, acceptance, termination, incorporation by reference, warranty, indemnity and liability.
 
@@ -54,13 +54,15 @@ BOILERPLATE_HEADING = re.compile(
     r"governing law|jurisdiction|\bvenue\b|choice of law|severab|entire agreement|waiver|^\W*notices\W*$|"
     r"arbitration|dispute resolution|^\W*(?:section \d+\W+)?interpretation\W*$|relationship of the parties|"
     r"copyright complaints?|\bpreamble\b|how to apply|federal agency|creative commons is not a party|"
-    r"equitable remedies|using creative commons public licenses|delay in enforcing|^\W*exceptions\W*$", re.I)
+    r"equitable remedies|using creative commons public licenses|delay in enforcing|^\W*exceptions\W*$|introductory note|"
+    r"claims concerning copyright infringement|^\W*who we are\W*$", re.I)
 BOILERPLATE_TEXT = re.compile(
-    r"^\W*(?:please report|reporting (?:issues|risky|bugs|violations)|now therefore|appendix: how to apply|"
+    r"^\W*(?:\(?[0-9]{1,2}[.)]\s*)?(?:please report|written claims concerning copyright|reporting (?:issues|risky|bugs|violations)|now therefore|appendix: how to apply|"
     r"to apply the .{0,40}licen[cs]e to your work|copyright \[yyyy\]|you may obtain a copy of the license at|"
     r"see the license for the specific|\"?including\"? means|as used in this agreement, \"including\"|"
     r"creative commons may be contacted|creative commons corporation \(\"creative commons\"\) is not a law firm|"
-    r"considerations for (?:licensors|the public))", re.I)
+    r"considerations for (?:licensors|the public)|you and openai agree to the following mandatory arbitration|if any provision of this (?:license|agreement)[\w ]{0,20} is held to be invalid)", re.I)
+APPENDIX = re.compile(r"^\W*appendix: how to apply", re.I)
 APPENDED_POLICY = re.compile(r"acceptable use policy|prohibited use policy", re.I)
 USE_LIST = re.compile(r"\battachment a\b", re.I)
 LEAD_IN = re.compile(r":\W*$")
@@ -145,8 +147,10 @@ def classify(doc_clauses: tuple[Clause, ...], is_policy: bool) -> dict[str, tupl
     """Kind and use-list membership of every clause of one document (see the module docstring for the criterion)."""
     by_id = {c.clause_id: c for c in doc_clauses}
     out: dict[str, tuple[ClauseKind, bool]] = {}
-    appended_from = use_list_from = None
+    appended_from = use_list_from = appendix_from = None
     for c in doc_clauses:
+        if appendix_from is None and APPENDIX.search(c.text):
+            appendix_from = c.start
         if not is_policy and appended_from is None and c.kind == "heading" and APPENDED_POLICY.search(c.text):
             appended_from = c.start
         if use_list_from is None and c.kind == "heading" and USE_LIST.search(c.text):
@@ -175,7 +179,8 @@ def classify(doc_clauses: tuple[Clause, ...], is_policy: bool) -> dict[str, tupl
         elif c.kind == "definition" or DEFINES.search(text) or (
                 any(DEFINITIONS_HEADING.search(h or "") for h in heads[2:]) and re.search(r"\bmeans?\b", text)):
             kind = ClauseKind.DEFINITION
-        elif any(BOILERPLATE_HEADING.search(h or "") for h in heads if len(h or "") <= 80) or BOILERPLATE_TEXT.search(text):
+        elif (any(BOILERPLATE_HEADING.search(h or "") for h in heads if len(h or "") <= 80) or BOILERPLATE_TEXT.search(text)
+              or (appendix_from is not None and c.start >= appendix_from)):
             kind = ClauseKind.BOILERPLATE
         else:
             kind = ClauseKind.OPERATIVE
@@ -276,9 +281,11 @@ def format_report(report: CoverageReport, show_listed: bool = False) -> str:
     for d in report.documents:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(d.by_kind().items())) or "none"
         use = d.count(Status.COVERED, True) + d.count(Status.UNCOVERED, True) + d.count(Status.LISTED, True)
+        use_open = len(d.uncovered(True))
         lines.append(f"{d.doc_id} ({d.version}): {d.count(Status.COVERED)} covered, {d.count(Status.LISTED)} listed "
                      f"as not decisive, {len(d.uncovered())} uncovered"
-                     + (f" (of which {use} in use-restriction lists)" if use else "") + f"; not operative: {kinds}")
+                     + (f" ({use} clauses in use-restriction lists, {use_open} of them uncovered)" if use else "")
+                     + f"; not operative: {kinds}")
         for cid in d.uncovered():
             lines.append(f"  uncovered: {cid}")
         if show_listed:
