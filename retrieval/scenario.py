@@ -191,6 +191,10 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "export": [r"\bexport[\s-]control", r"\bsanction", r"\bembargo", r"\b(?:iran|north korea|cuba|syria|crimea)\b", r"\bitar\b"],
     "statutory_exception": [r"\bfair (?:use|dealing)\b", r"text[\s-]and[\s-]data[\s-]mining", r"\btdm\b", r"copyright exception",
                             r"statutory exception"],
+    "expressive_purpose": [r"\b(?:scientific|educational|documentary|artistic)\b", r"\bsex(?:ual)? education\b",
+                           r"\b(?:art|film|museum) (?:project|installation|piece)\b"],
+    "disclosed": [r"\b(?:clearly |explicitly |visibly )?(?:label(?:l)?ed|disclosed?|marked|watermarked)\b.{0,25}\b(?:as )?(?:ai|synthetic|machine|generated|fake|parody|satire)",
+                  r"\b(?:parody|satire|satirical)\b"],
     "model_scope": [r"\bappendix\b", r"which (?:models|checkpoints|variants) (?:are|count|fall)"],
     "from_scratch": [r"from[\s-]scratch", r"our own (?:\d+b |foundation |base )?model", r"different architecture", r"own foundation"],
 }
