@@ -1,4 +1,4 @@
-"""The `clausewise` command: corpus, clause, ingest, search, ask, eval, bench, matrix."""
+"""The `clausewise` command: corpus, clause, ingest, search, ask, eval, bench, matrix, rules."""
 
 from __future__ import annotations
 
@@ -275,6 +275,48 @@ def cmd_matrix(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_rules(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from ingest.corpus import load_corpus
+    from retrieval.rules import RuleTable
+
+    corpus = load_corpus(settings, network=False, user=False)
+    table = RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()}, known_doc_ids=set(corpus.documents))
+    if args.review:
+        from retrieval.cases import load_cases
+        from retrieval.registry import Registry
+        from retrieval.review import build_review, render
+
+        text = render(build_review(corpus, table, load_cases(Registry.load())), args.format)
+        if args.output:
+            try:
+                Path(args.output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ClausewiseError(f"Cannot write the review sheet to {args.output}: {exc}") from exc
+            print(f"wrote {len(table.rules)} rules as {args.format} to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    if args.coverage:
+        from retrieval.coverage import coverage, format_report
+
+        report = coverage(corpus, table)
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            print(format_report(report, show_listed=args.show_listed))
+        return 1 if report.uncovered() or report.problems else 0
+    families: dict[str, int] = {}
+    for r in table.rules:
+        families[r.family] = families.get(r.family, 0) + 1
+    if args.json:
+        _print_json({"rules": len(table.rules), "families": families})
+    else:
+        print(f"{len(table.rules)} rules, valid: " + ", ".join(f"{f} {n}" for f, n in sorted(families.items())))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -338,6 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="document id (default: from the file name, prefixed user-)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("rules", help="validate the rules table; --coverage and --review report on it")
+    p.add_argument("--coverage", action="store_true", help="every operative clause: covered, listed as not decisive, or uncovered")
+    p.add_argument("--show-listed", action="store_true", help="with --coverage: print each listed clause with its reason")
+    p.add_argument("--review", action="store_true", help="the review sheet: each rule next to its clauses' verbatim text")
+    p.add_argument("--format", choices=["md", "csv", "html"], default="md", help="review sheet format (default md)")
+    p.add_argument("--output", metavar="FILE", help="write the review sheet to FILE instead of stdout")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")
