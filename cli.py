@@ -61,10 +61,10 @@ def cmd_corpus(args, settings: Settings) -> int:
 
 def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
     """Documents whose text differs from what the last committed ingest recorded."""
-    from ingest.index import catalog_path, collection_name, read_catalog
+    from ingest.index import catalog_path, home_collection, read_catalog
 
     try:
-        catalog = read_catalog(catalog_path(settings, collection_name(settings.embed_model)))
+        catalog = read_catalog(catalog_path(settings, home_collection(settings, settings.embed_model)))
     except ClausewiseError:
         return set()
     if not catalog:
@@ -234,7 +234,8 @@ def cmd_remove(args, settings: Settings) -> int:
 def cmd_bench(args, settings: Settings) -> int:
     from evals.bench import format_report, report_json, run_bench
 
-    report = run_bench(settings, limit=args.limit)
+    report = run_bench(settings, limit=args.limit, rounds=args.rounds,
+                       progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.json:
         _print_json(report_json(report))
     else:
@@ -366,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmark clausewise search against a plain llama-index baseline")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N eval questions")
+    p.add_argument("--rounds", type=int, default=5, help="alternating timed rounds per system (median reported)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("matrix", help="the licence matrices, computed from the rules table (corpus/matrices.toml)")

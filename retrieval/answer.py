@@ -225,7 +225,8 @@ class Engine:
             clarify = self._clarify(facts, branches)
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
-        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False)
+        scores = self.searcher.score(text)  # one embedding, one BM25 pass: every search below is a cut of it
+        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False, scores=scores)
         retrieved = {h.clause_id: h for h in hits}
         terms = _tokens(text)
         ordered: dict[str, float] = {}  # clause id -> score, in citation order
@@ -241,8 +242,8 @@ class Engine:
         limit = max(k, sum(len(r.clauses) for r in fired))
         citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired))), rank=i)
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
-        cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes)
-        background = self._background(text, terms)
+        cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes, scores)
+        background = self._background(text, terms, scores)
         findings = _findings(fired)
         summary = _summary(verdict, fired, facts, scenario_docs, branches)
         return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
@@ -316,15 +317,15 @@ class Engine:
             return ()  # the open facts decide nothing here
         return tuple(out)
 
-    def _background(self, text: str, terms: set[str]) -> tuple[Citation, ...]:
+    def _background(self, text: str, terms: set[str], scores=None) -> tuple[Citation, ...]:
         explainers = [d for d, doc in self.corpus.documents.items() if not doc.spec.is_primary]
         if not explainers:
             return ()
-        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True)
+        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True, scores=scores)
         return tuple(replace(self._citation(h.clause_id, h.score, terms), rank=i) for i, h in enumerate(hits, 1))
 
     def _cross_check(self, text: str, facts: Facts, fired: list[Firing], verdict: Verdict, hits, scenario_docs,
-                     notes: list[str]) -> CrossCheck:
+                     notes: list[str], scores=None) -> CrossCheck:
         notes = list(notes)
         disagreements = 0
         ranked = {h.clause_id for h in hits}
@@ -336,7 +337,7 @@ class Engine:
             disagreements += 1
             notes.append("The rules rely on clauses that retrieval did not rank for this wording: " + ", ".join(dict.fromkeys(missing)) + ".")
         if scenario_docs:
-            wide = self.searcher.search(text, k=3, steer=False)
+            wide = self.searcher.search(text, k=3, steer=False, scores=scores)
             outside = [h for h in wide[:2] if h.doc_id not in scenario_docs and h.score >= (hits[0].score if hits else 0)]
             if outside:
                 disagreements += 1
