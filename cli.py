@@ -75,15 +75,28 @@ def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
 
 def cmd_clause(args, settings: Settings) -> int:
     from ingest.corpus import load_corpus
+    from retrieval.citeform import locate
 
     corpus = load_corpus(settings, docs=[args.id.split(":", 1)[0]] if ":" in args.id else None)
     clause = corpus.clause(args.id)
-    spec = corpus.documents[clause.doc_id].spec
+    doc = corpus.documents[clause.doc_id]
+    spec = doc.spec
+    section = corpus.section(clause.clause_id)
+    cite_as = locate(spec, doc.clauses, doc.text, clause)
     if args.json:
-        _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url})
+        _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url,
+                     "requested_id": args.id, "cite_as": cite_as,
+                     "section": {"start": section.start, "end": section.end, "text": section.text,
+                                 "heading_only": section.heading_only,
+                                 "clause_ids": [m.clause_id for m in section.members]}})
     else:
-        print(f"{clause.clause_id}  ({spec.title}, {spec.version})\n")
-        print(clause.text)
+        print(f"{clause.clause_id}  ({spec.title}, {spec.version})")
+        if args.id != clause.clause_id:
+            print(f"(renamed: {args.id} is now {clause.clause_id})")
+        print(f"Cite as: {cite_as}\n")
+        print(section.text)  # the clause with its sub-clauses, verbatim: a heading alone says nothing
+        if section.members:
+            print(f"\n(sub-clauses: {', '.join(m.path for m in section.members)})")
     return 0
 
 
@@ -131,7 +144,7 @@ def _print_answer(ans) -> None:
     print("Citations:")
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
-        print("     \u201c" + c.quote.replace("\n", " ") + "\u201d")
+        print("     " + (c.cite or "\u201c" + c.quote.replace("\n", " ") + "\u201d"))
     if ans.cross_check.notes:
         print("\nCross-check" + ("" if ans.cross_check.agrees else " (DISAGREEMENT)") + ":")
         for note in ans.cross_check.notes:

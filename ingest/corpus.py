@@ -9,6 +9,7 @@ from enum import Enum
 
 from ingest.clauses import Clause, parse_clauses
 from ingest.errors import NotFound, SourceError
+from ingest.sections import Section, section_of
 from ingest.settings import Settings
 from ingest.sources import DocumentSpec, Manifest, explainer_specs, load_manifest, resolve
 
@@ -60,6 +61,12 @@ class Corpus:
         near = difflib.get_close_matches(clause_id, pool, n=5, cutoff=0.6)
         hint = f" Nearest ids: {', '.join(near)}." if near else f" Known documents: {', '.join(sorted(self.documents))}."
         raise NotFound(f"No clause with id {clause_id!r}.{hint}")
+
+    def section(self, clause_id: str) -> Section:
+        """The clause with its sub-clauses, as one verbatim span of its document."""
+        clause = self.clause(clause_id)
+        doc = self.documents[clause.doc_id]
+        return section_of(doc.text, doc.clauses, clause)
 
     def require_documents(self, doc_ids: list[str]) -> None:
         """NotFound for any id that is not a loaded document, naming the loaded ones."""

@@ -177,7 +177,7 @@ def test_export_has_every_quote_and_pinpoint(app_env):
         assert f"`{c.clause_id}`" in md
         assert c.text in md  # the full verbatim clause
         assert turns[0].citation_text(c) in md
-    assert 's. 1.b.v: "You will not use the Llama Materials' in md
+    assert "s. 1.b.v: \u201cYou will not use the Llama Materials" in md
     assert at.get("download_button")  # offered in the sidebar
 
 
@@ -199,10 +199,15 @@ def test_corpus_open_clause_with_suggestions(app_env):
     assert any("Nearest ids" in w.value for w in at.warning)
     at.button(key="suggest-llama-3-license:1.b.v").click().run()
     assert_clean(at)
-    assert any(c.value.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use')
+    assert any(c.value.startswith("Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: \u201cYou will not use")
                for c in at.code)
     at.button(key="parent-llama-3-license:1.b").click().run()
     assert at.text_input(key="open-id").value == "llama-3-license:1.b"
+    at.text_input(key="open-id").set_value("gemma-terms-2025:3.3").run()
+    assert_clean(at)  # a heading-only section is shown and cited with its body
+    assert "Google claims no rights in Outputs you generate using Gemma" in markdown(at)
+    assert any(c.value.startswith("Gemma Terms of Use (2025-03-24), s. 3.3: \u201cGoogle claims no rights in Outputs")
+               for c in at.code)
     at.text_input(key="open-id").set_value("no-such-doc:1").run()
     assert_clean(at)
     assert any("No clause with id" in w.value for w in at.warning)
