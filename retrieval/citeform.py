@@ -114,7 +114,8 @@ def pinpoint(clauses: tuple[Clause, ...] | list[Clause], clause: Clause, source:
 def source_name(spec: DocumentSpec) -> str:
     """"Title (version)", or for a user's own document "Title (added YYYY-MM-DD)"."""
     if spec.kind is DocKind.USER:
-        return f"{spec.title} (added {spec.version})" if spec.version else spec.title
+        dated = re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", spec.version)
+        return f"{spec.title} (added {spec.version})" if dated else spec.title
     return f"{spec.title} ({spec.version})"
 
 

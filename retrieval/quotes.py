@@ -159,6 +159,8 @@ def lead_ins(source: str, clauses: tuple[Clause, ...] | list[Clause], clause: Cl
         parent = by_id.get(current.parent)
         if parent is None or not ends_with_lead_in(parent):
             break
+        if parent.kind == "heading" and current.kind == "paragraph":
+            break  # a paragraph under a heading is text of its own, not an item of the heading's list
         spans = sentence_spans(parent.text)
         if not spans:
             break

@@ -68,6 +68,9 @@ def show_clause(clause) -> None:
         if url:
             st.link_button("Public source", url, icon=":material/open_in_new:", help=url)
         section = corpus.section(clause.clause_id)
+        same_as = corpus.linked(clause.clause_id)
+        if same_as:
+            st.caption(f"The same words in the standalone policy: {code_span(same_as)}")
         st.caption(f"Cite as: {md_escape(locate(spec, doc.clauses, doc.text, clause))}"
                    + (f" \u00b7 shown with its {len(section.members)} sub-clause(s)" if section.members else ""))
         # The clause with its sub-clauses: "3.3 Generated Output" alone would show a heading and no terms.
