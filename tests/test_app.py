@@ -181,6 +181,17 @@ def test_export_has_every_quote_and_pinpoint(app_env):
     assert at.get("download_button")  # offered in the sidebar
 
 
+def test_a_list_item_is_shown_and_cited_with_its_lead_in(app_env):
+    at = ask(start(), "Under the OpenAI Terms of Use of December 2024, can I use ChatGPT outputs to train a model "
+                      "that competes with OpenAI?")
+    from ui.text import md_escape
+
+    lead = "Read with its lead-in: \u201c" + md_escape("For example, you may not:") + "\u201d"
+    assert any(c.value.startswith(lead) for c in at.caption), [c.value for c in at.caption]
+    assert any(c.value.endswith("item 7: \u201cFor example, you may not: \u2026 Use Output to develop models that "
+                                "compete with OpenAI.\u201d") for c in at.code)
+
+
 def test_empty_and_hostile_questions_do_not_break_the_page(app_env):
     at = ask(start(), "   ")
     assert any("empty" in e.value for e in at.error)
@@ -280,6 +291,10 @@ def test_add_a_document_then_ask_and_cite_it(own_home):
     turn = at.session_state["turns"][0]
     cited = next(c for c in turn.answer.citations if c.clause_id == f"{USER_ID}:2.a")
     assert "competing weather forecasting model" in cited.quote
+    import datetime
+
+    assert cited.cite.startswith(f"{cited.title} (added {datetime.date.today().isoformat()}), s. 2(a)") or \
+        cited.cite.startswith(f"{cited.title} (added {datetime.date.today().isoformat()}), s. 2.a"), cited.cite
     assert not any(b.proto.url == cited.url for b in at.get("link_button"))  # a local path is never a link
     # the document's markup is text: escaped in the corpus view
     at.switch_page("ui/pages/corpus.py").run()
