@@ -13,18 +13,19 @@ from functools import lru_cache
 
 from ingest.clauses import Clause
 from ingest.sources import DocKind, DocumentSpec
-from ingest.sections import Section
+from ingest.sections import Section, is_heading_only
 from retrieval.quotes import Quote, Span, lead_ins
 
 _NUMBERED = {"section", "dotted", "decimal", "paren-decimal", "paren-lower", "paren-upper", "lower", "upper",
              "lower-roman", "upper-roman", "paren-lower-roman", "paren-upper-roman"}
 _ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
              "eleventh", "twelfth"]
-_PAREN_REF = re.compile(r"\bSections?\s+[0-9]+(?:\.[0-9]+)*\([0-9A-Za-z]{1,4}\)")
-_DOT_REF = re.compile(r"\bSections?\s+[0-9]+\.[a-z]{1,4}\b")
+# A document's references to its own sections; "Section 1(a) of the Llama 3.2 Community License" names another one.
+_PAREN_REF = re.compile(r"\bSections?\s+[0-9]+(?:\.[0-9]+)*\([0-9A-Za-z]{1,4}\)(?!\s+of\s+the\b)")
+_DOT_REF = re.compile(r"\bSections?\s+[0-9]+\.[a-z]{1,4}\b(?!\s+of\s+the\b)")
 _LABEL = re.compile(r"\s*(?:\*\*|#{1,6}\s+)?\s*(?:(?:Section|SECTION|Article|ARTICLE)\s+([0-9]+|[IVXL]+)"
                     r"|([0-9]{1,2}(?:\.[0-9]{1,2})+)|\(?([0-9A-Za-z]{1,4})\\?[.)])")
-_LEADING_MARKER = re.compile(r"^\s*(?:\*\*)?(?:\(?[0-9]{1,2}\)|\([a-zA-Z]{1,4}\)|[0-9]{1,2}(?:\.[0-9]{1,2})*\.?"
+_LEADING_MARKER = re.compile(r"^\s*(?:\*\*)?(?:[-*\u2022\u00b7\u25cf\u25aa](?=\s)|\(?[0-9]{1,2}\)|\([a-zA-Z]{1,4}\)|[0-9]{1,2}(?:\.[0-9]{1,2})*\.?"
                              r"|[a-z]{1,4}[.)]|[A-Z][.)])(?:\*\*)?[ \t\u00a0]+")
 _RUN_IN = re.compile(r"([A-Z][^.:\n]{0,50}?)\.\s+\S")
 
@@ -97,6 +98,12 @@ def pinpoint(clauses: tuple[Clause, ...] | list[Clause], clause: Clause, source:
             flush()
             n = _counter(node)
             if node.kind == "paragraph" and list_depth == 0 and not (parts and parts[-1].startswith(("item", "sub-item"))):
+                parent = by_id.get(node.parent or "")
+                only = parent is not None and is_heading_only(parent) and sum(
+                    1 for c in clauses if c.parent == node.parent and c.kind == "paragraph") == 1
+                if only:
+                    list_depth = 1  # "3.3 Generated Output" has one paragraph: it is simply s. 3.3
+                    continue
                 if node.parent is None and numbered_root and not had_number:
                     text = f"unnumbered paragraph {n}"
                 else:

@@ -33,7 +33,8 @@ _INITIALS = re.compile(r"^(?:[a-z]\.)+[a-z]$")  # u.s, e.g, l.l.c and the like, 
 _ENUMERATOR = re.compile(r"^\(?(?:[0-9]{1,3}(?:\.[0-9]{1,3})*|[a-z]{1,4}|[A-Z]{1,4})[.)]?$")
 # The first item of a list written inside a sentence: "You may not (i) use ...; (ii) ...".
 _INLINE_FIRST = re.compile(r"(?:(?<=\s)|^)\((?:i|a|1|A)\)\s")
-_INLINE_ITEM = re.compile(r"\((?:[ivx]{1,5}|[a-z]|[0-9]{1,2}|[A-Z])\)\s")
+_INLINE_ITEM = re.compile(r"(?:(?:and|or)\s+)?\((?:[ivx]{1,5}|[a-z]|[0-9]{1,2}|[A-Z])\)\s")
+_PROSE_KINDS = {"paragraph", "heading", "definition"}  # everything else is a numbered or bulleted item
 _LOWER_FUNCTION_WORDS = {"and", "or", "the", "of", "to", "a", "an", "in", "for", "by", "with", "on", "as", "any"}
 
 
@@ -150,23 +151,39 @@ def best_quote(text: str, start: int, query_terms: set[str]) -> tuple[int, int]:
     return start + a, start + b
 
 
+def _introducer(clauses: tuple[Clause, ...] | list[Clause], by_id: dict[str, Clause], clause: Clause) -> Clause | None:
+    """The clause whose closing colon introduces the list `clause` is an item of: its parent, or, for a list written
+    after its lead-in at the same level ("Prohibited Uses ... Llama 3.2 to:" then "1.", "2."), the sibling before it."""
+    parent = by_id.get(clause.parent) if clause.parent else None
+    if parent is not None and ends_with_lead_in(parent):
+        if parent.kind == "heading" and clause.kind == "paragraph":
+            return None  # a paragraph under a heading is text of its own, not an item of the heading's list
+        return parent
+    if clause.kind in _PROSE_KINDS:
+        return None
+    siblings = [c for c in clauses if c.parent == clause.parent]
+    i = next((n for n, c in enumerate(siblings) if c.clause_id == clause.clause_id), 0)
+    while i > 0 and siblings[i - 1].kind not in _PROSE_KINDS:
+        i -= 1
+    before = siblings[i - 1] if i > 0 else None
+    return before if before is not None and ends_with_lead_in(before) else None
+
+
 def lead_ins(source: str, clauses: tuple[Clause, ...] | list[Clause], clause: Clause) -> tuple[Span, ...]:
     """The colon sentences of the enclosing list items that govern `clause`, outermost first."""
     by_id = {c.clause_id: c for c in clauses}
     chain: list[Span] = []
     current = clause
-    while current.parent and len(chain) < MAX_LEAD_INS:
-        parent = by_id.get(current.parent)
-        if parent is None or not ends_with_lead_in(parent):
+    while len(chain) < MAX_LEAD_INS:
+        intro = _introducer(clauses, by_id, current)
+        if intro is None:
             break
-        if parent.kind == "heading" and current.kind == "paragraph":
-            break  # a paragraph under a heading is text of its own, not an item of the heading's list
-        spans = sentence_spans(parent.text)
+        spans = sentence_spans(intro.text)
         if not spans:
             break
         a, b = spans[-1]
-        chain.append(Span(source[parent.start + a:parent.start + b], parent.start + a, parent.start + b))
-        current = parent
+        chain.append(Span(source[intro.start + a:intro.start + b], intro.start + a, intro.start + b))
+        current = intro
     return tuple(reversed(chain))
 
 

@@ -114,3 +114,21 @@ def test_list_items_carry_their_lead_ins(corpus):
 def test_clauses_outside_lists_have_no_lead_in(corpus, clause_id):
     doc = corpus.documents[clause_id.split(":")[0]]
     assert lead_ins(doc.text, doc.clauses, corpus.clause(clause_id)) == ()
+
+
+def test_an_inline_list_item_keeps_the_words_before_the_list(corpus):
+    doc = corpus.documents["llama-3-license"]
+    quote = choose_quote(doc.text, doc.clauses, corpus.section("llama-3-license:1.b.i"),
+                         tokens("prominently display built with meta llama"))
+    assert quote.text.startswith("and (B) prominently display \u201cBuilt with Meta Llama 3\u201d")
+    assert [s.text for s in quote.lead_in] == ["If you distribute or make available the Llama Materials (or any derivative "
+                                               "works thereof), or a product or service that uses any of them, including "
+                                               "another AI model, you shall"]
+
+
+def test_a_list_after_its_lead_in_at_the_same_level_keeps_it(corpus):
+    doc = corpus.documents["llama-3.2-aup"]
+    item = corpus.clause("llama-3.2-aup:b2")
+    assert [s.text for s in lead_ins(doc.text, doc.clauses, item)] == [
+        "Please report any violation of this Policy, software \u201cbug,\u201d or other problems that could lead to a "
+        "violation of this Policy through one of the following means:"]
