@@ -121,7 +121,7 @@ def test_an_inline_list_item_keeps_the_words_before_the_list(corpus):
     quote = choose_quote(doc.text, doc.clauses, corpus.section("llama-3-license:1.b.i"),
                          tokens("prominently display built with meta llama"))
     assert quote.text.startswith("and (B) prominently display \u201cBuilt with Meta Llama 3\u201d")
-    assert [s.text for s in quote.lead_in] == ["If you distribute or make available the Llama Materials (or any derivative "
+    assert [s.text for s in quote.lead_in] == ["i. If you distribute or make available the Llama Materials (or any derivative "
                                                "works thereof), or a product or service that uses any of them, including "
                                                "another AI model, you shall"]
 
