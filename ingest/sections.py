@@ -60,18 +60,16 @@ def ends_with_lead_in(clause: Clause) -> bool:
 
 
 def descendants(clauses: tuple[Clause, ...] | list[Clause], clause: Clause) -> list[Clause]:
-    """Every clause below `clause`, in document order (the parser emits a subtree contiguously after its root)."""
+    """Every clause below `clause`, in document order."""
+    children = clause_index(clauses).children
     out: list[Clause] = []
-    inside = {clause.clause_id}
-    try:
-        i = next(n for n, c in enumerate(clauses) if c.clause_id == clause.clause_id)
-    except StopIteration:
-        return out
-    for c in clauses[i + 1:]:
-        if c.parent not in inside:
-            break
-        inside.add(c.clause_id)
-        out.append(c)
+
+    def walk(parent_id: str) -> None:
+        for child in children.get(parent_id, ()):
+            out.append(child)
+            walk(child.clause_id)
+
+    walk(clause.clause_id)
     return out
 
 
@@ -80,3 +78,34 @@ def section_of(source: str, clauses: tuple[Clause, ...] | list[Clause], clause: 
     end = max([clause.end, *(m.end for m in members)])
     return Section(clause, members, clause.start, end, source[clause.start:end],
                    heading_only=is_heading_only(clause), lead_in=ends_with_lead_in(clause))
+
+
+@dataclass(frozen=True)
+class ClauseIndex:
+    """Lookups over one document's clauses, built once per clause tuple (quoting and citing ask them per citation)."""
+
+    by_id: dict[str, Clause]
+    children: dict[str | None, tuple[Clause, ...]]  # parent id (None for top level) -> children in order
+    starts: frozenset[int]
+    numbered_root: bool
+
+
+_INDEXES: dict[int, tuple[object, ClauseIndex]] = {}
+
+
+def clause_index(clauses: tuple[Clause, ...] | list[Clause]) -> ClauseIndex:
+    """The index of a document's clauses; cached by identity, so pass the document's own tuple."""
+    hit = _INDEXES.get(id(clauses))
+    if hit is not None and hit[0] is clauses:
+        return hit[1]
+    children: dict[str | None, list[Clause]] = {}
+    for c in clauses:
+        children.setdefault(c.parent, []).append(c)
+    index = ClauseIndex({c.clause_id: c for c in clauses}, {k: tuple(v) for k, v in children.items()},
+                        frozenset(c.start for c in clauses),
+                        any(c.parent is None and c.kind not in _BODY_KINDS | {"heading", "bullet"} for c in clauses))
+    if isinstance(clauses, tuple):  # a list may change under us; a document's tuple cannot
+        if len(_INDEXES) > 4096:
+            _INDEXES.clear()
+        _INDEXES[id(clauses)] = (clauses, index)
+    return index

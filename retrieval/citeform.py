@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ingest.clauses import Clause
 from ingest.sources import DocKind, DocumentSpec
-from ingest.sections import Section, is_heading_only
+from ingest.sections import Section, clause_index, is_heading_only
 from retrieval.quotes import Quote, Span, lead_ins
 
 _NUMBERED = {"section", "dotted", "decimal", "paren-decimal", "paren-lower", "paren-upper", "lower", "upper",
@@ -61,12 +61,13 @@ def _run_in(text: str) -> str:
 
 def pinpoint(clauses: tuple[Clause, ...] | list[Clause], clause: Clause, source: str) -> str:
     """Where `clause` is, in the document's own terms: "s. 1.b.v", "s. 3.1, second paragraph, item 1"."""
-    by_id = {c.clause_id: c for c in clauses}
+    index = clause_index(clauses)
+    by_id = index.by_id
     chain = [clause]
     while chain[-1].parent and chain[-1].parent in by_id:
         chain.append(by_id[chain[-1].parent])
     chain.reverse()
-    numbered_root = any(c.kind in _NUMBERED and c.parent is None for c in clauses)
+    numbered_root = index.numbered_root
     paren = reference_style(source) == "paren"
     parts: list[str] = []
     number = ""
@@ -100,7 +101,7 @@ def pinpoint(clauses: tuple[Clause, ...] | list[Clause], clause: Clause, source:
             if node.kind == "paragraph" and list_depth == 0 and not (parts and parts[-1].startswith(("item", "sub-item"))):
                 parent = by_id.get(node.parent or "")
                 only = parent is not None and is_heading_only(parent) and sum(
-                    1 for c in clauses if c.parent == node.parent and c.kind == "paragraph") == 1
+                    1 for c in index.children.get(node.parent, ()) if c.kind == "paragraph") == 1
                 if only:
                     list_depth = 1  # "3.3 Generated Output" has one paragraph: it is simply s. 3.3
                     continue
@@ -137,23 +138,20 @@ def _display(text: str, at_clause_start: bool) -> str:
     return " ".join(text.split())
 
 
+_CURLY_TO_SINGLE = str.maketrans({"\u201c": "\u2018", "\u201d": "\u2019"})
+_STRAIGHT = re.compile(r'(^|(?<=[\s(\[{\u2014\u2013/-]))"|"')
+
+
 def single_quotes(text: str) -> str:
     """Double quotation marks inside a quotation become single ones, so the marks are never doubled."""
-    out = []
-    for i, ch in enumerate(text):
-        if ch == "\u201c":
-            out.append("\u2018")
-        elif ch == "\u201d":
-            out.append("\u2019")
-        elif ch == '"':
-            opening = i == 0 or text[i - 1].isspace() or text[i - 1] in "([{\u2014\u2013-/"
-            out.append("\u2018" if opening else "\u2019")
-        else:
-            out.append(ch)
-    return "".join(out)
+    text = text.translate(_CURLY_TO_SINGLE)
+    if '"' not in text:
+        return text
+    # A straight mark opens after a space or a bracket and closes anywhere else.
+    return _STRAIGHT.sub(lambda m: "\u2018" if m.group(1) is not None else "\u2019", text)
 
 
-def quoted_words(source: str, starts: set[int], quote: Quote) -> str:
+def quoted_words(source: str, starts: frozenset[int] | set[int], quote: Quote) -> str:
     """The lead-ins and the quote as one quotation; " … " marks words left out between them."""
     pieces: list[str] = []
     prev_end: int | None = None
@@ -175,7 +173,7 @@ def locate(spec: DocumentSpec, clauses: tuple[Clause, ...] | list[Clause], sourc
 def cite(spec: DocumentSpec, clauses: tuple[Clause, ...] | list[Clause], source: str, located: Clause,
          quote: Quote) -> str:
     """The ready-to-paste citation: `Title (version), s. 1.b.v: “You will not use …”`."""
-    starts = {c.start for c in clauses}
+    starts = clause_index(clauses).starts
     return f"{source_name(spec)}, {pinpoint(clauses, located, source)}: {quoted_words(source, starts, quote)}"
 
 

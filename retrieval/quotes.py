@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.clauses import Clause
-from ingest.sections import Section, ends_with_lead_in, is_heading_only
+from ingest.sections import ClauseIndex, Section, clause_index, ends_with_lead_in, is_heading_only
 
 WHOLE_CLAUSE_MAX = 320  # a clause this short is quoted whole: cutting it saves nothing and loses context
 MAX_LEAD_INS = 3
@@ -64,9 +64,8 @@ def tokens(text: str) -> set[str]:
 
 def _token_before(text: str, end: int) -> str:
     """The white-space-delimited token that ends at `end`."""
-    start = end
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
+    start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("\t", 0, end),
+                text.rfind("\u00a0", 0, end)) + 1
     return text[start:end]
 
 
@@ -147,21 +146,24 @@ def _best_span(text: str, terms: set[str]) -> tuple[tuple[int, int], float]:
 
 def best_quote(text: str, start: int, query_terms: set[str]) -> tuple[int, int]:
     """Absolute offsets of the sentence in a clause that shares most words with the query (the whole clause if short)."""
+    stripped = text.rstrip()
+    if len(stripped) <= WHOLE_CLAUSE_MAX:
+        return start + len(stripped) - len(stripped.lstrip()), start + len(stripped)
     (a, b), _ = _best_span(text, query_terms)
     return start + a, start + b
 
 
-def _introducer(clauses: tuple[Clause, ...] | list[Clause], by_id: dict[str, Clause], clause: Clause) -> Clause | None:
+def _introducer(index: ClauseIndex, clause: Clause) -> Clause | None:
     """The clause whose closing colon introduces the list `clause` is an item of: its parent, or, for a list written
     after its lead-in at the same level ("Prohibited Uses ... Llama 3.2 to:" then "1.", "2."), the sibling before it."""
-    parent = by_id.get(clause.parent) if clause.parent else None
+    parent = index.by_id.get(clause.parent) if clause.parent else None
     if parent is not None and ends_with_lead_in(parent):
         if parent.kind == "heading" and clause.kind == "paragraph":
             return None  # a paragraph under a heading is text of its own, not an item of the heading's list
         return parent
     if clause.kind in _PROSE_KINDS:
         return None
-    siblings = [c for c in clauses if c.parent == clause.parent]
+    siblings = index.children.get(clause.parent, ())
     i = next((n for n, c in enumerate(siblings) if c.clause_id == clause.clause_id), 0)
     while i > 0 and siblings[i - 1].kind not in _PROSE_KINDS:
         i -= 1
@@ -171,11 +173,11 @@ def _introducer(clauses: tuple[Clause, ...] | list[Clause], by_id: dict[str, Cla
 
 def lead_ins(source: str, clauses: tuple[Clause, ...] | list[Clause], clause: Clause) -> tuple[Span, ...]:
     """The colon sentences of the enclosing list items that govern `clause`, outermost first."""
-    by_id = {c.clause_id: c for c in clauses}
+    index = clause_index(clauses)
     chain: list[Span] = []
     current = clause
     while len(chain) < MAX_LEAD_INS:
-        intro = _introducer(clauses, by_id, current)
+        intro = _introducer(index, current)
         if intro is None:
             break
         spans = sentence_spans(intro.text)
