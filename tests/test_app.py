@@ -112,8 +112,8 @@ def test_ask_shows_verdict_badge_clause_and_copyable_citation(app_env):
     # the verbatim clause, escaped, with the quoted sentence highlighted
     assert "<mark>v&#46; You will not use the Llama Materials or any output" in text
     codes = [c.value for c in at.code]
-    assert any(c.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use the '
-                            'Llama Materials or any output or results') for c in codes), codes
+    assert any(c.startswith("Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: \u201cYou will not use the "
+                            "Llama Materials or any output or results") for c in codes), codes
     assert any("not legal advice" in c.value for c in at.caption)
     turn = at.session_state["turns"][0]
     assert turn.answer.verdict == "not_permitted"
