@@ -74,16 +74,38 @@ def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
 
 
 def cmd_clause(args, settings: Settings) -> int:
+    from ingest.appendix import load_appendices
     from ingest.corpus import load_corpus
+    from retrieval.citeform import locate
 
-    corpus = load_corpus(settings, docs=[args.id.split(":", 1)[0]] if ":" in args.id else None)
+    docs = None
+    if ":" in args.id:
+        doc_id = args.id.split(":", 1)[0]
+        docs = [doc_id] + [a.linked for a in load_appendices().get(doc_id, ())]  # to link an appended policy
+    corpus = load_corpus(settings, docs=docs)
     clause = corpus.clause(args.id)
-    spec = corpus.documents[clause.doc_id].spec
+    doc = corpus.documents[clause.doc_id]
+    spec = doc.spec
+    section = corpus.section(clause.clause_id)
+    cite_as = locate(spec, doc.clauses, doc.text, clause)
+    same_as = corpus.linked(clause.clause_id)
     if args.json:
-        _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url})
+        _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url,
+                     "requested_id": args.id, "cite_as": cite_as, "same_as": same_as,
+                     "section": {"start": section.start, "end": section.end, "text": section.text,
+                                 "heading_only": section.heading_only,
+                                 "clause_ids": [m.clause_id for m in section.members]}})
     else:
-        print(f"{clause.clause_id}  ({spec.title}, {spec.version})\n")
-        print(clause.text)
+        print(f"{clause.clause_id}  ({spec.title}, {spec.version})")
+        if args.id != clause.clause_id:
+            print(f"(renamed: {args.id} is now {clause.clause_id})")
+        print(f"Cite as: {cite_as}")
+        if same_as:
+            print(f"Same words in the standalone policy: {same_as}")
+        print()
+        print(section.text)  # the clause with its sub-clauses, verbatim: a heading alone says nothing
+        if section.members:
+            print(f"\n(sub-clauses: {', '.join(m.path for m in section.members)})")
     return 0
 
 
@@ -131,7 +153,7 @@ def _print_answer(ans) -> None:
     print("Citations:")
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
-        print("     \u201c" + c.quote.replace("\n", " ") + "\u201d")
+        print("     " + (c.cite or "\u201c" + c.quote.replace("\n", " ") + "\u201d"))
     if ans.cross_check.notes:
         print("\nCross-check" + ("" if ans.cross_check.agrees else " (DISAGREEMENT)") + ":")
         for note in ans.cross_check.notes:
@@ -229,6 +251,31 @@ def cmd_remove(args, settings: Settings) -> int:
     reindex_user(settings, lambda: make_embedder(settings.embed_model), settings.embed_model)
     print(f"removed {args.id}")
     return 0
+
+
+def cmd_pinpoints(args, settings: Settings) -> int:
+    from ingest.corpus import load_corpus
+    from ingest.pinpoints import REQUIRED_DOCS, append, check, load_frozen, new_rows
+
+    corpus = load_corpus(settings, strict=True, docs=list(REQUIRED_DOCS), explainers=False, user=False)
+    frozen = load_frozen()
+    problems = check(corpus, frozen, corpus.aliases)
+    added = new_rows(corpus, frozen, list(REQUIRED_DOCS))
+    if args.add_new and added and not problems:
+        append(added)  # rows are only ever appended: an existing id never changes its text
+    if args.json:
+        _print_json({"frozen": len(frozen), "problems": problems, "new": [r.clause_id for r in added],
+                     "appended": bool(args.add_new and added and not problems)})
+    else:
+        print(f"{len(frozen)} frozen ids checked in {len(REQUIRED_DOCS)} documents: "
+              + (f"{len(problems)} problem(s)" if problems else "all still name the same text"))
+        for problem in problems:
+            print(f"  - {problem}")
+        if added:
+            verb = "appended to corpus/pinpoints.tsv" if args.add_new and not problems else "not frozen yet (--add-new)"
+            print(f"{len(added)} new id(s) {verb}: {', '.join(r.clause_id for r in added[:10])}"
+                  + (" ..." if len(added) > 10 else ""))
+    return 1 if problems else 0
 
 
 def cmd_bench(args, settings: Settings) -> int:
@@ -376,6 +423,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="md", choices=["md", "csv", "html", "json"])
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_matrix)
+    p = sub.add_parser("pinpoints", help="check that every frozen pinpoint id still names the same text")
+    p.add_argument("--add-new", action="store_true", help="append ids of new clauses to corpus/pinpoints.tsv")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pinpoints)
 
     p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")
     p.add_argument("file")
