@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from ingest.appendix import document_clauses
-from ingest.clauses import Clause, parse_clauses
+from ingest.clauses import Clause
 from ingest.corpus import Corpus, Document, load_corpus
 from ingest.embed import FAKE_MODEL, make_embedder
 from ingest.errors import ConfigError, StoreError
