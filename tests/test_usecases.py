@@ -112,8 +112,7 @@ MATCHES: dict[str, list[str]] = {
 
 # Near misses: words shared with a category, a meaning outside it (a carve-out the text states, detection, consent ...).
 NEAR_MISSES: dict[str, list[str]] = {
-    "sexual": ["sex education for teenagers", "nude figure drawing for an art history class, for artistic purposes",
-               "an NSFW classifier that blocks explicit images"],
+    "sexual": ["sex education for teenagers", "an NSFW classifier that blocks explicit images"],
     "malware": ["a classifier that detects malware in uploads", "SOC analysts triage ransomware samples", "our JSON payload format"],
     "fraud": ["a fraud detection model for our bank", "phishing awareness training for our own staff"],
     "spam": ["a spam filter for our inbox"],
@@ -223,9 +222,12 @@ def test_carve_outs_are_per_concept():
     # medical_interpretation (BigScience only) and not in medical_practice.
     found = use_cases_of("Radiologists review every x-ray reading our model produces.")
     assert "medical_interpretation" in found and "medical_practice" not in found
-    # Gemma's sexual-content exception (scientific, educational, documentary, artistic).
-    assert "sexual" not in use_cases_of("explicit anatomy images for a medical education course")
-    assert "sexual" in use_cases_of("explicit images for an adult site")
+    # Consent takes a question out of impersonation for every policy (Llama: without consent).
+    assert "impersonation" not in use_cases_of("a voice clone of our CEO, with his written consent")
+    # Gemma's own carve-outs (expressive purposes, explicit disclosure) are rules that except the category for Gemma
+    # only, so the category still matches and Llama's clause still applies.
+    assert "sexual" in use_cases_of("nude figure studies for an art school, for artistic purposes")
+    assert "impersonation" in use_cases_of("a deepfake of a politician, clearly labelled as satire")
 
 
 POLICY_DOCS = ["llama-2-aup", "llama-3-aup", "llama-3.1-aup", "llama-3.2-aup", "llama-3.3-aup", "llama-4-aup", "gemma-pup",
@@ -304,6 +306,14 @@ E2E = [
     ("A StarCoder bot that auto-posts machine-written code to public forums without labelling it as AI.", "bigcode-openrail-m:iv.f"),
     ("Use ChatGPT to reverse engineer the model behind it.", "openai-terms-2024:using-our-services.p2.b3"),
 ]
+
+
+@pytest.mark.integration
+def test_gemma_carve_out_excepts_the_category(fake_services):
+    answer = fake_services.engine.answer("Gemma 2 9B to generate nude figure studies for an art school, for artistic purposes.")
+    rules = [f.rule_id for f in answer.findings]
+    assert "gemma-expressive-sexual-content" in rules and "gemma-prohibited-use" not in rules, rules
+    assert answer.verdict != "not_permitted"
 
 
 @pytest.mark.integration
