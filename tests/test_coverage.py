@@ -39,8 +39,6 @@ def test_no_operative_clause_outside_use_lists_is_uncovered(report):
     assert report.uncovered(use_list=False) == []
 
 
-@pytest.mark.xfail(strict=True, reason="use-policy categories for the remaining prohibitions are written in "
-                   "corpus/rules/use-policies.toml on another branch; remove this marker when they land")
 def test_no_use_restriction_is_uncovered(report):
     assert report.uncovered(use_list=True) == []
 
@@ -124,7 +122,8 @@ def test_cli_coverage_json(sources_dir, tmp_path, capsys, monkeypatch):
     data = json.loads(capsys.readouterr().out)
     apache = next(d for d in data["documents"] if d["doc_id"] == "apache-2.0")
     assert apache["uncovered"] == [] and apache["covered"] >= 8 and apache["listed"] == 1
-    assert data["totals"]["uncovered"] > 0 and rc == 1  # the use-restriction lists still have gaps
+    assert data["totals"]["uncovered"] == 0 and rc == 0  # use-restriction items are covered by use categories
     rc = cli.main(["rules", "--coverage"])
     out = capsys.readouterr().out
-    assert "apache-2.0 (2.0 (January 2004)):" in out and "uncovered: llama-2-aup:" in out
+    assert "apache-2.0 (2.0 (January 2004)):" in out and "llama-2-aup (2023-07-18): 28 covered" in out
+    assert "uncovered: " not in out
