@@ -70,7 +70,9 @@ def test_the_operative_criterion(report, cid, kind):
 
 
 @pytest.mark.parametrize("cid,rule", [
-    ("apache-2.0:4.b", "modified-file-notices"),
+    ("apache-2.0:4.b", "apache-redistribution"),
+    ("deepseek-license:iii.4.c", "deepseek-distribution"),
+    ("falcon-2-license:redistribution.p1.p3", "falcon-distribution"),
     ("apache-2.0:9", "offer-warranty-own-behalf"),
     ("bigscience-openrail-m:iv.11", "offer-warranty-own-behalf"),
     ("cc-by-sa-4.0:2.a.5.c", "no-downstream-restrictions"),
@@ -102,7 +104,7 @@ clauses = ["apache-2.0:5"]
     problems = coverage(corpus, table, bad).problems
     text = "\n".join(problems)
     assert "unknown clause id apache-2.0:99" in text
-    assert "apache-2.0:4.b grounds" in text and "modified-file-notices" in text
+    assert "apache-2.0:4.b grounds" in text and "apache-redistribution" in text
     assert "apache-2.0:1.def-work is not operative (definition)" in text
     assert "listed twice" in text and "a reason is required" in text
 
