@@ -50,6 +50,7 @@ def facts_for(when: dict, docs: list[str] | None = None, use_cases: tuple[str, .
         eu=when.get("eu"), multimodal=when.get("multimodal"),
         use_cases=use_cases or tuple(when.get("use_cases", [])[:1]) or (("malware",) if when.get("use_stated") else ()),
         flags=tuple(flags),
+        release_name="Zephyr-7B" if "name_lacks" in when else None,
     )
 
 
