@@ -114,6 +114,9 @@ def cmd_ingest(args, settings: Settings) -> int:
     from ingest.embed import make_embedder
     from ingest.index import ingest
 
+    if args.all_licences:
+        return _ingest_all_licences(args, settings)
+
     corpus = load_corpus(settings, strict=args.strict, docs=args.docs, user=False)  # user docs have their own collection
     for report in corpus.problems():
         print(f"warning: {report.message}", file=sys.stderr)
@@ -124,8 +127,62 @@ def cmd_ingest(args, settings: Settings) -> int:
     return 0
 
 
+def _ingest_all_licences(args, settings: Settings) -> int:
+    import resource
+
+    from ingest.embed import make_embedder
+    from ingest.index import ingest
+    from ingest.licensedb import PREFIX, licensedb_corpus
+
+    print("reading and parsing ScanCode's LicenseDB...", file=sys.stderr, flush=True)
+    corpus, _ = licensedb_corpus(limit=args.limit)
+    report = ingest(corpus, settings, lambda: make_embedder(settings.embed_model), model_name=settings.embed_model,
+                    rebuild=args.rebuild, prefix=PREFIX, progress=_progress_bar("embedding"), batch_size=args.batch_size)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{report.collection}: {len(corpus.documents)} licences, {report.chunks} chunks, {report.embedded} embedded, "
+          f"{report.removed} removed, {report.seconds:.1f} s, peak RSS {rss:.0f} MB")
+    return 0
+
+
+def _search_all_licences(args, settings: Settings) -> int:
+    import resource
+    import time
+
+    from ingest.embed import make_embedder
+    from ingest.index import catalog_path, home_collection, read_catalog
+    from ingest.licensedb import PREFIX, licensedb_corpus
+    from retrieval.search import Searcher
+
+    catalog = read_catalog(catalog_path(settings, home_collection(settings, settings.embed_model, PREFIX)))
+    if catalog is None:
+        from ingest.errors import StoreError
+
+        raise StoreError("No all-licences index yet. Run `clausewise ingest --all-licences` first.")
+    corpus, infos = licensedb_corpus(keys=catalog["documents"])
+    searcher = Searcher(corpus, settings, make_embedder(settings.embed_model), prefix=PREFIX, extra_prefixes=())
+    t0 = time.perf_counter()
+    hits = searcher.search(args.query, k=args.k, doc_ids=args.doc, family=args.category, steer=False)
+    ms = (time.perf_counter() - t0) * 1000
+    rows = [{"rank": h.rank, "score": h.score, "key": h.doc_id, "name": infos[h.doc_id].name,
+             "category": infos[h.doc_id].category, "clause_id": h.clause_id, "text": h.text} for h in hits]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r['rank']}. [{r['score']:.4f}] {r['key']} ({r['category']}): {r['clause_id']}  {r['name']}")
+        print("   " + r["text"][:400].replace("\n", "\n   "))
+        print()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{len(searcher.chunks)} chunks of {len(corpus.documents)} licences searched in {ms:.1f} ms; "
+          f"peak RSS {rss:.0f} MB", file=sys.stderr)
+    return 0
+
+
 def cmd_search(args, settings: Settings) -> int:
     from retrieval.service import Services
+
+    if args.all_licences:
+        return _search_all_licences(args, settings)
 
     services = Services.load(settings)
     search = services.searcher.search if args.no_rules else services.engine.search
@@ -236,10 +293,51 @@ def cmd_add(args, settings: Settings) -> int:
     from ingest.corpus import load_corpus
 
     clauses = len(load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id].clauses)
+    found = None if args.no_identify else _identify_text(settings, doc.text)
     if args.json:
-        _print_json({**asdict(info), "clauses": clauses})
+        _print_json({**asdict(info), "clauses": clauses, "identification": found.to_json() if found else None})
     else:
         print(f"added {info.doc_id}: {info.title!r}, {clauses} clauses. Ask about it, or cite {info.doc_id}:<clause>.")
+        if found:
+            print()
+            _print_identification(found)
+    return 0
+
+
+def _identify_text(settings: Settings, text: str):
+    from ingest.corpus import load_corpus
+    from retrieval.identify import Identifier
+
+    print("loading ScanCode's licence index (about a minute the first time)...", file=sys.stderr, flush=True)
+    return Identifier(load_corpus(settings, user=False)).identify(text)
+
+
+def _print_identification(found) -> None:
+    what = found.match or "no known licence"
+    print(f"identified: {found.kind} - {what} (ScanCode: {found.scancode_key or 'no match'}, score {found.score:.1f})")
+    if found.note:
+        print(f"  {found.note}")
+    for d in found.details[:20]:
+        flag = f" [{d.reason}]" if d.reason else ""
+        print(f"  {d.status:<8} {d.clause_id}{flag}\n      {d.diff[:300]}")
+    if len(found.details) > 20:
+        print(f"  ... and {len(found.details) - 20} more (use --json for all)")
+
+
+def cmd_identify(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from ingest.errors import ConfigError as _ConfigError
+    from ingest.userdocs import extract_text
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise _ConfigError(f"{args.file!r} is not a file.")
+    found = _identify_text(settings, extract_text(path.name, path.read_bytes()))
+    if args.json:
+        _print_json(found.to_json())
+    else:
+        _print_identification(found)
     return 0
 
 
@@ -288,6 +386,17 @@ def cmd_bench(args, settings: Settings) -> int:
     else:
         print(format_report(report))
     return 0
+
+
+def cmd_loadtest(args, settings: Settings) -> int:
+    from evals.loadtest import format_load_report, run_load_test
+
+    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(format_load_report(report))
+    return 1 if report.errors else 0
 
 
 def cmd_matrix(args, settings: Settings) -> int:
@@ -383,6 +492,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="re-embed everything")
     p.add_argument("--docs", nargs="+", metavar="ID", help="only these documents")
     p.add_argument("--strict", action="store_true", help="fail when any document cannot be loaded")
+    p.add_argument("--all-licences", action="store_true",
+                   help="index every ScanCode LicenseDB text into the secondary all-licences collection")
+    p.add_argument("--limit", type=int, help="--all-licences: only the first N licences (by key)")
+    p.add_argument("--batch-size", type=int, default=64, help="texts per embedding batch")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="hybrid clause search")
@@ -391,6 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", nargs="+", metavar="ID")
     p.add_argument("--family")
     p.add_argument("--no-rules", action="store_true", help="plain hybrid search, without the rules table's vote")
+    p.add_argument("--all-licences", action="store_true",
+                   help="search every ScanCode licence (after `ingest --all-licences`); --doc takes keys")
+    p.add_argument("--category", help="--all-licences: only this ScanCode category, e.g. Permissive")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
@@ -432,7 +548,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--id", help="document id (default: from the file name, prefixed user-)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--no-identify", action="store_true", help="skip naming the canonical licence it is closest to")
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("loadtest", help="concurrent browser sessions asking questions against a running app")
+    p.add_argument("url", help="the app, e.g. http://127.0.0.1:8501")
+    p.add_argument("--sessions", type=int, default=20)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_loadtest)
+
+    p = sub.add_parser("identify", help="which licence is this file? ScanCode's matcher, then a clause-by-clause diff")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_identify)
 
     p = sub.add_parser("rules", help="validate the rules table; --coverage and --review report on it")
     p.add_argument("--coverage", action="store_true", help="every operative clause: covered, listed as not decisive, or uncovered")

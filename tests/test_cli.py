@@ -55,6 +55,7 @@ def test_ingest_ask_add_remove(env, capsys, tmp_path):
     assert main(["add", str(doc), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["doc_id"] == "user-widget" and info["clauses"] >= 3
+    assert info["identification"]["kind"] == "unknown" and info["identification"]["match"] is None
     assert main(["search", "redistribution of the Widget weights", "--doc", "user-widget", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert hits[0]["clause_id"] == "user-widget:2"

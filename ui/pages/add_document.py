@@ -38,6 +38,22 @@ def reindex(label: str, extra=None) -> None:
     bar.empty()
 
 
+@st.cache_resource(show_spinner="Loading ScanCode's licence index (about a minute the first time)...")
+def identifier():
+    from ingest.corpus import load_corpus
+    from retrieval.identify import Identifier
+
+    return Identifier(load_corpus(settings, user=False))
+
+
+def identify(text: str) -> dict | None:
+    """Which licence the upload is, or closest to; a failure here never blocks the upload itself."""
+    try:
+        return identifier().identify(text).to_json()
+    except Exception as exc:  # noqa: BLE001 - shown as a caption: the document is added either way
+        return {"error": str(exc)}
+
+
 def add(upload, raw_id: str) -> None:
     # As `clausewise add`: check and store the text, index it, register it last, so a failure or a crash in between
     # leaves no half-added document that answers could cite.
@@ -47,7 +63,7 @@ def add(upload, raw_id: str) -> None:
     doc = state.app_state().services.corpus.documents.get(info.doc_id)  # a fresh index stamp: services reload here
     clauses = doc.clauses if doc else ()
     ss["added"] = {"doc_id": info.doc_id, "title": info.title, "clauses": len(clauses),
-                   "first": [c.clause_id for c in clauses[:8]]}
+                   "first": [c.clause_id for c in clauses[:8]], "identification": identify(prepared.text)}
     ss["upload-gen"] = ss.get("upload-gen", 0) + 1  # a fresh, empty uploader
 
 
@@ -71,6 +87,20 @@ if "added" in ss:
                icon=":material/check_circle:")
     if a["first"]:
         st.caption("First clause ids: " + ", ".join(code_span(c) for c in a["first"]))
+    found = a.get("identification")
+    if found and "error" in found:
+        st.caption(f"Could not identify the licence: {md_escape(found['error'])}")
+    elif found:
+        what = code_span(found["match"]) if found["match"] else "no known licence"
+        st.info(f"**Which licence is this?** {found['kind']}: {what} (ScanCode: "
+                f"{code_span(found['scancode_key']) if found['scancode_key'] else 'no match'}, score {found['score']:.1f})"
+                + (f"\n\n{md_escape(found['note'])}" if found["note"] else ""), icon=":material/fingerprint:")
+        if found["details"]:
+            with st.expander(f"Clause-by-clause differences ({len(found['details'])})", expanded=True):
+                for d in found["details"][:40]:
+                    flag = f" **{md_escape(d['reason'])}**" if d["reason"] else ""
+                    st.markdown(f"{d['status']} {code_span(d['clause_id'])}{flag}")
+                    st.code(d["diff"][:600], language=None)
 if "removed" in ss:
     st.success(f"Removed {code_span(ss.pop('removed'))} and updated the index.", icon=":material/delete:")
 
