@@ -1,0 +1,50 @@
+"""Answers back from their JSON (`Answer.to_json()`), for saved conversations.
+
+Unknown keys are ignored and missing ones take their defaults, so an answer stored by an older or newer clausewise
+still opens; anything that cannot be read raises ValueError, which the caller shows as an unreadable stored answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, fields
+from typing import Any
+
+from retrieval.answer import Answer, Citation, CrossCheck, Finding
+from retrieval.scenario import Deployment, Facts, Method, ModelRef, Role
+
+
+def _kwargs(cls, data: dict[str, Any], **nested) -> dict[str, Any]:
+    out = {}
+    for f in fields(cls):
+        if f.name in nested:
+            out[f.name] = nested[f.name]
+        elif f.name in data:
+            value = data[f.name]
+            out[f.name] = tuple(value) if isinstance(value, list) else value
+        elif f.default is MISSING and f.default_factory is MISSING:  # type: ignore[misc]
+            raise ValueError(f"stored {cls.__name__} lacks {f.name!r}")
+    return out
+
+
+def facts_from_json(data: dict[str, Any]) -> Facts:
+    try:
+        models = tuple(ModelRef(**{**_kwargs(ModelRef, m), "role": Role(m["role"])}) for m in data.get("models", []))
+        return Facts(**_kwargs(Facts, data, models=models,
+                               methods=tuple(Method(m) for m in data.get("methods", [])),
+                               deployments=tuple(Deployment(d) for d in data.get("deployments", []))))
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"stored facts cannot be read: {exc}") from exc
+
+
+def answer_from_json(data: dict[str, Any]) -> Answer:
+    try:
+        nested = {
+            "facts": facts_from_json(data.get("facts", {})),
+            "findings": tuple(Finding(**_kwargs(Finding, f)) for f in data.get("findings", [])),
+            "citations": tuple(Citation(**_kwargs(Citation, c)) for c in data.get("citations", [])),
+            "background": tuple(Citation(**_kwargs(Citation, c)) for c in data.get("background", [])),
+            "cross_check": CrossCheck(**_kwargs(CrossCheck, data.get("cross_check", {"agrees": True, "notes": []}))),
+        }
+        return Answer(**_kwargs(Answer, data, **nested))
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"stored answer cannot be read: {exc}") from exc

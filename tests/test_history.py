@@ -1,0 +1,118 @@
+"""The conversation store (retrieval/history.py) and answers read back from it (retrieval/records.py)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from ingest.errors import ConfigError, NotFound
+from retrieval.history import (DB_NAME, SCHEMA_VERSION, History, changed_versions, corpus_version, rules_version,
+                               title_from)
+from retrieval.records import answer_from_json
+
+
+def test_store_is_one_wal_file_with_a_schema_version(tmp_path):
+    h = History(tmp_path / DB_NAME)
+    assert h.journal_mode() == "wal"
+    assert h.schema_version() == SCHEMA_VERSION == 1
+    assert (tmp_path / DB_NAME).is_file()
+
+
+def test_create_list_rename_delete_undo(tmp_path):
+    h = History(tmp_path / DB_NAME)
+    a = h.create("Can I release a LoRA of Llama 3 under MIT?")
+    b = h.create("  Second   question  ")
+    h.save_turn(a, 1, {"question": "q1"}, "c1", "r1")
+    assert [c.id for c in h.list()] == [a, b]  # most recently updated first
+    assert h.get(b).title == "Second question"
+    assert h.get(a).turns == 1
+    h.rename(a, "Memo: Llama 3 LoRA")
+    assert h.get(a).title == "Memo: Llama 3 LoRA"
+    with pytest.raises(ConfigError, match="needs a name"):
+        h.rename(a, "   ")
+    h.delete(a)
+    assert [c.id for c in h.list()] == [b]
+    with pytest.raises(NotFound):
+        h.turns(a)
+    assert [c.id for c in h.list(include_deleted=True) if c.deleted] == [a]
+    h.undelete(a)
+    assert {c.id for c in h.list()} == {a, b}
+    assert h.turns(a)[0].payload == {"question": "q1"}
+    with pytest.raises(NotFound, match="history"):
+        h.get("nope")
+
+
+def test_purge_removes_only_long_deleted(tmp_path):
+    h = History(tmp_path / DB_NAME)
+    a, b = h.create("a"), h.create("b")
+    h.save_turn(a, 1, {"question": "a"}, "c", "r")
+    h.delete(a)
+    assert h.purge(older_than_days=1) == 0
+    assert h.purge(older_than_days=0) == 1
+    assert [c.id for c in h.list(include_deleted=True)] == [b]
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM turns").fetchone()[0] == 0  # cascaded
+
+
+def test_turn_replaced_in_place_and_versions_compared(tmp_path):
+    h = History(tmp_path / DB_NAME)
+    cid = h.create("q")
+    h.save_turn(cid, 1, {"question": "q", "v": 1}, "corpusA", "rulesA")
+    h.save_turn(cid, 2, {"question": "q2"}, "corpusA", "rulesA")
+    h.save_turn(cid, 1, {"question": "q", "v": 2}, "corpusA", "rulesA")
+    turns = h.turns(cid)
+    assert [(t.seq, t.payload.get("v")) for t in turns] == [(1, 2), (2, None)]
+    assert changed_versions(turns, "corpusA", "rulesA") == (False, False)
+    assert changed_versions(turns, "corpusB", "rulesA") == (True, False)
+    assert changed_versions(turns, "corpusA", "rulesB") == (False, True)
+    exported = h.export(cid)
+    assert exported["title"] == "q" and [t["seq"] for t in exported["turns"]] == [1, 2]
+    assert exported["turns"][0]["corpus_version"] == "corpusA"
+
+
+def test_a_newer_schema_is_refused_and_a_broken_file_explained(tmp_path):
+    path = tmp_path / DB_NAME
+    History(path)
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(ConfigError, match="schema version 99"):
+        History(path)
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(ConfigError, match="cannot be opened"):
+        History(bad)
+
+
+def test_unreadable_payload_does_not_break_the_list(tmp_path):
+    h = History(tmp_path / DB_NAME)
+    cid = h.create("q")
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        db.execute("INSERT INTO turns VALUES (?, 1, '{not json', 'c', 'r', 'now')", (cid,))
+    assert "could not be read" in h.turns(cid)[0].payload["error"]
+
+
+def test_titles_and_fingerprints(corpus, tmp_path):
+    assert title_from("x " * 100).endswith("\u2026") and len(title_from("x " * 100)) == 80
+    v = corpus_version(corpus.documents)
+    assert len(v) == 12 and v == corpus_version(dict(reversed(list(corpus.documents.items()))))
+    fewer = {d: doc for d, doc in corpus.documents.items() if d != "mit"}
+    assert corpus_version(fewer) != v
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "llama.toml").write_text("a = 1\n")
+    before = rules_version(tmp_path)
+    (tmp_path / "rules" / "llama.toml").write_text("a = 2\n")
+    assert rules_version(tmp_path) != before
+    assert len(rules_version()) == 12
+
+
+def test_answers_round_trip_through_json(fake_services):
+    answer = fake_services.engine.answer("We fine-tuned Llama 3.1 8B and will release it on Hugging Face under MIT.")
+    back = answer_from_json(json.loads(json.dumps(answer.to_json())))
+    assert back == answer
+    assert back.facts.target_licence == "mit"
+    extra = {**answer.to_json(), "branches": [], "some_future_key": 1}
+    assert answer_from_json(extra) == answer  # keys from another version are ignored
+    with pytest.raises(ValueError, match="lacks 'verdict'"):
+        answer_from_json({k: v for k, v in answer.to_json().items() if k != "verdict"})
