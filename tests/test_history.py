@@ -116,3 +116,32 @@ def test_answers_round_trip_through_json(fake_services):
     assert answer_from_json(extra) == answer  # keys from another version are ignored
     with pytest.raises(ValueError, match="lacks 'verdict'"):
         answer_from_json({k: v for k, v in answer.to_json().items() if k != "verdict"})
+
+
+def test_cli_history_lists_and_exports(fake_services, tmp_path, monkeypatch, capsys):
+    import cli
+    from ui.conversation import Turn
+
+    monkeypatch.setenv("CLAUSEWISE_HOME", str(tmp_path))
+    question = "We fine-tuned Llama 3.1 8B and will release it on Hugging Face under MIT."
+    answer = fake_services.engine.answer(question)
+    h = History(tmp_path / DB_NAME)
+    cid = h.create(question)
+    h.save_turn(cid, 1, Turn(1, question, 5, answer=answer).to_payload(), "c", "r")
+    assert cli.main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert cid in out and question[:40] in out and "1 question(s)" in out and str(tmp_path / DB_NAME) in out
+    assert cli.main(["history", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["id"], r["turns"]) for r in rows] == [(cid, 1)]
+    assert cli.main(["history", "--export", cid]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("# clausewise research log: We fine-tuned Llama 3.1 8B")
+    assert f"**Verdict: {answer.verdict.upper().replace('_', ' ')}** (`{answer.verdict}`)" in md
+    assert all(f"`{c.clause_id}`" in md and c.text in md for c in answer.citations)
+    out_file = tmp_path / "conv.json"
+    assert cli.main(["history", "--export", cid, "--format", "json", "--out", str(out_file)]) == 0
+    data = json.loads(out_file.read_text())
+    assert data["turns"][0]["answer"]["verdict"] == answer.verdict and data["turns"][0]["corpus_version"] == "c"
+    assert cli.main(["history", "--export", "nope"]) == 3
+    assert "No saved conversation 'nope'" in capsys.readouterr().err
