@@ -189,7 +189,9 @@ def test_facts_panel_has_every_fact_and_the_summary_follows_edits(home):
     assert second.parent == 1 and [m.model_id for m in second.answer.facts.models] == ["gemma-2"]
     assert any(c.startswith("models: Meta Llama 3 (base) \u2192 Gemma 2 (base)") for c in second.changes)
     changed = [i.value.replace("\\", "") for i in at.info if "What the re-run changed" in i.value]
-    assert changed and "rules now applying: gemma" in changed[0] and "rules no longer applying: llama-3" in changed[0]
+    assert changed and "verdict: permitted \u2192 conditional" in changed[0]
+    assert "rules now applying: gemma-distribution" in changed[0]
+    assert "rules no longer applying: llama-internal-use" in changed[0]
 
 
 def test_facts_panel_targets_users_revenue_and_flags(home):
@@ -206,3 +208,86 @@ def test_facts_panel_targets_users_revenue_and_flags(home):
     assert facts.target_licence == "cc-by-nc-4.0" and facts.mau == 800_000_000 and facts.revenue == 5_000_000
     assert facts.flags == ("commercial",) and facts.use_cases == ("malware",)
     assert at.session_state["turns"][1].answer.verdict == "not_permitted"
+
+
+# --- Compare versions ----------------------------------------------------------------------------------------------
+
+def _compare(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("ui/pages/compare.py").run()
+    assert_clean(at)
+    return at
+
+
+def test_compare_summary_names_the_training_ban_first_with_both_clauses(app_env):
+    at = _compare({"old": "llama-3-license", "new": "llama-3.1-license"})
+    assert at.selectbox(key="cmp-old-llama").value == "llama-3-license"
+    assert at.selectbox(key="cmp-new-llama").value == "llama-3.1-license"
+    heads = [m.value for m in at.markdown if m.value.startswith("**") and "rule `" in m.value]
+    assert heads[0].startswith("**1. Restriction removed**") and "`llama-improve-other-llm`" in heads[0]
+    assert "improve any other large language model" in heads[0]
+    links = [p.proto.query_string for p in at.get("page_link")]
+    assert links[0] == "clause=llama-3-license%3A1.b.v"  # the old clause, linked; the new side has none
+    assert any("Not grounded in this version" in m.value and "The clause is gone" in m.value for m in at.markdown)
+    # a reworded duty: the redistribution clause 1.b.i, both versions shown
+    assert any("Duty reworded" in h and "`llama-redistribution`" in h for h in heads)
+    assert "clause=llama-3.1-license%3A1.b.i" in links
+    # renamed product words alone ("Meta Llama 3" -> "Llama 3.1") are not a change: s. 2 (700 million MAU) is not listed
+    assert not any("`llama-mau`" in h for h in heads)
+
+
+def test_compare_shows_the_appended_aup_as_moved_with_links(app_env):
+    at = _compare({"old": "llama-3-license", "new": "llama-3.1-license"})
+    table = at.dataframe[0].value
+    moved = table[table["status"] == "moved to another document"]
+    assert len(moved) >= 30
+    assert list(table[table["clause"] == "1.b.v"]["status"]) == ["removed"]
+    row = table[table["clause"] == "meta-llama-3-acceptable.1.a.i"]
+    assert list(row["moved to"]) == ["llama-3.1-aup:prohibited-uses.b1.b1.b1"]
+    html = markdown(at)
+    assert 'href="corpus?clause=llama-3.1-aup%3Aprohibited-uses.b1.b1.b1"' in html
+    assert any("are not gone" in i.value and "llama\\-3\\.1\\-aup" in i.value for i in at.info)
+    assert int({m.label: m.value for m in at.metric}["Removed"]) < 5
+
+
+def test_compare_keyword_filter_and_link_round_trip(app_env):
+    at = _compare({"old": "llama-3-license", "new": "llama-3.1-license", "q": "output"})
+    assert at.text_input(key="cmp-filter").value == "output"
+    filtered = list(at.dataframe[0].value["clause"])
+    assert "1.b.v" in filtered and "meta-llama-3-acceptable.2.a" not in filtered  # no "output" in the weapons clause
+    at.text_input(key="cmp-filter").set_value("").run()
+    assert len(at.dataframe[0].value) > len(filtered)
+    at.text_input(key="cmp-filter").set_value("output").run()
+    assert any("contain \u201coutput\u201d" in c.value for c in at.caption)
+    assert at.query_params["old"] == "llama-3-license" and at.query_params["q"] == "output"
+    assert any("old=llama-3-license&new=llama-3.1-license&q=output" in c.value for c in at.code)
+    at.text_input(key="cmp-filter").set_value("zzzz-no-such-word").run()
+    assert any("No differing clause contains" in i.value for i in at.info)
+
+
+def test_compare_selection_survives_leaving_the_page(app_env):
+    at = start()
+    at.switch_page("ui/pages/compare.py").run()
+    at.selectbox(key="cmp-family").set_value("gemma").run()
+    at.selectbox(key="cmp-old-gemma").set_value("gemma-terms-2024").run()
+    at.selectbox(key="cmp-new-gemma").set_value("gemma-terms-2025").run()
+    at.switch_page("ui/pages/corpus.py").run()
+    at.switch_page("ui/pages/compare.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="cmp-family").value == "gemma"
+    assert at.selectbox(key="cmp-old-gemma").value == "gemma-terms-2024"
+    assert at.selectbox(key="cmp-new-gemma").value == "gemma-terms-2025"
+
+
+def test_a_clause_link_opens_the_clause_in_a_fresh_session(app_env):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["clause"] = "llama-3-license:1.b.v"
+    at.run()
+    at.switch_page("ui/pages/corpus.py").run()
+    assert_clean(at)
+    assert at.text_input(key="open-id").value == "llama-3-license:1.b.v"
+    assert any(c.value.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use')
+               for c in at.code)

@@ -178,7 +178,8 @@ def outcome_changes(old: Answer, new: Answer) -> list[str]:
     out = []
     if old.verdict != new.verdict:
         out.append(f"verdict: {old.verdict} \u2192 {new.verdict}")
-    old_rules, new_rules = [f.rule_id for f in old.findings], [f.rule_id for f in new.findings]
+    old_rules = list(dict.fromkeys(f.rule_id for f in old.findings))
+    new_rules = list(dict.fromkeys(f.rule_id for f in new.findings))
     added = [r for r in new_rules if r not in old_rules]
     gone = [r for r in old_rules if r not in new_rules]
     if added:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from retrieval.scenario import FLAG_PATTERNS, LICENCE_PATTERNS, USE_CASES, ModelRef, Role
+from retrieval.scenario import FLAG_PATTERNS, LICENCE_PATTERNS, ModelRef, Role
+from retrieval.usecases import load_categories
 from ui.conversation import ROLE_LABELS, Turn, facts_rows
 from ui.engine import (DEPLOYMENT_LABELS, EU_LABELS, EXCLUSIVE_DEPLOYMENTS, METHOD_LABELS, correct_facts, eu_key,
                        eu_value, exclusive, target_label, target_options)
@@ -153,8 +154,9 @@ def panel(turn: Turn, latest: bool, services, on_rerun: Callable[[int], None]) -
                          key=_init(p + "eu", eu_key(facts.eu)))
             c2.selectbox("Multimodal model?", list(TRI), format_func=TRI.get,
                          key=_init(p + "multimodal", _tri_key(facts.multimodal)))
-            st.multiselect("Use categories", sorted(set(USE_CASES) | set(facts.use_cases)),
-                           format_func=lambda u: u.replace("_", " "), key=_init(p + "use_cases", list(facts.use_cases)))
+            labels = {c.id: c.label for c in load_categories().categories}
+            st.multiselect("Use categories", sorted(set(labels) | set(facts.use_cases)),
+                           format_func=lambda u: labels.get(u, u.replace("_", " ")), key=_init(p + "use_cases", list(facts.use_cases)))
             st.multiselect("Flags", sorted(set(FLAG_PATTERNS) | set(facts.flags)), format_func=lambda f: f.replace("_", " "), key=_init(p + "flags", list(facts.flags)))
             corrected, changes, problem = read_edits(turn, services)
             if problem:
