@@ -258,6 +258,9 @@ def sidebar() -> None:
         st.button("New conversation", icon=":material/add_comment:", on_click=new_conversation, key="conv-new",
                   disabled=not turns)
         if ss["conv_id"]:
+            base = (st.context.url or "").split("?", 1)[0]
+            st.caption("Link to this conversation:")
+            st.code(f"{base}?c={ss['conv_id']}", language=None)
             info = next((c for c in saved if c.id == ss["conv_id"]), None)
             with st.popover("Rename", icon=":material/edit:"):
                 st.text_input("Name", value=info.title if info else "", key="rename-title")
