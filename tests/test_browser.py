@@ -168,6 +168,9 @@ def test_research_workspace_in_the_browser(server, page):
     page.get_by_test_id("stChatMessage").nth(2).evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / "browser-follow-up.png"))
+    page.get_by_test_id("stChatMessage").nth(2).evaluate(
+        "e => { e.style.scrollMarginTop = '80px'; e.scrollIntoView({block: 'start'}); }")  # clear of the header
+    page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / "readme-follow-up.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 1150})
     assert "?c=" in page.url
 
