@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from retrieval.history import DB_NAME, History
-from test_app import APP, INTERNAL_Q, TIMEOUT, app_env, ask, assert_clean, indexed_home, markdown, start, verdicts  # noqa: F401
+from test_app import (APP, INTERNAL_Q, TIMEOUT, app_env, ask, assert_clean, indexed_home, markdown, own_home,  # noqa: F401
+                      start, verdicts)
 
 pytestmark = pytest.mark.integration
 
@@ -291,3 +292,13 @@ def test_a_clause_link_opens_the_clause_in_a_fresh_session(app_env):
     assert at.text_input(key="open-id").value == "llama-3-license:1.b.v"
     assert any(c.value.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use')
                for c in at.code)
+
+
+def test_a_store_from_a_newer_version_is_reported_and_answers_still_work(own_home):
+    with sqlite3.connect(own_home / DB_NAME) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS x (a)")
+        db.execute("PRAGMA user_version = 99")
+    at = ask(start(), INTERNAL_Q)
+    assert any("Conversations are not being saved" in e.value and "schema version 99" in e.value for e in at.error)
+    assert verdicts(at) == ["permitted"]
+    assert any("could not be saved" in w.value for w in at.warning)

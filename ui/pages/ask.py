@@ -35,10 +35,31 @@ EXAMPLES = [
 EMPTY = "The question is empty. Describe the model, what you did with it and how you will use it."
 SIDEBAR_LIMIT = 30
 
+
+
+class Unsaved:
+    """Stands in for a conversation store that cannot be opened: the page keeps answering, nothing is saved."""
+
+    def __init__(self, problem: ClausewiseError):
+        self.problem = problem
+        self.path = "(not available)"
+
+    def list(self):
+        return []
+
+    def __getattr__(self, name):
+        def refuse(*args, **kwargs):
+            raise self.problem
+        return refuse
+
+
 ss = st.session_state
 app = state.app_state()
 services = app.services
-history = state.history(app.settings)
+try:
+    history = state.history(app.settings)
+except ClausewiseError as exc:
+    history = Unsaved(exc)
 CORPUS_VERSION = corpus_version(services.corpus.documents)
 RULES_VERSION = rules_version()
 turns: list[Turn] = ss.setdefault("turns", [])
@@ -297,6 +318,8 @@ elif not wanted and ss["conv_id"]:
     st.query_params["c"] = ss["conv_id"]  # back on this page from another one: keep the link in the address bar
 
 st.title("Ask about a model licence")
+if isinstance(history, Unsaved):
+    st.error("Conversations are not being saved: " + md_escape(message(history.problem)), icon=":material/error:")
 st.caption("Describe the model, what you did with it (fine-tune, LoRA, merge, distil \u2026) and how you will use it "
            "(internal, hosted, released weights \u2026). Follow-up questions keep the facts they leave unsaid. "
            + DISCLAIMER)
