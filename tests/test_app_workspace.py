@@ -96,9 +96,12 @@ def test_new_conversation_and_switching_between_saved_ones(home):
     ask(at, FIRST)
     second = at.session_state["conv_id"]
     assert second != first and len(store(home).list()) == 2
+    assert at.multiselect(key="facts-1-methods").value == ["full_finetune"]
     at.button(key=f"conv-{first}").click().run()
     assert_clean(at)
     assert [t.question for t in at.session_state["turns"]] == [INTERNAL_Q]
+    shown = at.multiselect(key="facts-1-methods").value  # the reopened question's facts, not the other one's
+    assert shown == [m.value for m in at.session_state["turns"][0].answer.facts.methods] and "lora" in shown
     assert at.query_params["c"] == first
 
 
@@ -127,8 +130,10 @@ def test_follow_up_carries_model_and_method_visibly_and_one_click_drops_them(hom
     assert any("Carried over from question 1: Llama 3.1; Full fine-tune / SFT" in c.value.replace("\\", "")
                for c in at.caption)
     assert store(home).turns(at.session_state["conv_id"])[1].payload["carried"][0]["field"] == "models"
+    assert at.multiselect(key="facts-2-methods").value == ["full_finetune"]
     at.button(key="drop-2-methods").click().run()
     assert_clean(at)
+    assert at.multiselect(key="facts-2-methods").value == ["plain_use"]  # the panel shows the new facts
     second = at.session_state["turns"][1]
     assert [c.field for c in second.carried] == ["models"] and second.dropped == ("methods",)
     assert [m.value for m in second.answer.facts.methods] == ["plain_use"]

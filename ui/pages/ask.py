@@ -69,6 +69,13 @@ ss.setdefault("conv_id", None)
 
 # --- the conversation store ----------------------------------------------------------------------------------------
 
+def forget_widgets(prefix: str = "facts-") -> None:
+    """Drop the panel widgets' state: turn ids restart in every conversation, and a turn answered again in place has
+    new facts, so what the widgets held belongs to something else."""
+    for key in [k for k in ss if isinstance(k, str) and (k.startswith(prefix) or k == "rename-title")]:
+        del ss[key]
+
+
 def load_conversation(cid: str) -> None:
     """Replace the page's conversation with a saved one (from a link, a reload or the sidebar)."""
     try:
@@ -79,6 +86,7 @@ def load_conversation(cid: str) -> None:
         ss["conv_id"] = None
         turns.clear()
         return
+    forget_widgets()
     turns.clear()
     turns.extend(turn_from_payload(t.payload, t.corpus_version, t.rules_version) for t in stored)
     ss["conv_id"] = info.id
@@ -105,6 +113,7 @@ def open_conversation(cid: str) -> None:
 
 
 def new_conversation() -> None:
+    forget_widgets()
     turns.clear()
     ss["conv_id"] = None
     ss["next_turn_id"] = 1
@@ -211,6 +220,7 @@ def drop_carried(turn_id: int, field: str) -> None:
     previous = _previous(pos - 1)
     facts = _follow_up(turn, previous, frozenset(turn.dropped) | {field})
     _answer(turn, facts)
+    forget_widgets(f"facts-{turn.id}-")
     persist(turn)
     verdict = turn.answer.verdict if turn.answer else "error"
     ss["flash"] = ("toast", f"Question {pos} answered again without the carried fact: verdict {verdict}.")
