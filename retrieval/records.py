@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import MISSING, fields
 from typing import Any
 
-from retrieval.answer import Answer, Citation, CrossCheck, Finding
+from retrieval.answer import Answer, Assumption, Branch, Choice, Citation, Clarify, CrossCheck, Finding
 from retrieval.scenario import Deployment, Facts, Method, ModelRef, Role
 
 
@@ -36,11 +36,28 @@ def facts_from_json(data: dict[str, Any]) -> Facts:
         raise ValueError(f"stored facts cannot be read: {exc}") from exc
 
 
+def _finding(f: dict[str, Any]) -> Finding:
+    return Finding(**_kwargs(Finding, f))
+
+
+def _branch(b: dict[str, Any]) -> Branch:
+    return Branch(**_kwargs(Branch, b, assumption=Assumption(**_kwargs(Assumption, b["assumption"])),
+                            findings=tuple(_finding(f) for f in b.get("findings", []))))
+
+
+def _clarify(c: dict[str, Any] | None) -> Clarify | None:
+    if not c:
+        return None
+    return Clarify(**_kwargs(Clarify, c, choices=tuple(Choice(**_kwargs(Choice, x)) for x in c.get("choices", []))))
+
+
 def answer_from_json(data: dict[str, Any]) -> Answer:
     try:
         nested = {
+            "branches": tuple(_branch(b) for b in data.get("branches", [])),
+            "clarify": _clarify(data.get("clarify")),
             "facts": facts_from_json(data.get("facts", {})),
-            "findings": tuple(Finding(**_kwargs(Finding, f)) for f in data.get("findings", [])),
+            "findings": tuple(_finding(f) for f in data.get("findings", [])),
             "citations": tuple(Citation(**_kwargs(Citation, c)) for c in data.get("citations", [])),
             "background": tuple(Citation(**_kwargs(Citation, c)) for c in data.get("background", [])),
             "cross_check": CrossCheck(**_kwargs(CrossCheck, data.get("cross_check", {"agrees": True, "notes": []}))),

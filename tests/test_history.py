@@ -145,3 +145,11 @@ def test_cli_history_lists_and_exports(fake_services, tmp_path, monkeypatch, cap
     assert data["turns"][0]["answer"]["verdict"] == answer.verdict and data["turns"][0]["corpus_version"] == "c"
     assert cli.main(["history", "--export", "nope"]) == 3
     assert "No saved conversation 'nope'" in capsys.readouterr().err
+
+
+def test_an_answer_with_branches_and_a_clarifying_question_round_trips(fake_services):
+    answer = fake_services.engine.answer("Can we fine-tune Llama 3 8B with LoRA?")  # says nothing about deployment
+    assert answer.branches and answer.clarify is not None
+    back = answer_from_json(json.loads(json.dumps(answer.to_json())))
+    assert back == answer
+    assert back.branches[0].assumption.fact == "deployments" and back.clarify.choices[0].value == "weights_release"
