@@ -246,6 +246,15 @@ def cmd_history(args, settings: Settings) -> int:
     from retrieval.history import History
 
     history = History.open(settings)
+    if args.delete:
+        history.delete(args.delete)
+        print(f"deleted {args.delete} (undo with `clausewise history --restore {args.delete}` within "
+              "30 days)")
+        return 0
+    if args.restore:
+        history.undelete(args.restore)
+        print(f"restored {args.restore}")
+        return 0
     if args.export:
         if args.format == "json":
             text = json.dumps(history.export(args.export), indent=2, ensure_ascii=False) + "\n"
@@ -263,7 +272,7 @@ def cmd_history(args, settings: Settings) -> int:
         else:
             sys.stdout.write(text)
         return 0
-    rows = history.list()
+    rows = history.list(include_deleted=args.all)
     if args.json:
         _print_json([asdict(r) for r in rows])
         return 0
@@ -271,7 +280,8 @@ def cmd_history(args, settings: Settings) -> int:
         print(f"no saved conversations in {history.path}")
         return 0
     for r in rows:
-        print(f"{r.id}  {r.created[:16].replace('T', ' ')}  {r.turns:>3} question(s)  {r.title}")
+        print(f"{r.id}  {r.created[:16].replace('T', ' ')}  {r.turns:>3} question(s)  {r.title}"
+              + ("  [deleted]" if r.deleted else ""))
     print(f"{len(rows)} conversation(s) in {history.path}; export one with `clausewise history --export ID`")
     return 0
 
@@ -342,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["markdown", "json"], default="markdown", help="with --export")
     p.add_argument("--out", metavar="FILE", help="with --export: write to FILE instead of stdout")
     p.add_argument("--json", action="store_true", help="the list as JSON")
+    p.add_argument("--all", action="store_true", help="also list deleted conversations (kept for 30 days)")
+    p.add_argument("--delete", metavar="ID", help="delete one conversation (restorable for 30 days)")
+    p.add_argument("--restore", metavar="ID", help="bring back a deleted conversation")
     p.set_defaults(func=cmd_history)
     return parser
 

@@ -145,6 +145,11 @@ def test_cli_history_lists_and_exports(fake_services, tmp_path, monkeypatch, cap
     assert data["turns"][0]["answer"]["verdict"] == answer.verdict and data["turns"][0]["corpus_version"] == "c"
     assert cli.main(["history", "--export", "nope"]) == 3
     assert "No saved conversation 'nope'" in capsys.readouterr().err
+    assert cli.main(["history", "--delete", cid]) == 0 and "--restore" in capsys.readouterr().out
+    assert cli.main(["history"]) == 0 and cid not in capsys.readouterr().out
+    assert cli.main(["history", "--all"]) == 0 and f"{cid}" in (out := capsys.readouterr().out) and "[deleted]" in out
+    assert cli.main(["history", "--restore", cid]) == 0
+    assert [c.id for c in h.list()] == [cid]
 
 
 def test_an_answer_with_branches_and_a_clarifying_question_round_trips(fake_services):
