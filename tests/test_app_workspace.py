@@ -307,3 +307,23 @@ def test_a_store_from_a_newer_version_is_reported_and_answers_still_work(own_hom
     assert any("Conversations are not being saved" in e.value and "schema version 99" in e.value for e in at.error)
     assert verdicts(at) == ["permitted"]
     assert any("could not be saved" in w.value for w in at.warning)
+
+
+def test_exclusive_choices_and_contradictions():
+    from retrieval.scenario import Facts, Method
+    from ui.engine import EXCLUSIVE_DEPLOYMENTS, contradictions, correct_facts, exclusive
+
+    plain = {"plain_use": set()}
+    assert exclusive(["lora"], ["lora", "plain_use"], plain) == ["plain_use"]
+    assert exclusive(["plain_use"], ["plain_use", "merge"], plain) == ["merge"]
+    assert exclusive(["lora"], ["lora", "merge"], plain) == ["lora", "merge"]
+    assert exclusive(["hosted"], ["hosted", "end_user"], EXCLUSIVE_DEPLOYMENTS) == ["end_user"]
+    assert exclusive(["end_user"], ["end_user", "acquisition"], EXCLUSIVE_DEPLOYMENTS) == ["end_user", "acquisition"]
+    assert exclusive(["end_user"], ["end_user", "hosted"], EXCLUSIVE_DEPLOYMENTS) == ["hosted"]
+    assert contradictions(["plain_use", "lora"], []) and contradictions([], ["end_user", "hosted"])
+    assert contradictions(["lora"], ["end_user", "acquisition"]) == []
+    facts = Facts(methods=(Method.LORA,))
+    with pytest.raises(ValueError, match="Plain use"):
+        correct_facts(facts, methods=["plain_use", "lora"])
+    same, changes = correct_facts(facts)
+    assert same.methods == facts.methods and changes == []
