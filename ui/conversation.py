@@ -172,7 +172,8 @@ def conversation_markdown(turns: list[Turn], model: str, documents: int, title: 
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     index = (f"Index: embedding model `{model}`, {documents} documents loaded. " if documents
              else "Exported from the saved conversation. ")
-    head = ["# clausewise research log" + (f": {one_line(title)}" if title else ""), "", f"Exported {stamp}. {index}Quotes are verbatim slices of the source texts (line wraps joined in the citation lines; the full "
-            "clause blocks are exact).", "", f"> {DISCLAIMER}", ""]
+    head = ["# clausewise research log" + (f": {one_line(title)}" if title else ""), "",
+            f"Exported {stamp}. {index}Quotes are verbatim slices of the source texts (line wraps joined in the "
+            "citation lines; the full clause blocks are exact).", "", f"> {DISCLAIMER}", ""]
     body = [turn_markdown(t, i) for i, t in enumerate(turns, 1)]
     return "\n".join(head + body) + "\n"

@@ -41,7 +41,8 @@ def target_options(corpus) -> list[str | None]:
     """Every licence the corpus holds (standard and model licences), plus "keep the base terms" and proprietary."""
     from ingest.sources import DocKind
 
-    docs = [d for d, doc in corpus.documents.items() if doc.spec.is_primary and doc.spec.kind in (DocKind.LICENCE, DocKind.TERMS)]
+    kinds = (DocKind.LICENCE, DocKind.TERMS)
+    docs = [d for d, doc in corpus.documents.items() if doc.spec.is_primary and doc.spec.kind in kinds]
     return [None, "proprietary"] + sorted(docs)
 EU_LABELS: dict[str, str] = {"unknown": "Not stated", "yes": "Yes (EU/EEA)", "no": "No"}
 

@@ -156,8 +156,10 @@ def panel(turn: Turn, latest: bool, services, on_rerun: Callable[[int], None]) -
                          key=_init(p + "multimodal", _tri_key(facts.multimodal)))
             labels = {c.id: c.label for c in load_categories().categories}
             st.multiselect("Use categories", sorted(set(labels) | set(facts.use_cases)),
-                           format_func=lambda u: labels.get(u, u.replace("_", " ")), key=_init(p + "use_cases", list(facts.use_cases)))
-            st.multiselect("Flags", sorted(set(FLAG_PATTERNS) | set(facts.flags)), format_func=lambda f: f.replace("_", " "), key=_init(p + "flags", list(facts.flags)))
+                           format_func=lambda u: labels.get(u, u.replace("_", " ")),
+                           key=_init(p + "use_cases", list(facts.use_cases)))
+            st.multiselect("Flags", sorted(set(FLAG_PATTERNS) | set(facts.flags)),
+                           format_func=lambda f: f.replace("_", " "), key=_init(p + "flags", list(facts.flags)))
             corrected, changes, problem = read_edits(turn, services)
             if problem:
                 st.error(md_escape(problem), icon=":material/block:")
