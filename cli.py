@@ -262,7 +262,7 @@ def cmd_history(args, settings: Settings) -> int:
             from ui.conversation import conversation_markdown, turn_from_payload
 
             info = history.get(args.export)
-            turns = [turn_from_payload(t.payload) for t in history.turns(args.export)]
+            turns = [turn_from_payload(t.payload, t.corpus_version, t.rules_version) for t in history.turns(args.export)]
             text = conversation_markdown(turns, settings.embed_model, 0, title=info.title)
         if args.out:
             from pathlib import Path

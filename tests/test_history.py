@@ -137,6 +137,7 @@ def test_cli_history_lists_and_exports(fake_services, tmp_path, monkeypatch, cap
     assert cli.main(["history", "--export", cid]) == 0
     md = capsys.readouterr().out
     assert md.startswith("# clausewise research log: We fine-tuned Llama 3.1 8B")
+    assert "Corpus version c, rules version r." in md
     assert f"**Verdict: {answer.verdict.upper().replace('_', ' ')}** (`{answer.verdict}`)" in md
     assert all(f"`{c.clause_id}`" in md and c.text in md for c in answer.citations)
     out_file = tmp_path / "conv.json"
@@ -158,3 +159,20 @@ def test_an_answer_with_branches_and_a_clarifying_question_round_trips(fake_serv
     back = answer_from_json(json.loads(json.dumps(answer.to_json())))
     assert back == answer
     assert back.branches[0].assumption.fact == "deployments" and back.clarify.choices[0].value == "weights_release"
+
+
+def test_two_writers_at_once(tmp_path):
+    """The app and the CLI (or two app sessions) write the same file; WAL and the busy timeout keep every write."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    a, b = History(tmp_path / DB_NAME), History(tmp_path / DB_NAME)
+    cids = [a.create(f"q{i}") for i in range(4)]
+
+    def write(n: int) -> None:
+        store = a if n % 2 else b
+        for seq in range(1, 11):
+            store.save_turn(cids[n], seq, {"question": f"{n}-{seq}"}, "c", "r")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(4)))
+    assert [a.get(c).turns for c in cids] == [10, 10, 10, 10]

@@ -137,7 +137,9 @@ def _quote_block(text: str) -> str:
 
 
 def turn_markdown(turn: Turn, number: int) -> str:
-    lines = [f"## {number}. {one_line(turn.question)}", "", f"*Asked {turn.at}; k = {turn.k}.*", ""]
+    versions = (f" Corpus version {turn.corpus_version}, rules version {turn.rules_version}."
+                if turn.corpus_version else "")
+    lines = [f"## {number}. {one_line(turn.question)}", "", f"*Asked {turn.at}; k = {turn.k}.{versions}*", ""]
     if turn.carried:
         lines += [carried_sentence(turn) + ".", ""]
     lines += [f"*{n}*" for n in turn.notes] + ([""] if turn.notes else [])
