@@ -1,4 +1,4 @@
-"""The `clausewise` command: corpus, clause, ingest, search, ask, eval, bench."""
+"""The `clausewise` command: corpus, clause, ingest, search, ask, eval, bench, matrix."""
 
 from __future__ import annotations
 
@@ -286,6 +286,39 @@ def cmd_history(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_matrix(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from retrieval.matrix import KINDS, build
+    from retrieval.matrix_format import render
+    from retrieval.registry import Registry
+    from retrieval.rules import RuleTable
+
+    table, registry = RuleTable.load(), Registry.load()
+    kinds = KINDS if args.kind == "all" else (args.kind,)
+    matrices = [m for kind in kinds for m in build(kind, table, registry)]
+    clauses = None
+    if args.format == "html":
+        from ingest.corpus import load_corpus
+        from retrieval.matrix_format import ClauseText
+
+        corpus = load_corpus(settings, user=False)
+        clauses = {c.clause_id: ClauseText(c.clause_id, corpus.documents[c.doc_id].spec.title,
+                                           corpus.documents[c.doc_id].spec.version, c.text) for c in corpus.all_clauses()}
+    text = render(matrices, args.format, clauses)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from ingest.errors import ConfigError as _ConfigError
+
+            raise _ConfigError(f"Cannot write {args.output!r} ({exc.strerror}); pick a writable path.") from None
+        print(f"wrote {args.output} ({len(matrices)} matrix table(s))", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -336,6 +369,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N eval questions")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("matrix", help="the licence matrices, computed from the rules table (corpus/matrices.toml)")
+    p.add_argument("--kind", default="all", choices=["method", "deployment", "dataset", "ownership", "versions", "all"],
+                   help="which matrix (default: all of them)")
+    p.add_argument("--format", default="md", choices=["md", "csv", "html", "json"])
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_matrix)
 
     p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")
     p.add_argument("file")

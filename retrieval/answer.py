@@ -13,9 +13,11 @@ from dataclasses import asdict, dataclass, replace
 from ingest.corpus import Corpus
 from ingest.errors import ConfigError, QuoteError
 from retrieval.rules import Firing, RuleTable, Verdict, combine
-from retrieval.scenario import Deployment, Facts, read_facts
+from retrieval.language import is_supported, language_name
+from retrieval.scenario import Deployment, Facts, Method, read_facts
 
 MAX_QUESTION = 4000
+SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish and Portuguese"
 PROHIBITIVE = re.compile(r"\b(?:you (?:will|shall|must|may) not|must not|may not|prohibit\w*|not (?:be )?permitted|shall not)\b", re.I)
 _SENTENCE = re.compile(r"[^.;!?]+(?:[.;!?]+[\"\u201d')]*|$)", re.S)
 _WORD = re.compile(r"[a-z0-9]+")
@@ -210,14 +212,17 @@ class Engine:
         text, notes = clean_question(question)
         if facts is None:
             facts = read_facts(text, self.registry)
-        fired = self._decide(facts, notes)
-        branches = self._branches(facts, fired)
+        fired = self._decide(facts, notes) if is_supported(facts.language) else []
+        if not is_supported(facts.language):
+            notes.append(f"The question appears to be in {language_name(facts.language)}, which the scenario reader "
+                         f"does not read ({SUPPORTED_LANGUAGES}); the verdict is 'unclear' and the clauses shown are only "
+                         "the closest matches.")
+        branches = self._branches(facts, fired) if fired else ()
         clarify = None
         if branches:
             worst = max(branches, key=lambda b: Verdict(b.verdict).severity)
-            fired = self._decide(replace(facts, deployments=(Deployment(worst.assumption.value),)), [])
-            clarify = Clarify(CLARIFY_DEPLOYMENT, "deployments",
-                              tuple(Choice(label, d.value) for d, label in DEPLOYMENT_BRANCHES))
+            fired = self._decide(self._assume(facts, worst.assumption), [])
+            clarify = self._clarify(facts, branches)
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
         hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False)
@@ -255,17 +260,60 @@ class Engine:
                 notes.append(note)
         return fired
 
+    def _assume(self, facts: Facts, assumption: Assumption) -> Facts:
+        """The facts with one open fact set, and every other open fact at its most restrictive value."""
+        changes = {}
+        for name, values in self._open_facts(facts):
+            pick = next((v for v in values if v[0] == assumption.value), values[0]) if name == assumption.fact else values[0]
+            changes.update(pick[2])
+        return replace(facts, **changes)
+
+    def _clarify(self, facts: Facts, branches: tuple[Branch, ...]) -> Clarify | None:
+        for name, values in self._open_facts(facts):
+            verdicts = {b.verdict for b in branches if b.assumption.fact == name}
+            if len(verdicts) > 1:
+                question = CLARIFY_DEPLOYMENT if name == "deployments" else "What is your organisation's annual revenue?"
+                return Clarify(question, name, tuple(Choice(label, value) for value, label, _ in values))
+        return None
+
+    def _open_facts(self, facts: Facts) -> list[tuple[str, list[tuple[str, str, dict]]]]:
+        """The deciding facts a question leaves open, each with its plausible values (label, and the Facts change)."""
+        open_facts = []
+        derivative = any(m is not Method.PLAIN_USE for m in facts.methods)
+        about_outputs = facts.has("outputs") or facts.has("ownership")
+        if not facts.deployments and facts.documents:
+            # Someone who changed a model may ship it; someone who only runs it commercially may serve it to others.
+            if derivative:
+                values = DEPLOYMENT_BRANCHES
+            elif facts.has("commercial") and not about_outputs:
+                values = DEPLOYMENT_BRANCHES[1:]
+            else:
+                values = ()
+            if values:
+                open_facts.append(("deployments", [(d.value, label, {"deployments": (d,)}) for d, label in values]))
+        if facts.revenue is None and facts.has("commercial") and not facts.has("personal"):
+            limits = sorted({r.when["revenue_over"] for r in self.rules.rules if "revenue_over" in r.when
+                             and set(r.grounds) & set(facts.documents)})
+            for limit in limits[:1]:
+                open_facts.append(("revenue", [
+                    (str(limit + 1), f"your organisation's annual revenue is above USD {limit:,}", {"revenue": limit + 1}),
+                    (str(limit), f"your organisation's annual revenue is USD {limit:,} or less", {"revenue": limit}),
+                ]))
+        return open_facts
+
     def _branches(self, facts: Facts, fired: list[Firing]) -> tuple[Branch, ...]:
-        """One branch per plausible deployment when the question states none and the answer depends on it."""
-        if facts.deployments or not facts.documents:
-            return ()
+        """One branch per plausible value of each open deciding fact, the other open facts at their first (most
+        restrictive) value; none when the open facts decide nothing."""
+        open_facts = self._open_facts(facts)
         out = []
-        for deployment, label in DEPLOYMENT_BRANCHES:
-            b_fired = self._decide(replace(facts, deployments=(deployment,)), [])
-            out.append(Branch(Assumption("deployments", deployment.value, label), combine([r.verdict for r in b_fired]).value,
-                              _findings(b_fired), tuple(dict.fromkeys(c for r in b_fired for c in r.clauses))))
-        if len({(b.verdict, tuple(f.rule_id for f in b.findings)) for b in out}) == 1:
-            return ()  # the deployment decides nothing here
+        for name, values in open_facts:
+            others = {k: v for other, vals in open_facts if other != name for k, v in vals[0][2].items()}
+            for value, label, change in values:
+                b_fired = self._decide(replace(facts, **others, **change), [])
+                out.append(Branch(Assumption(name, value, label), combine([r.verdict for r in b_fired]).value,
+                                  _findings(b_fired), tuple(dict.fromkeys(c for r in b_fired for c in r.clauses))))
+        if len({(b.verdict, tuple(f.rule_id for f in b.findings)) for b in out}) <= 1:
+            return ()  # the open facts decide nothing here
         return tuple(out)
 
     def _background(self, text: str, terms: set[str]) -> tuple[Citation, ...]:
@@ -320,13 +368,16 @@ def _summary(verdict: Verdict, fired: list[Firing], facts: Facts, docs: list[str
              branches: tuple[Branch, ...] = ()) -> str:
     parts = [_VERDICT_LEAD[verdict]]
     if branches:
-        parts.append("The question does not say how the model will be used, and the answer depends on it: "
+        parts.append("The question leaves open a fact the answer depends on: "
                      + "; ".join(f"if {b.assumption.label}: {b.verdict.replace('_', ' ')}" for b in branches)
                      + ". The verdict above is the most restrictive of these.")
     for rule in sorted(fired, key=lambda r: -r.verdict.severity):
         if rule.statement not in parts:
             parts.append(rule.statement)
-    if not fired:
+    if not fired and not is_supported(facts.language):
+        parts.append(f"The question appears to be in {language_name(facts.language)}; the scenario reader reads "
+                     f"{SUPPORTED_LANGUAGES}, so it cannot say what the question describes.")
+    elif not fired:
         if not docs:
             parts.append("The question names no model or licence the corpus holds.")
         parts.append("No rule in the table covers this scenario.")

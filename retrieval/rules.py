@@ -49,6 +49,7 @@ LIST_KEYS: dict[str, set[str] | None] = {
 }
 BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target"}
 INT_KEYS = {"mau_over", "mau_at_most", "revenue_over", "revenue_at_most"}
+STR_KEYS = {"name_lacks"}
 # Which fact of a scenario each condition reads: the branches of an answer are built over the deciding facts a
 # question leaves open.
 DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distributes": "deployment",
@@ -56,7 +57,7 @@ DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distri
            "eu": "eu", "multimodal": "multimodal", "targets": "target", "has_target": "target",
            "methods": "method", "not_methods": "method", "roles": "roles", "other_model": "roles",
            "use_cases": "use", "flags": "flags", "not_flags": "flags", "datasets": "datasets",
-           "not_in_corpus": "models", "models_known": "models"}
+           "not_in_corpus": "models", "models_known": "models", "name_lacks": "name"}
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,12 @@ def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
         others = [m for m in facts.models if doc not in m.documents] if doc else []
         trains_own = facts.has("from_scratch") or facts.has("other_model")
         return (bool(others) or trains_own) == value
+    if key == "name_lacks":
+        # The name the user gives the release must begin with the licence's prefix ("Llama 3-...", "Llama-...").
+        if not facts.release_name:
+            return False
+        name = " ".join(facts.release_name.lower().replace("-", " ").replace("_", " ").split())
+        return not name.startswith(value.lower())
     if key == "not_in_corpus":
         return any(not m.in_corpus for m in facts.models) == value
     if key == "models_known":
@@ -308,8 +315,11 @@ def _parse(family: str, where: str, row: dict) -> tuple[Rule | None, list[str]]:
         elif key in INT_KEYS:
             if not isinstance(value, int) or isinstance(value, bool):
                 problems.append(f"{where}: condition {key!r} must be a whole number")
+        elif key in STR_KEYS:
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"{where}: condition {key!r} must be a non-empty text")
         else:
-            valid = sorted(set(LIST_KEYS) | BOOL_KEYS | INT_KEYS)
+            valid = sorted(set(LIST_KEYS) | BOOL_KEYS | INT_KEYS | STR_KEYS)
             problems.append(f"{where}: unknown condition {key!r}; valid conditions: {valid}")
     grounds_raw = row.get("grounds", {})
     if not isinstance(grounds_raw, dict):

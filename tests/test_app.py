@@ -403,3 +403,61 @@ def test_text_helpers_never_let_markup_through():
     assert legal_citation("T", "1", "doc:1.b.v", "v. You will\n  not", "lower-roman") == 'T (1), s. 1.b.v: "You will not"'
     assert legal_citation("T", "1", "doc:def-x", "\u201cX\u201d means", "definition", "X") == \
         'T (1), definition of "X": "\u201cX\u201d means"'
+
+
+# --- Licence matrices ----------------------------------------------------------------------------------------------
+
+def label(at: AppTest, key: str) -> str:
+    """A button's label as shown (the page escapes Markdown in cell texts)."""
+    return at.button(key=key).label.replace("\\", "")
+
+
+def test_matrices_page_cells_open_their_clauses(app_env):
+    at = start()
+    at.switch_page("ui/pages/matrices.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="mx-kind").value == "method"
+    assert label(at, "mx-method-outputs_train_other-llama-3") == "Not permitted \u00b7 1.b.v, 1.b.i +1"
+    assert at.button(key="mx-method-outputs_train_other-llama-3").help.replace("\\", "").startswith(
+        "not_permitted: llama-3-license:1.b.v")
+    at.button(key="mx-method-outputs_train_other-llama-3").click().run()
+    assert_clean(at)
+    text = markdown(at)
+    assert "cw-v-not_permitted" in text and "`llama-improve-other-llm`" in text
+    assert "improve any other large language model" in text  # the verbatim clause
+    assert any('s. 1.b.v: "You will not use the Llama Materials' in c.value for c in at.code)
+    at.button(key="mx-method-outputs_train_other-llama-3.1").click().run()
+    text = markdown(at)
+    assert "cw-v-conditional" in text and "`llama-derived-model-naming`" in text and "`llama-3.1-license:1.b.i`" in text
+
+
+def test_matrices_page_deployment_and_versions(app_env):
+    at = start()
+    at.switch_page("ui/pages/matrices.py").run()
+    at.selectbox(key="mx-kind").set_value("deployment").run()
+    assert_clean(at)
+    assert label(at, "mx-deployment-hosted-llama-2") == "Permitted \u00b7 1.b.i, 1.a"
+    assert label(at, "mx-deployment-hosted-llama-3") == "Conditional \u00b7 1.b.i"
+    at.selectbox(key="mx-kind").set_value("versions").run()
+    assert at.selectbox(key="mx-family").value == "versions-llama"
+    assert label(at, "mx-versions-llama-llama-improve-other-llm-llama-3.1-license") == "removed"
+    at.button(key="mx-versions-llama-llama-improve-other-llm-llama-3-license").click().run()
+    assert_clean(at)
+    text = markdown(at)
+    assert "`llama-3-license:1.b.v`" in text and "improve any other large language model" in text
+    at.selectbox(key="mx-family").set_value("versions-openai").run()
+    assert_clean(at)
+    assert label(at, "mx-versions-openai-openai-competing-models-openai-terms-2024") == (
+        "moved \u00b7 using-our-services.p2.b7")
+
+
+def test_matrices_page_deep_link_opens_a_kind(app_env):
+    at = start()
+    at.query_params["kind"] = "ownership"
+    at.switch_page("ui/pages/matrices.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="mx-kind").value == "ownership"
+    assert label(at, "mx-ownership-own_terms-llama-3") == "Not permitted \u00b7 1.b.i, 1.b.iii +1"
+    assert label(at, "mx-ownership-own_terms-openai") == "Unclear \u00b7 no rule"
+    at.button(key="mx-ownership-own_terms-openai").click().run()
+    assert any("No rule decides this scenario" in i.value for i in at.info)

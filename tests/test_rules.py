@@ -49,6 +49,7 @@ def facts_for(when: dict, docs: list[str] | None = None, use_cases: tuple[str, .
         revenue=when["revenue_over"] + 1 if "revenue_over" in when else when.get("revenue_at_most"),
         eu=when.get("eu"), multimodal=when.get("multimodal"),
         use_cases=use_cases or tuple(when.get("use_cases", [])[:1]), flags=tuple(flags),
+        release_name="Zephyr-7B" if "name_lacks" in when else None,
     )
 
 
