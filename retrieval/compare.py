@@ -39,6 +39,7 @@ class RuleChange:
     statement: str
     old_clauses: tuple[str, ...]  # full clause ids grounding the rule in the old document (empty if none)
     new_clauses: tuple[str, ...]
+    new_rule_id: str | None = None  # when one version's rule replaces another's on the same clause
 
     @property
     def headline(self) -> str:
@@ -94,4 +95,32 @@ def rule_changes(rules: RuleTable, old_doc: str, new_doc: str, clause_text,
                 continue
             kind = CHANGED
         out.append(RuleChange(rule.id, kind, rule.verdict.value, rule.statement, old, new))
+    out = _pair_replacements(out)
     return sorted(out, key=lambda c: (-Verdict(c.verdict).severity, _KIND_ORDER[c.kind], c.rule_id))
+
+
+def _paths(ids: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(c.split(":", 1)[1] for c in ids)
+
+
+def _pair_replacements(changes: list[RuleChange]) -> list[RuleChange]:
+    """A rule that stops at one version and another that starts at the next, with the same verdict and grounded in
+    the same clause numbers, are one idea reworded (the name prefix "Llama 3" became "Llama"), not a restriction
+    removed and another added."""
+    added = [c for c in changes if c.kind == ADDED]
+    used: set[str] = set()
+    out = []
+    for c in changes:
+        if c.kind == ADDED:
+            continue
+        match = None
+        if c.kind == REMOVED:
+            match = next((a for a in added if a.rule_id not in used and a.verdict == c.verdict
+                          and _paths(a.new_clauses) == _paths(c.old_clauses)), None)
+        if match is None:
+            out.append(c)
+            continue
+        used.add(match.rule_id)
+        out.append(RuleChange(c.rule_id, CHANGED, c.verdict, match.statement, c.old_clauses, match.new_clauses,
+                              new_rule_id=match.rule_id))
+    return out + [a for a in added if a.rule_id not in used]

@@ -123,7 +123,8 @@ if not changes:
             "every textual change.", icon=":material/info:")
 for n, ch in enumerate(changes, 1):
     with st.container(border=True, key=f"cmp-change-{n}"):
-        st.markdown(f"**{n}. {md_escape(ch.headline)}** {small_badge(ch.verdict)} \u00b7 rule {code_span(ch.rule_id)}  \n"
+        rule = code_span(ch.rule_id) + (f" \u2192 {code_span(ch.new_rule_id)}" if ch.new_rule_id else "")
+        st.markdown(f"**{n}. {md_escape(ch.headline)}** {small_badge(ch.verdict)} \u00b7 rule {rule}  \n"
                     + md_escape(ch.statement))
         left, right = st.columns(2)
         for col, spec, ids, missing in ((left, old.spec, ch.old_clauses, "Not grounded in this version."),
