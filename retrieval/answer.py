@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, replace
 
 from ingest.corpus import Corpus
 from ingest.errors import ConfigError, QuoteError
+from retrieval.citeform import cite
+from retrieval.quotes import Span, best_quote, choose_quote, tokens  # noqa: F401 - best_quote re-exported
 from retrieval.rules import Firing, RuleTable, Verdict, combine
 from retrieval.language import is_supported, language_name
 from retrieval.scenario import Deployment, Facts, Method, read_facts
@@ -19,9 +21,6 @@ from retrieval.scenario import Deployment, Facts, Method, read_facts
 MAX_QUESTION = 4000
 SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish and Portuguese"
 PROHIBITIVE = re.compile(r"\b(?:you (?:will|shall|must|may) not|must not|may not|prohibit\w*|not (?:be )?permitted|shall not)\b", re.I)
-_SENTENCE = re.compile(r"[^.;!?]+(?:[.;!?]+[\"\u201d')]*|$)", re.S)
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = set("the a an of to and or in on for with by is are be this that any your you we our it as at from can do does i my".split())
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,9 @@ class Citation:
     quote_end: int
     score: float
     secondary: bool
+    cite: str = ""  # the ready-to-paste citation: document, section as the document names it, quoted words
+    lead_in: tuple[Span, ...] = ()  # the verbatim words that govern a quoted list item ("you may not:"), outermost first
+    section: bool = False  # `text` is the whole section (a heading or a list's lead-in with its sub-clauses)
 
 
 @dataclass(frozen=True)
@@ -129,28 +131,7 @@ def clean_question(question: str) -> tuple[str, list[str]]:
     return " ".join(text.split()), notes
 
 
-def _tokens(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
-
-
-def best_quote(text: str, start: int, query_terms: set[str]) -> tuple[int, int]:
-    """Absolute offsets of the sentence in a clause that shares most words with the query (the whole clause if short)."""
-    if len(text) <= 320:
-        return start, start + len(text)
-    best, best_score = (0, len(text)), -1.0
-    for m in _SENTENCE.finditer(text):
-        seg = m.group(0)
-        if not seg.strip():
-            continue
-        overlap = len(_tokens(seg) & query_terms)
-        score = overlap + min(len(seg), 400) / 4000
-        if score > best_score:
-            lead = len(seg) - len(seg.lstrip())
-            best, best_score = (m.start() + lead, m.end()), score
-    a, b = best
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return start + a, start + b
+_tokens = tokens  # the query words a quote is chosen by (kept under its old name for callers)
 
 
 # When a question does not say how the model will be used, these are the readings an answer must cover; the headline
@@ -199,12 +180,21 @@ class Engine:
     def _citation(self, clause_id: str, score: float, terms: set[str]) -> Citation:
         clause = self.corpus.clause(clause_id)
         doc = self.corpus.documents[clause.doc_id]
+        section = self.corpus.section(clause.clause_id)
+        # A heading or a list's lead-in quoted alone says nothing or misleads: such a clause is cited with its body.
+        start, end = (section.start, section.end) if section.is_container else (clause.start, clause.end)
+        text = doc.text[start:end]
         self.verify(clause.doc_id, clause.start, clause.end, clause.text)
-        qs, qe = best_quote(clause.text, clause.start, terms)
-        quote = doc.text[qs:qe]
-        self.verify(clause.doc_id, qs, qe, quote)
-        return Citation(0, clause_id, clause.doc_id, doc.spec.title, doc.spec.version, doc.spec.url, clause.text, quote,
-                        clause.start, clause.end, qs, qe, round(score, 6), not doc.spec.is_primary)
+        quote = choose_quote(doc.text, doc.clauses, section, terms)
+        self.verify(clause.doc_id, quote.start, quote.end, quote.text)
+        for span in quote.lead_in:
+            self.verify(clause.doc_id, span.start, span.end, span.text)
+        whole_body = section.is_container and quote.clause_id == clause.clause_id
+        located = clause if whole_body else self.corpus.clause(quote.clause_id)
+        return Citation(0, clause.clause_id, clause.doc_id, doc.spec.title, doc.spec.version, doc.spec.url, text,
+                        quote.text, start, end, quote.start, quote.end, round(score, 6), not doc.spec.is_primary,
+                        cite=cite(doc.spec, doc.clauses, doc.text, located, quote), lead_in=quote.lead_in,
+                        section=section.is_container)
 
     def answer(self, question: str, k: int = 5, *, facts: Facts | None = None) -> Answer:
         """Answer a question; `facts` replaces the facts read from it (a user's corrected reading of the scenario)."""
@@ -225,7 +215,8 @@ class Engine:
             clarify = self._clarify(facts, branches)
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
-        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False)
+        scores = self.searcher.score(text)  # one embedding, one BM25 pass: every search below is a cut of it
+        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False, scores=scores)
         retrieved = {h.clause_id: h for h in hits}
         terms = _tokens(text)
         ordered: dict[str, float] = {}  # clause id -> score, in citation order
@@ -241,8 +232,8 @@ class Engine:
         limit = max(k, sum(len(r.clauses) for r in fired))
         citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired))), rank=i)
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
-        cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes)
-        background = self._background(text, terms)
+        cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes, scores)
+        background = self._background(text, terms, scores)
         findings = _findings(fired)
         summary = _summary(verdict, fired, facts, scenario_docs, branches)
         return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
@@ -316,15 +307,15 @@ class Engine:
             return ()  # the open facts decide nothing here
         return tuple(out)
 
-    def _background(self, text: str, terms: set[str]) -> tuple[Citation, ...]:
+    def _background(self, text: str, terms: set[str], scores=None) -> tuple[Citation, ...]:
         explainers = [d for d, doc in self.corpus.documents.items() if not doc.spec.is_primary]
         if not explainers:
             return ()
-        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True)
+        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True, scores=scores)
         return tuple(replace(self._citation(h.clause_id, h.score, terms), rank=i) for i, h in enumerate(hits, 1))
 
     def _cross_check(self, text: str, facts: Facts, fired: list[Firing], verdict: Verdict, hits, scenario_docs,
-                     notes: list[str]) -> CrossCheck:
+                     notes: list[str], scores=None) -> CrossCheck:
         notes = list(notes)
         disagreements = 0
         ranked = {h.clause_id for h in hits}
@@ -336,7 +327,7 @@ class Engine:
             disagreements += 1
             notes.append("The rules rely on clauses that retrieval did not rank for this wording: " + ", ".join(dict.fromkeys(missing)) + ".")
         if scenario_docs:
-            wide = self.searcher.search(text, k=3, steer=False)
+            wide = self.searcher.search(text, k=3, steer=False, scores=scores)
             outside = [h for h in wide[:2] if h.doc_id not in scenario_docs and h.score >= (hits[0].score if hits else 0)]
             if outside:
                 disagreements += 1

@@ -197,6 +197,22 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)", r"(?:openai|gpt[\w.-]*)\b.{0,30}\bapi\b"],
     "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
                     r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
+    # The facts the coverage rules read (issue 11): acceptance without clicking, warranty and indemnity, affiliates in
+    # thresholds, trade controls, statutory exceptions, and the list of models a set of terms covers.
+    "acceptance": [r"\b(?:never|didn'?t|did not|without) (?:click(?:ed|ing)?|accept(?:ed|ing)?|agree(?:d|ing)?|sign(?:ed|ing)?)\b",
+                   r"\bi accept\b", r"click[\s-]?through", r"\b(?:am i|are we|is (?:my|our) (?:company|team)) (?:still )?bound\b",
+                   r"\b(?:mirror|re-?upload(?:ed)?|torrent|unofficial (?:copy|upload)|third[\s-]party (?:upload|mirror|copy|host))\b"],
+    "warranty": [r"\bwarrant(?:y|ies|s)?\b", r"\bindemni", r"\bliab(?:le|ility)\b", r"\bas[\s-]is\b", r"\bsupport contract\b", r"\bsla\b"],
+    "affiliates": [r"\baffiliates?\b", r"\bsubsidiar(?:y|ies)\b", r"\bparent (?:company|group)\b", r"\bgroup(?:'s)? (?:revenue|users|companies)\b",
+                   r"\bsister compan"],
+    "export": [r"\bexport[\s-]control", r"\bsanction", r"\bembargo", r"\b(?:iran|north korea|cuba|syria|crimea)\b", r"\bitar\b"],
+    "statutory_exception": [r"\bfair (?:use|dealing)\b", r"text[\s-]and[\s-]data[\s-]mining", r"\btdm\b", r"copyright exception",
+                            r"statutory exception"],
+    "expressive_purpose": [r"\b(?:scientific|educational|documentary|artistic)\b", r"\bsex(?:ual)? education\b",
+                           r"\b(?:art|film|museum) (?:project|installation|piece)\b"],
+    "disclosed": [r"\b(?:clearly |explicitly |visibly )?(?:label(?:l)?ed|disclosed?|marked|watermarked)\b.{0,25}\b(?:as )?(?:ai|synthetic|machine|generated|fake|parody|satire)",
+                  r"\b(?:parody|satire|satirical)\b"],
+    "model_scope": [r"\bappendix\b", r"which (?:models|checkpoints|variants) (?:are|count|fall)"],
     "from_scratch": [r"from[\s-]scratch", r"our own (?:\d+b |foundation |base )?model", r"different architecture", r"own foundation", r"\bown\b[\w\s-]{0,25}\bfoundation(?:al)? model", r"(?:pre-?train|creat|build|train|improv)\w*\b.{0,40}\bfoundation(?:al)?\b.{0,25}\bmodel"],
 }
 

@@ -112,8 +112,8 @@ def test_ask_shows_verdict_badge_clause_and_copyable_citation(app_env):
     # the verbatim clause, escaped, with the quoted sentence highlighted
     assert "<mark>v&#46; You will not use the Llama Materials or any output" in text
     codes = [c.value for c in at.code]
-    assert any(c.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use the '
-                            'Llama Materials or any output or results') for c in codes), codes
+    assert any(c.startswith("Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: \u201cYou will not use the "
+                            "Llama Materials or any output or results") for c in codes), codes
     assert any("not legal advice" in c.value for c in at.caption)
     turn = at.session_state["turns"][0]
     assert turn.answer.verdict == "not_permitted"
@@ -177,8 +177,19 @@ def test_export_has_every_quote_and_pinpoint(app_env):
         assert f"`{c.clause_id}`" in md
         assert c.text in md  # the full verbatim clause
         assert turns[0].citation_text(c) in md
-    assert 's. 1.b.v: "You will not use the Llama Materials' in md
+    assert "s. 1.b.v: \u201cYou will not use the Llama Materials" in md
     assert at.get("download_button")  # offered in the sidebar
+
+
+def test_a_list_item_is_shown_and_cited_with_its_lead_in(app_env):
+    at = ask(start(), "Under the OpenAI Terms of Use of December 2024, can I use ChatGPT outputs to train a model "
+                      "that competes with OpenAI?")
+    from ui.text import md_escape
+
+    lead = "Read with its lead-in: \u201c" + md_escape("For example, you may not:") + "\u201d"
+    assert any(c.value.startswith(lead) for c in at.caption), [c.value for c in at.caption]
+    assert any(c.value.endswith("item 7: \u201cFor example, you may not: \u2026 Use Output to develop models that "
+                                "compete with OpenAI.\u201d") for c in at.code)
 
 
 def test_empty_and_hostile_questions_do_not_break_the_page(app_env):
@@ -200,10 +211,15 @@ def test_corpus_open_clause_with_suggestions(app_env):
     assert any("Nearest ids" in w.value for w in at.warning)
     at.button(key="suggest-llama-3-license:1.b.v").click().run()
     assert_clean(at)
-    assert any(c.value.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use')
+    assert any(c.value.startswith("Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: \u201cYou will not use")
                for c in at.code)
     at.button(key="parent-llama-3-license:1.b").click().run()
     assert at.text_input(key="open-id").value == "llama-3-license:1.b"
+    at.text_input(key="open-id").set_value("gemma-terms-2025:3.3").run()
+    assert_clean(at)  # a heading-only section is shown and cited with its body
+    assert "Google claims no rights in Outputs you generate using Gemma" in markdown(at)
+    assert any(c.value.startswith("Gemma Terms of Use (2025-03-24), s. 3.3: \u201cGoogle claims no rights in Outputs")
+               for c in at.code)
     at.text_input(key="open-id").set_value("no-such-doc:1").run()
     assert_clean(at)
     assert any("No clause with id" in w.value for w in at.warning)
@@ -276,6 +292,10 @@ def test_add_a_document_then_ask_and_cite_it(own_home):
     turn = at.session_state["turns"][0]
     cited = next(c for c in turn.answer.citations if c.clause_id == f"{USER_ID}:2.a")
     assert "competing weather forecasting model" in cited.quote
+    import datetime
+
+    assert cited.cite.startswith(f"{cited.title} (added {datetime.date.today().isoformat()}), s. 2(a)") or \
+        cited.cite.startswith(f"{cited.title} (added {datetime.date.today().isoformat()}), s. 2.a"), cited.cite
     assert not any(b.proto.url == cited.url for b in at.get("link_button"))  # a local path is never a link
     # the document's markup is text: escaped in the corpus view
     at.switch_page("ui/pages/corpus.py").run()

@@ -118,7 +118,7 @@ def test_ask_in_the_browser_shows_verdict_clause_and_quote(server, page):
     expect(badge).to_contain_text("NOT PERMITTED")
     quote = page.locator(".cw-clause mark").filter(has_text="You will not use the Llama Materials").first
     expect(quote).to_be_visible()
-    citation = page.get_by_test_id("stCode").filter(has_text='s. 1.b.v: "You will not use the Llama Materials').first
+    citation = page.get_by_test_id("stCode").filter(has_text="s. 1.b.v: \u201cYou will not use the Llama Materials").first
     expect(citation).to_be_visible()
     expect(citation.get_by_label("Copy to clipboard")).to_have_count(1)  # the one-click copy
     expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -67,7 +67,7 @@ def test_deployment_cells(matrices):
     hosted3 = m.cell("hosted", "llama-3")
     assert hosted3.verdict is Verdict.CONDITIONAL and hosted3.clauses == ("llama-3-license:1.b.i",)
     release = m.cell("weights_release", "apache-2.0")
-    assert release.verdict is Verdict.CONDITIONAL and release.rules == ("apache-redistribution",)
+    assert release.verdict is Verdict.CONDITIONAL and release.rules == ("apache-redistribution", "modified-file-notices")
     assert m.cell("internal", "gemma-3").verdict is Verdict.PERMITTED
     assert m.cell("hosted", "gemma-3").clauses[0] == "gemma-terms-2025:1.1.b"
     assigned = m.cell("acquisition_assets", "llama-3")
