@@ -10,6 +10,7 @@ from dataclasses import MISSING, fields
 from typing import Any
 
 from retrieval.answer import Answer, Assumption, Branch, Choice, Citation, Clarify, CrossCheck, Finding
+from retrieval.quotes import Span
 from retrieval.scenario import Deployment, Facts, Method, ModelRef, Role
 
 
@@ -36,6 +37,10 @@ def facts_from_json(data: dict[str, Any]) -> Facts:
         raise ValueError(f"stored facts cannot be read: {exc}") from exc
 
 
+def _citation(c: dict[str, Any]) -> Citation:
+    return Citation(**_kwargs(Citation, c, lead_in=tuple(Span(**_kwargs(Span, x)) for x in c.get("lead_in", []))))
+
+
 def _finding(f: dict[str, Any]) -> Finding:
     return Finding(**_kwargs(Finding, f))
 
@@ -58,8 +63,8 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
             "clarify": _clarify(data.get("clarify")),
             "facts": facts_from_json(data.get("facts", {})),
             "findings": tuple(_finding(f) for f in data.get("findings", [])),
-            "citations": tuple(Citation(**_kwargs(Citation, c)) for c in data.get("citations", [])),
-            "background": tuple(Citation(**_kwargs(Citation, c)) for c in data.get("background", [])),
+            "citations": tuple(_citation(c) for c in data.get("citations", [])),
+            "background": tuple(_citation(c) for c in data.get("background", [])),
             "cross_check": CrossCheck(**_kwargs(CrossCheck, data.get("cross_check", {"agrees": True, "notes": []}))),
         }
         return Answer(**_kwargs(Answer, data, **nested))

@@ -79,8 +79,8 @@ def test_the_appended_aup_moved_to_the_3_1_aup(corpus):
     others = [(c.clause_id, c.text) for c in corpus.documents["llama-3.1-aup"].clauses]
     moved = {r.old_path: r for r in find_moved(rows, others)}
     assert moved["1.b.v"].status == "removed"  # the training ban is really gone, not moved
-    assert moved["meta-llama-3-acceptable.1.a.i"].status == ELSEWHERE
-    assert moved["meta-llama-3-acceptable.1.a.i"].moved_to == "llama-3.1-aup:prohibited-uses.b1.b1.b1"
-    assert moved["meta-llama-3-acceptable.2.a"].moved_to == "llama-3.1-aup:prohibited-uses.b2.b1"
+    assert moved["aup.1.a.i"].status == ELSEWHERE
+    assert moved["aup.1.a.i"].moved_to == "llama-3.1-aup:prohibited-uses.b1.b1.b1"
+    assert moved["aup.2.a"].moved_to == "llama-3.1-aup:prohibited-uses.b2.b1"
     assert sum(r.status == ELSEWHERE for r in moved.values()) >= 33
     assert find_moved(rows, []) == rows
