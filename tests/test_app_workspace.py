@@ -295,7 +295,7 @@ def test_a_clause_link_opens_the_clause_in_a_fresh_session(app_env):
     at.switch_page("ui/pages/corpus.py").run()
     assert_clean(at)
     assert at.text_input(key="open-id").value == "llama-3-license:1.b.v"
-    assert any(c.value.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use')
+    assert any(c.value.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: \u201cYou will not use')
                for c in at.code)
 
 

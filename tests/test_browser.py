@@ -220,7 +220,7 @@ def test_clause_link_opens_in_a_fresh_page(server, chromium):
             fresh.set_default_timeout(WAIT_MS)
             fresh.goto(f"{server}/corpus?clause=llama-3-license%3A1.b.v")
             expect(fresh.get_by_test_id("stCode").filter(
-                has_text='s. 1.b.v: "You will not use the Llama Materials').first).to_be_visible(timeout=WAIT_MS)
+                has_text='s. 1.b.v: \u201cYou will not use the Llama Materials').first).to_be_visible(timeout=WAIT_MS)
             expect(fresh.get_by_test_id("stException")).to_have_count(0)
         finally:
             browser.close()
