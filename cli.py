@@ -399,6 +399,50 @@ def cmd_loadtest(args, settings: Settings) -> int:
     return 1 if report.errors else 0
 
 
+def cmd_history(args, settings: Settings) -> int:
+    from retrieval.history import History
+
+    history = History.open(settings)
+    if args.delete:
+        history.delete(args.delete)
+        print(f"deleted {args.delete} (undo with `clausewise history --restore {args.delete}` within "
+              "30 days)")
+        return 0
+    if args.restore:
+        history.undelete(args.restore)
+        print(f"restored {args.restore}")
+        return 0
+    if args.export:
+        if args.format == "json":
+            text = json.dumps(history.export(args.export), indent=2, ensure_ascii=False) + "\n"
+        else:
+            from ui.conversation import conversation_markdown, turn_from_payload
+
+            info = history.get(args.export)
+            turns = [turn_from_payload(t.payload, t.corpus_version, t.rules_version) for t in history.turns(args.export)]
+            text = conversation_markdown(turns, settings.embed_model, 0, title=info.title)
+        if args.out:
+            from pathlib import Path
+
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"wrote {args.out}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    rows = history.list(include_deleted=args.all)
+    if args.json:
+        _print_json([asdict(r) for r in rows])
+        return 0
+    if not rows:
+        print(f"no saved conversations in {history.path}")
+        return 0
+    for r in rows:
+        print(f"{r.id}  {r.created[:16].replace('T', ' ')}  {r.turns:>3} question(s)  {r.title}"
+              + ("  [deleted]" if r.deleted else ""))
+    print(f"{len(rows)} conversation(s) in {history.path}; export one with `clausewise history --export ID`")
+    return 0
+
+
 def cmd_matrix(args, settings: Settings) -> int:
     from pathlib import Path
 
@@ -575,6 +619,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")
     p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("history", help="list or export the conversations saved by the app")
+    p.add_argument("--export", metavar="ID", help="print one conversation (every answer, quote and pinpoint)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown", help="with --export")
+    p.add_argument("--out", metavar="FILE", help="with --export: write to FILE instead of stdout")
+    p.add_argument("--json", action="store_true", help="the list as JSON")
+    p.add_argument("--all", action="store_true", help="also list deleted conversations (kept for 30 days)")
+    p.add_argument("--delete", metavar="ID", help="delete one conversation (restorable for 30 days)")
+    p.add_argument("--restore", metavar="ID", help="bring back a deleted conversation")
+    p.set_defaults(func=cmd_history)
     return parser
 
 

@@ -38,6 +38,7 @@ CSS = """
 .cw-rowhead { font-family: monospace; font-size: 0.85rem; margin-top: 0.6rem; }
 .cw-st-removed { color: #b42318; font-weight: 600; } .cw-st-added { color: #067647; font-weight: 600; }
 .cw-st-changed { color: #b54708; font-weight: 600; } .cw-st-renumbered { color: #5925dc; font-weight: 600; }
+.cw-st-moved { color: #026aa2; font-weight: 600; }
 .cw-st-unchanged, .cw-st-formatting { color: #6b7280; }
 </style>
 """
