@@ -128,6 +128,11 @@ def _print_answer(ans) -> None:
         for f in ans.findings:
             print(f"  [{f.verdict}] {f.rule_id}: {f.statement} ({', '.join(f.clause_ids)})")
         print()
+    if ans.obligations:
+        print("What to do:")
+        for o in ans.obligations:
+            print("  " + o.checklist_line())
+        print()
     print("Citations:")
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")

@@ -65,10 +65,12 @@ class Answer:
     cross_check: CrossCheck
     background: tuple[Citation, ...]
     latency_ms: float
+    obligations: tuple = ()  # retrieval.obligations.Obligation items triggered by the conditional findings
 
     def to_json(self) -> dict:
         out = asdict(self)
         out["facts"] = facts_json(self.facts)
+        out["obligations"] = [o.to_json() for o in self.obligations]
         return out
 
 
@@ -119,11 +121,12 @@ def best_quote(text: str, start: int, query_terms: set[str]) -> tuple[int, int]:
 class Engine:
     """Answers questions from loaded services; construct once, call `answer` many times (thread-safe reads)."""
 
-    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable):
+    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable, obligations=None):
         self.corpus = corpus
         self.registry = registry
         self.searcher = searcher
         self.rules = rules
+        self.obligations = obligations  # a retrieval.obligations.ObligationTable; None means no checklist
 
     def search(self, query: str, k: int = 5, **kwargs):
         """Rule-guided search: the clauses the rules ground a scenario in are voted up in the hybrid ranking."""
@@ -189,9 +192,10 @@ class Engine:
         background = self._background(text, terms)
         findings = tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses) for r in fired)
         summary = _summary(verdict, fired, facts, scenario_docs)
+        obligations = self.obligations.items(findings, facts, self.corpus) if self.obligations else ()
         return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
                       citations=citations, cross_check=cross, background=background,
-                      latency_ms=round((time.perf_counter() - t0) * 1000, 1))
+                      latency_ms=round((time.perf_counter() - t0) * 1000, 1), obligations=obligations)
 
     def _background(self, text: str, terms: set[str]) -> tuple[Citation, ...]:
         explainers = [d for d, doc in self.corpus.documents.items() if not doc.spec.is_primary]
