@@ -247,6 +247,26 @@ def cmd_bench(args, settings: Settings) -> int:
     return 0
 
 
+def _checker(settings: Settings):
+    from release.check import Checker
+    from retrieval.service import Services
+
+    return Checker(Services.load(settings))
+
+
+def cmd_check(args, settings: Settings) -> int:
+    from release.inputs import read_release
+    from release.render import check_text
+
+    spec = read_release(args.path, name=args.name)
+    report = _checker(settings).check(spec)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(check_text(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -303,6 +323,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="document id (default: from the file name, prefixed user-)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("check", help="check a model card, mergekit config or lineage TOML against the terms it inherits")
+    p.add_argument("path", help="README.md with YAML front matter, a mergekit .yaml, or a lineage .toml")
+    p.add_argument("--name", help="the released model's name (default: from the card)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")
