@@ -267,6 +267,31 @@ def cmd_check(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_obligations(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from release.inputs import read_release
+    from release.ship import build_pack, pack_markdown, spec_from_args, write_pack
+
+    if args.path and args.base:
+        from ingest.errors import ConfigError as _ConfigError
+
+        raise _ConfigError("Give either a PATH or --base MODEL, not both.")
+    spec = read_release(args.path, name=args.name) if args.path else spec_from_args(args.base or [], args.method,
+                                                                                       args.deploy, args.name)
+    checker = _checker(settings)
+    report = checker.check(spec)
+    pack = build_pack(report, checker.services.corpus, checker.terms, name=args.name)
+    if args.output_dir:
+        for path in write_pack(pack, Path(args.output_dir)):
+            print(f"wrote {path}", file=sys.stderr)
+    if args.format == "json":
+        _print_json(pack.to_json())
+    else:
+        print(pack_markdown(pack))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -329,6 +354,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the released model's name (default: from the card)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("obligations", help="the checklist and the files to ship (Notice, licence copy, card section)")
+    p.add_argument("path", nargs="?", help="a model card, mergekit YAML or lineage TOML (or use --base)")
+    p.add_argument("--base", nargs="+", metavar="MODEL", help="the model(s) the release is made from (HF ids or names)")
+    p.add_argument("--method", default="full_finetune", help="lora, full_finetune, quantization, merge, distillation")
+    p.add_argument("--deploy", nargs="+", default=["weights_release"], metavar="HOW",
+                   help="weights_release, hosted, on_device, internal")
+    p.add_argument("--name", help="the released model's name (the name-prefix rule is applied to it)")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--output-dir", metavar="DIR", help="write NOTICE, LICENSE, USE_POLICY.md and MODEL_CARD_LICENSE.md")
+    p.set_defaults(func=cmd_obligations)
 
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")
