@@ -292,6 +292,33 @@ def cmd_obligations(args, settings: Settings) -> int:
     return 0
 
 
+def _write_or_print(text: str, output: str | None) -> None:
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        print(text)
+
+
+def cmd_bom(args, settings: Settings) -> int:
+    from release.bom import cyclonedx_json, spdx_jsonld, validate_cyclonedx, validate_spdx
+    from release.inputs import read_release
+
+    checker = _checker(settings)
+    report = checker.check(read_release(args.path, name=args.name))
+    corpus, terms = checker.services.corpus, checker.terms
+    if args.format == "cyclonedx":
+        text = cyclonedx_json(report, corpus, terms)
+        validate_cyclonedx(text)  # never hand out a document that does not validate
+    else:
+        text = spdx_jsonld(report, corpus, terms)
+        validate_spdx(text)
+    _write_or_print(text, args.output)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -365,6 +392,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument("--output-dir", metavar="DIR", help="write NOTICE, LICENSE, USE_POLICY.md and MODEL_CARD_LICENSE.md")
     p.set_defaults(func=cmd_obligations)
+
+    p = sub.add_parser("bom", help="an AI-BOM of a release: CycloneDX 1.6 ML-BOM or SPDX 3.0 AI/Dataset JSON-LD")
+    p.add_argument("path", help="a model card, mergekit YAML or lineage TOML")
+    p.add_argument("--format", choices=["cyclonedx", "spdx"], default="cyclonedx")
+    p.add_argument("--name", help="the released model's name (default: from the card)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_bom)
 
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")
