@@ -319,6 +319,32 @@ def cmd_bom(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args, settings: Settings) -> int:
+    from ingest.errors import ConfigError as _ConfigError
+    from release.inputs import read_release
+    from release.memo import memo_for_answers, memo_for_releases, render
+
+    if bool(args.paths) == bool(args.question):
+        raise _ConfigError("Give one or more PATHs (a model, or the models a product is built on) or --question, not both.")
+    if args.format != "md" and not args.output:
+        raise _ConfigError(f"A {args.format} memo is binary: give --output FILE.")
+    checker = _checker(settings)
+    corpus = checker.services.corpus
+    if args.paths:
+        memo = memo_for_releases([checker.check(read_release(p)) for p in args.paths], corpus)
+    else:
+        memo = memo_for_answers([checker.services.engine.answer(q) for q in args.question], corpus)
+    data = render(memo, args.format)
+    if args.output:
+        from pathlib import Path
+
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        print(data.decode("utf-8"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausewise", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -399,6 +425,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the released model's name (default: from the card)")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=cmd_bom)
+
+    p = sub.add_parser("report", help="a due-diligence memo (Markdown, DOCX or PDF) for releases or questions")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="model cards, mergekit YAMLs or lineage TOMLs")
+    p.add_argument("--question", nargs="+", help="one or more scenario questions instead of PATHs")
+    p.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
+    p.add_argument("--output", metavar="FILE", help="write to FILE (required for docx and pdf)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from ingest.errors import NotFound
 from release.inputs import ReleaseSpec, Relation, Role
 from release.lineage import LineageNode, walk
 from release.terms import LicenceTerms
@@ -154,13 +155,12 @@ class Checker:
         cited = {c.clause_id: c.quote for c in answer.citations}
         out = []
         for cid in dict.fromkeys(clause_ids):
-            quote = cited.get(cid)
-            if quote is None:
-                try:
-                    quote = self.services.corpus.clause(cid).text
-                except Exception:  # a clause of an unloaded document: the id stays, the quote cannot be shown
-                    continue
-            out.append(Quote(cid, quote))
+            try:
+                text = self.services.corpus.clause(cid).text
+            except NotFound:  # a clause of an unloaded document: the id stays, the quote cannot be shown
+                continue
+            # A short clause is quoted whole; a long one by the sentence the answer verified.
+            out.append(Quote(cid, text if len(text) <= 700 or cid not in cited else cited[cid]))
         return tuple(out)
 
     def obligations_for(self, facts: Facts, answer) -> tuple[Obligation, ...]:
