@@ -51,8 +51,12 @@ try:
     elif mode == "Paste a model card":
         text = st.text_area("Model card with its YAML front matter", height=220, key="check-paste",
                             placeholder="---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B-Instruct\n---\n# ...")
-        if st.button("Check", type="primary", key="check-paste-go", disabled=not text.strip()):
-            run(read_release(UPLOAD_DIR / "README.md", name=name or None, text=text))
+        # Not disabled while empty: the text area commits its value on blur, which is the click on this button.
+        if st.button("Check", type="primary", key="check-paste-go"):
+            if text.strip():
+                run(read_release(UPLOAD_DIR / "README.md", name=name or None, text=text))
+            else:
+                st.warning("Paste a model card first.", icon=":material/edit:")
     else:
         entries = [e for e in app.services.registry.entries if e.in_corpus]
         labels = {e.id: f"{e.name} ({e.licence})" for e in entries}
