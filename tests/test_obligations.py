@@ -50,7 +50,9 @@ SCENARIOS = [
       ("notice_file", "stability-ai-community:p6")]),
     ("We fine-tune Falcon 2 11B and release the weights",
      [("built_with", "falcon-2-license:publication.p2"), ("use_restrictions", "falcon-2-license:redistribution.p1.p1")]),
-    ("We fine-tuned Llama 3 8B and relicense the result under MIT", []),
+    # Not permitted as asked (relicensing), but a release under the Llama terms still carries its duties.
+    ("We fine-tuned Llama 3 8B and relicense the result under MIT",
+     [("licence_copy", f"{L3}:1.b.i"), ("built_with", f"{L3}:1.b.i"), ("name_prefix", f"{L3}:1.b.i"), ("notice_file", f"{L3}:1.b.iii")]),
     ("We release a dataset of Wikipedia text under CC-BY-SA",
      [("licence_copy", "cc-by-sa-4.0:3.a.1.c"), ("attribution", "cc-by-sa-4.0:3.a.1.a.i"),
       ("modification_notice", "cc-by-sa-4.0:3.a.1.b"), ("share_alike", "cc-by-sa-4.0:3.b.1")]),
@@ -105,7 +107,7 @@ def test_answer_json_has_obligations(fake_services):
     assert ("notice_file", "llama-3.1-license:1.b.iii") in kinds
     item = next(o for o in data["obligations"] if o["kind"] == "notice_file")
     assert set(item) >= {"kind", "label", "clause_id", "quote", "text", "instruction", "rule_ids"}
-    assert list(item["rule_ids"]) == ["llama-3.1-redistribution"]
+    assert list(item["rule_ids"]) == ["llama-redistribution"]
 
 
 def test_conditions_gate_rows(corpus):
