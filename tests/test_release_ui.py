@@ -101,3 +101,13 @@ def test_check_page_refuses_a_bad_file(app_env):
     at.text_area(key="check-paste").set_value("---\nlicense: [broken\n---\n# x").run()
     clean(at.button(key="check-paste-go").click().run())
     assert any("front matter cannot be read" in e.value for e in at.error)
+
+
+def test_ask_page_offers_the_conversation_memo(app_env):
+    at = clean(AppTest.from_file(APP, default_timeout=TIMEOUT).run())
+    (before,) = [b for b in at.get("download_button") if b.proto.label == "Export memo (DOCX)"]
+    assert before.proto.disabled  # nothing asked yet
+    at.chat_input[0].set_value("We fine-tuned Gemma 2 9B and release the weights on Hugging Face").run()
+    clean(at)
+    (after,) = [b for b in at.get("download_button") if b.proto.label == "Export memo (DOCX)"]
+    assert not after.proto.disabled  # its contents are checked in test_memo.py (memo_for_answers, DOCX opened)

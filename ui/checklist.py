@@ -21,3 +21,13 @@ def checklist_view(answer, key: str) -> None:
                     unsafe_allow_html=True)
     st.caption("The checklist, ready to paste (copy with the button at the right):")
     st.code(checklist_markdown(items), language="markdown", wrap_lines=True)
+
+
+def conversation_memo_button(turns, corpus) -> None:
+    """The due-diligence memo of the conversation (every answer's findings, obligations and open questions), as DOCX."""
+    from release.memo import memo_for_answers, render
+
+    data = render(memo_for_answers([t.answer for t in turns], corpus), "docx") if turns else b""
+    st.download_button("Export memo (DOCX)", data=data, file_name="clausewise-memo.docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       icon=":material/description:", disabled=not turns, on_click="ignore", key="ask-memo")

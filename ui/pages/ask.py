@@ -9,6 +9,7 @@ import streamlit as st
 from ingest.errors import ClausewiseError
 from retrieval.answer import MAX_QUESTION
 from ui import state
+from ui.checklist import conversation_memo_button
 from ui.conversation import DISCLAIMER, Turn, clause_kinds, conversation_markdown, facts_rows
 from ui.engine import (DEPLOYMENT_LABELS, EU_LABELS, METHOD_LABELS, TARGET_LABELS, answer_with_facts, correct_facts,
                        eu_key, eu_value)
@@ -139,6 +140,7 @@ with st.sidebar:
     st.download_button("Export conversation (Markdown)", data=conversation_markdown(
         turns, app.settings.embed_model, len(app.services.corpus.documents)), file_name="clausewise-research-log.md",
         mime="text/markdown", icon=":material/download:", disabled=not turns, on_click="ignore")
+    conversation_memo_button(turns, app.services.corpus)
     st.button("Clear conversation", icon=":material/delete_sweep:", on_click=clear, disabled=not turns)
 
 if not turns:
