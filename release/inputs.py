@@ -88,6 +88,16 @@ def _as_list(value) -> list[str]:
     return [str(value)]
 
 
+def _text(value) -> str | None:
+    """A card field that should be one string: a list keeps its first entry (`license: [mit]`), blanks are None."""
+    if isinstance(value, (list, tuple)):
+        value = next((v for v in value if v), None)
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
 def _relation(value, default: Relation) -> Relation:
     if not value:
         return default
@@ -157,7 +167,7 @@ def read_card(path: Path, text: str | None = None, name: str | None = None) -> R
     heading = _HEADING.search(body)
     quantized = any(t.lower() in ("gguf", "gptq", "awq", "exl2") for t in tags) or bool(
         heading and re.search(r"\b(?:gguf|gptq|awq|exl2)\b", heading.group(1), re.I))
-    relation = _relation(meta.get("base_model_relation"), Relation.MERGE if merge else (
+    relation = _relation(_text(meta.get("base_model_relation")), Relation.MERGE if merge else (
         Relation.ADAPTER if meta.get("library_name") == "peft" or "lora" in [t.lower() for t in tags] else
         (Relation.QUANTIZED if quantized else Relation.FINETUNE)))
     index = meta.get("model-index") or meta.get("model_index")
@@ -172,8 +182,8 @@ def read_card(path: Path, text: str | None = None, name: str | None = None) -> R
         bases = [title]
     role = Role.MERGE_SOURCE if relation is Relation.MERGE else Role.BASE
     return ReleaseSpec(
-        kind="hf-card", path=str(path), name=name or title, licence=meta.get("license"),
-        licence_name=meta.get("license_name"), licence_link=meta.get("license_link"), relation=relation,
+        kind="hf-card", path=str(path), name=name or title, licence=_text(meta.get("license")),
+        licence_name=_text(meta.get("license_name")), licence_link=_text(meta.get("license_link")), relation=relation,
         sources=tuple(SourceRef(b, role) for b in dict.fromkeys(bases)),
         datasets=tuple(DatasetRef(d) for d in _as_list(meta.get("datasets"))),
         card_text=text, files=_siblings(path), tags=tags, notes=tuple(notes))
@@ -231,8 +241,8 @@ def read_lineage(path: Path, text: str | None = None, name: str | None = None) -
         card_text = _read_text(path.parent / str(data["card"]))
     files = frozenset(f.lower() for f in _as_list(data.get("files"))) | _siblings(path)
     return ReleaseSpec(
-        kind="lineage", path=str(path), name=name or str(data["name"]), licence=data.get("licence"),
-        licence_name=data.get("licence_name"), licence_link=data.get("licence_link"), relation=relation,
+        kind="lineage", path=str(path), name=name or str(data["name"]), licence=_text(data.get("licence")),
+        licence_name=_text(data.get("licence_name")), licence_link=_text(data.get("licence_link")), relation=relation,
         sources=tuple(sources), datasets=tuple(DatasetRef(str(d["id"]), d.get("licence")) for d in data.get("dataset", [])),
         deployments=deployments, commercial=data.get("commercial"), card_text=card_text, files=files,
         nested=tuple(nested), flags=flags)
@@ -241,6 +251,12 @@ def read_lineage(path: Path, text: str | None = None, name: str | None = None) -
 def read_release(path: str | Path, name: str | None = None, text: str | None = None) -> ReleaseSpec:
     """Read any supported input; the format is chosen from the file name, then from its content."""
     path = Path(path)
+    if text is None and path.is_dir():
+        # A model repository: its lineage file if it has one, else its card.
+        found = next((path / n for n in ("lineage.toml", "README.md", "readme.md") if (path / n).is_file()), None)
+        if found is None:
+            raise ConfigError(f"{path} is a folder with no README.md or lineage.toml to check.")
+        path = found
     suffix = path.suffix.lower()
     if suffix == ".toml":
         return read_lineage(path, text, name)
