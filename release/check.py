@@ -280,7 +280,7 @@ class Checker:
             if not ok and conversion_only:
                 # A format conversion that keeps the original's name ("Meta-Llama-3-8B-Instruct-GGUF") names the
                 # same model; only a name that drops the model's name is a problem then.
-                ok = all(" ".join(p.lower().split()) in " ".join(re.sub(r"[-_./]+", " ", spec.name).lower().split())
+                ok = all(re.sub(r"[\s\-_./]+", "", p).lower() in re.sub(r"[\s\-_./]+", "", spec.name).lower()
                          for p in needed)
             if not ok:
                 ids = tuple(dict.fromkeys(o.clause_id for o in prefix))

@@ -17,6 +17,7 @@ from retrieval.scenario import Deployment
 MAX_BYTES = 2_000_000
 _FENCED_YAML = re.compile(r"```ya?ml\s*\n(.*?)```", re.S)
 _HEADING = re.compile(r"^#\s+(.+?)\s*$", re.M)
+_MODEL_LIKE = re.compile(r"[A-Za-z0-9][\w.+\- ]{1,80}")
 _PLACEHOLDER = re.compile(r"^(?:uploaded\s+model|model id|model|\{.*\})$", re.I)
 
 
@@ -140,6 +141,27 @@ def _mergekit_sources(config: dict) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
+def _clean_title(text) -> str:
+    return " ".join(re.sub(r"^Model Card for\s+|\s+model card$", "", str(text or ""), flags=re.I).split())
+
+
+def _model_name(declared, heading: str | None, path: Path) -> str:
+    """The released model's name: the card's `model_name`, else the repository name the file is named after
+    (`org_repo.md`, as card collections name them), else a heading that reads as a model name, else the folder of a
+    README.md or the file name. Headings are often "Update!" or a row of badges, so they come late."""
+    title = _clean_title(declared)
+    if title and not _PLACEHOLDER.match(title):
+        return title
+    stem = path.stem
+    if path.name.lower() != "readme.md" and "_" in stem and re.fullmatch(r"[A-Za-z0-9][\w.-]*", stem):
+        return stem.split("_", 1)[1]
+    head = _clean_title(heading)
+    if head and not _PLACEHOLDER.match(head) and _MODEL_LIKE.fullmatch(head) and re.search(r"[\d-]", head) \
+            and len(head.split()) <= 5:
+        return head
+    return path.parent.name if path.name.lower() == "readme.md" and path.parent.name else stem
+
+
 def read_card(path: Path, text: str | None = None, name: str | None = None) -> ReleaseSpec:
     from huggingface_hub import ModelCard
 
@@ -165,21 +187,21 @@ def read_card(path: Path, text: str | None = None, name: str | None = None) -> R
             if isinstance(config, dict):
                 bases.extend(r for r in _mergekit_sources(config) if r not in bases)
     heading = _HEADING.search(body)
-    quantized = any(t.lower() in ("gguf", "gptq", "awq", "exl2") for t in tags) or bool(
+    quantized = any(t.lower() in ("gguf", "gptq", "awq", "exl2") for t in tags) or bool(meta.get("quantized_by")) or bool(
         heading and re.search(r"\b(?:gguf|gptq|awq|exl2)\b", heading.group(1), re.I))
     relation = _relation(_text(meta.get("base_model_relation")), Relation.MERGE if merge else (
         Relation.ADAPTER if meta.get("library_name") == "peft" or "lora" in [t.lower() for t in tags] else
         (Relation.QUANTIZED if quantized else Relation.FINETUNE)))
     index = meta.get("model-index") or meta.get("model_index")
     index_name = index[0].get("name") if isinstance(index, list) and index and isinstance(index[0], dict) else None
-    title = meta.get("model_name") or index_name or (heading.group(1) if heading else None)
-    title = " ".join(re.sub(r"^Model Card for\s+|\s+model card$", "", str(title or ""), flags=re.I).split())
-    if not title or _PLACEHOLDER.match(title):
-        # Generated cards ("Uploaded model", "Model Card for Model ID") do not name the model; the file does.
-        title = path.parent.name if path.name.lower() == "readme.md" and path.parent.name else path.stem
+    title = _model_name(meta.get("model_name") or index_name, heading.group(1) if heading else None, path)
     if not bases:
+        # Without base_model the card describes the model itself (an original or a re-upload), not something made
+        # from it: its terms are found from its name, and no new-model duty (name prefix) is assumed.
         notes.append("The card names no base_model; the lineage is read from the model's name.")
         bases = [title]
+        if not meta.get("base_model_relation"):
+            relation = Relation.SOURCE
     role = Role.MERGE_SOURCE if relation is Relation.MERGE else Role.BASE
     return ReleaseSpec(
         kind="hf-card", path=str(path), name=name or title, licence=_text(meta.get("license")),

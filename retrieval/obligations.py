@@ -273,14 +273,15 @@ def make_item(row: ObligationRow, corpus: Corpus, rule_ids: tuple[str, ...] = ()
 
 
 def _normal(name: str) -> str:
-    return " ".join(re.sub(r"[-_./:]+", " ", name).split()).lower()
+    # Repository names cannot hold spaces, so "Llama-3-Bot", "Llama_3 Bot" and "Llama3Bot" all begin with "Llama 3".
+    return re.sub(r"[\s\-_./:]+", "", name).lower()
 
 
 def apply_name_prefix(name: str, items: Iterable[Obligation]) -> tuple[bool, str, tuple[str, ...]]:
     """Check a model name against every name-prefix duty: (ok, a name that meets them, the prefixes required).
 
-    The licences say the prefix goes "at the beginning" of the name; separators (space, '-', '_') are read alike, so
-    "Llama-3-MyBot" meets "Llama 3". An org in front ("acme/Llama-3-MyBot") is not part of the model name.
+    The licences say the prefix goes "at the beginning" of the name; separators (space, '-', '_', '.') are ignored, so
+    "Llama-3-MyBot" and "Llama3-MyBot" meet "Llama 3". An org in front ("acme/Llama-3-MyBot") is not part of the name.
     """
     prefixes = tuple(dict.fromkeys(o.text for o in items if o.kind is ObligationKind.NAME_PREFIX and o.text))
     bare = name.rsplit("/", 1)[-1].strip()

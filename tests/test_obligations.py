@@ -131,7 +131,8 @@ def test_conditions_gate_rows(corpus):
     ("Llama 3 Support Bot", True, "Llama 3 Support Bot"),
     ("SupportBot-8B", False, "Llama-3-SupportBot-8B"),
     ("Meta-Llama-3-8B-Support", False, "Llama-3-Meta-Llama-3-8B-Support"),
-    ("llama3-support", False, "Llama-3-llama3-support"),
+    ("llama3-support", True, "llama3-support"),
+    ("L3-Support-8B", False, "Llama-3-L3-Support-8B"),
 ])
 def test_name_prefix_rule(corpus, name, ok, fixed):
     table = ObligationTable.load(corpus)
