@@ -146,15 +146,15 @@ def _clean_title(text) -> str:
 
 
 def _model_name(declared, heading: str | None, path: Path) -> str:
-    """The released model's name: the card's `model_name`, else the repository name the file is named after
-    (`org_repo.md`, as card collections name them), else a heading that reads as a model name, else the folder of a
+    """The released model's name: the repository name the file is named after (`org_repo.md`, as card collections
+    name them), else the card's `model_name` or model-index name, else a heading that reads as a model name, else the folder of a
     README.md or the file name. Headings are often "Update!" or a row of badges, so they come late."""
+    stem = path.stem
+    if path.name.lower() != "readme.md" and "_" in stem and re.fullmatch(r"[A-Za-z0-9][\w.-]*", stem):
+        return stem.split("_", 1)[1]  # the repository's name is the model's name on the Hub
     title = _clean_title(declared)
     if title and not _PLACEHOLDER.match(title):
         return title
-    stem = path.stem
-    if path.name.lower() != "readme.md" and "_" in stem and re.fullmatch(r"[A-Za-z0-9][\w.-]*", stem):
-        return stem.split("_", 1)[1]
     head = _clean_title(heading)
     if head and not _PLACEHOLDER.match(head) and _MODEL_LIKE.fullmatch(head) and re.search(r"[\d-]", head) \
             and len(head.split()) <= 5:

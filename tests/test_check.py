@@ -43,6 +43,10 @@ REAL = {
     "adriansterr-acree-fusion.md": ("violation", [('unknown-base-terms', None), ('missing-licence-copy', 'llama-3.1-license:1.b.i'), ('missing-attribution', 'llama-3.1-license:1.b.i'), ('missing-notice', 'llama-3.1-license:1.b.iii'), ('missing-name-prefix', 'llama-3.1-license:1.b.i')]),
     "adriansterr-slerp-t05.md": ("violation", [('unknown-base-terms', None), ('missing-licence-copy', 'llama-3.1-license:1.b.i'), ('missing-attribution', 'llama-3.1-license:1.b.i'), ('missing-notice', 'llama-3.1-license:1.b.iii'), ('missing-name-prefix', 'llama-3.1-license:1.b.i')]),
     "naveen-llama3-linear-merge.yaml": ("violation", [('missing-licence-copy', 'llama-3-license:1.b.i'), ('missing-attribution', 'llama-3-license:1.b.i'), ('missing-notice', 'llama-3-license:1.b.iii'), ('missing-name-prefix', 'llama-3-license:1.b.i')]),
+    "princeton-gemma-2-9b-it-simpo.md": ("violation", [('licence-mismatch', 'gemma-terms-2025:3.1.p1.b2'), ('missing-notice', 'gemma-terms-2025:3.1.p1.b4'), ('use-restrictions-not-passed-on', 'gemma-terms-2025:3.1.p1.b1')]),
+    "nousresearch-hermes-3-llama-3.1-8b.md": ("violation", [('licence-mismatch', 'llama-3.1-license:1.b.i'), ('missing-attribution', 'llama-3.1-license:1.b.i'), ('missing-notice', 'llama-3.1-license:1.b.iii'), ('missing-name-prefix', 'llama-3.1-license:1.b.i')]),
+    "thebloke-luna-ai-llama2-gguf.md": ("violation", [('licence-mismatch', 'llama-2-license:1.b.i'), ('missing-notice', 'llama-2-license:1.b.iii')]),
+    "aaditya-llama3-openbiollm-8b.md": ("incomplete", [('missing-licence-copy', 'llama-3-license:1.b.i'), ('missing-attribution', 'llama-3-license:1.b.i'), ('missing-notice', 'llama-3-license:1.b.iii')]),
 }
 OWN = {
     "chain/lineage.toml": ("compliant", []),
@@ -68,8 +72,12 @@ def checker(fake_services):
 
 
 def _name(entry: dict) -> str | None:
-    # A repository's own README names the model after the repository, as the Hub does.
-    return entry["repository"].split("/")[-1] if entry["path"] == "README.md" else None
+    # A repository's own README names the model after the repository, as the Hub does; so does a card collection's
+    # org_repo.md file.
+    if entry["path"] == "README.md":
+        return entry["repository"].split("/")[-1]
+    stem = Path(entry["path"]).stem
+    return stem.split("_", 1)[1] if "_" in stem and not entry["path"].endswith("README.md") else None
 
 
 def _summary(report):
@@ -128,6 +136,17 @@ def test_mergekit_card_sources_come_from_its_embedded_config(checker):
                 for leaf in report.lineage.leaves()}
     assert resolved["models--VAGOsolutions--Llama-3.1-SauerkrautLM-8b-Instruct"] == "llama-3.1"
     assert [leaf.resolved_by for leaf in report.lineage.leaves()].count("unresolved") == 1
+
+
+def test_declaring_an_older_llama_licence_on_a_llama_3_1_base_is_a_mismatch(checker):
+    # Hermes 3 declares `license: llama3` on a Llama 3.1 base: the 3.1 agreement is the one that travels.
+    entry = SOURCES["nousresearch-hermes-3-llama-3.1-8b.md"]
+    report = checker.check(read_release(CARDS / "real" / entry["file"], name=_name(entry)))
+    assert report.spec.name == "Hermes-3-Llama-3.1-8B"
+    mismatch = report.findings[0]
+    assert mismatch.kind is FindingKind.LICENCE_MISMATCH and "license: llama3.1" in mismatch.fix
+    prefix = next(f for f in report.findings if f.kind is FindingKind.MISSING_NAME_PREFIX)
+    assert prefix.fix == "Rename the model to `Llama-Hermes-3-Llama-3.1-8B`."
 
 
 def test_licence_mismatch_says_what_to_declare(checker):
