@@ -255,16 +255,41 @@ def _checker(settings: Settings):
 
 
 def cmd_check(args, settings: Settings) -> int:
+    from collections import Counter
+
     from release.inputs import read_release
     from release.render import check_text
 
-    spec = read_release(args.path, name=args.name)
-    report = _checker(settings).check(spec)
+    checker = _checker(settings)
+    if len(args.paths) == 1:
+        report = checker.check(read_release(args.paths[0], name=args.name))
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            print(check_text(report))
+        return 0
+    # Many cards: one line each, a summary, and a card that cannot be read does not stop the others.
+    results, failed, verdicts = [], 0, Counter()
+    for path in args.paths:
+        try:
+            report = checker.check(read_release(path))
+        except ClausewiseError as exc:
+            failed += 1
+            results.append({"path": path, "error": str(exc)})
+            if not args.json:
+                print(f"{path}: ERROR {exc}")
+            continue
+        verdicts[report.verdict.value] += 1
+        results.append(report.to_json())
+        if not args.json:
+            kinds = ", ".join(f.kind.value for f in report.findings) or "no findings"
+            print(f"{path}: {report.verdict.value.upper()} ({kinds})")
     if args.json:
-        _print_json(report.to_json())
+        _print_json(results)
     else:
-        print(check_text(report))
-    return 0
+        print(f"\n{len(args.paths)} checked: " + ", ".join(f"{n} {v}" for v, n in verdicts.most_common())
+              + (f", {failed} unreadable" if failed else ""))
+    return EXIT_USER if failed else 0
 
 
 def cmd_obligations(args, settings: Settings) -> int:
@@ -403,8 +428,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("check", help="check a model card, mergekit config or lineage TOML against the terms it inherits")
-    p.add_argument("path", help="README.md with YAML front matter, a mergekit .yaml, or a lineage .toml")
-    p.add_argument("--name", help="the released model's name (default: from the card)")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="README.md with YAML front matter, a mergekit .yaml, a lineage .toml, or a model folder; several "
+                        "PATHs print one line each and a summary")
+    p.add_argument("--name", help="the released model's name (default: from the card; one PATH only)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 

@@ -218,3 +218,19 @@ def test_cli_check_json(fake_services, capsys, monkeypatch):
     assert data["lineage"]["children"][0]["model_id"] == "gemma-2"
     assert cli.main(["check", str(CARDS / "nope.md")]) == 2
     assert "is not a file" in capsys.readouterr().err
+
+
+def test_cli_check_many_cards(fake_services, capsys, monkeypatch, tmp_path):
+    import cli
+
+    monkeypatch.setattr(cli, "_checker", lambda settings: Checker(fake_services))
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\nlicense: [x\n---\n", encoding="utf-8")
+    paths = [str(CARDS / "own" / "llama3-compliant.md"), str(CARDS / "own" / "unknown-base.md"), str(broken)]
+    assert cli.main(["check", *paths]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("llama3-compliant.md: COMPLIANT (no findings)")
+    assert out[1].endswith("unknown-base.md: UNCLEAR (unknown-base-terms)")
+    assert "broken.md: ERROR" in out[2] and out[-1] == "3 checked: 1 compliant, 1 unclear, 1 unreadable"
+    assert cli.main(["check", *paths[:2], "--json"]) == 0
+    assert [r["verdict"] for r in json.loads(capsys.readouterr().out)] == ["compliant", "unclear"]
