@@ -27,7 +27,8 @@ def conversation_memo_button(turns, corpus) -> None:
     """The due-diligence memo of the conversation (every answer's findings, obligations and open questions), as DOCX."""
     from release.memo import memo_for_answers, render
 
-    data = render(memo_for_answers([t.answer for t in turns], corpus), "docx") if turns else b""
+    answers = [t.answer for t in turns if getattr(t, "answer", None) is not None]  # a refused question has none
+    data = render(memo_for_answers(answers, corpus), "docx") if answers else b""
     st.download_button("Export memo (DOCX)", data=data, file_name="clausewise-memo.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       icon=":material/description:", disabled=not turns, on_click="ignore", key="ask-memo")
+                       icon=":material/description:", disabled=not answers, on_click="ignore", key="ask-memo")
