@@ -415,6 +415,9 @@ def cmd_report(args, settings: Settings) -> int:
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         print(data.decode("utf-8"))
+    return 0
+
+
 def cmd_matrix(args, settings: Settings) -> int:
     from pathlib import Path
 
