@@ -207,6 +207,11 @@ def _print_answer(ans) -> None:
         for f in ans.findings:
             print(f"  [{f.verdict}] {f.rule_id}: {f.statement} ({', '.join(f.clause_ids)})")
         print()
+    if ans.obligations:
+        print("What to do:")
+        for o in ans.obligations:
+            print("  " + o.checklist_line())
+        print()
     print("Citations:")
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
@@ -440,6 +445,128 @@ def cmd_history(args, settings: Settings) -> int:
         print(f"{r.id}  {r.created[:16].replace('T', ' ')}  {r.turns:>3} question(s)  {r.title}"
               + ("  [deleted]" if r.deleted else ""))
     print(f"{len(rows)} conversation(s) in {history.path}; export one with `clausewise history --export ID`")
+
+
+def _checker(settings: Settings):
+    from release.check import Checker
+    from retrieval.service import Services
+
+    return Checker(Services.load(settings))
+
+
+def cmd_check(args, settings: Settings) -> int:
+    from collections import Counter
+
+    from release.inputs import read_release
+    from release.render import check_text
+
+    checker = _checker(settings)
+    if len(args.paths) == 1:
+        report = checker.check(read_release(args.paths[0], name=args.name))
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            print(check_text(report))
+        return 0
+    # Many cards: one line each, a summary, and a card that cannot be read does not stop the others.
+    results, failed, verdicts = [], 0, Counter()
+    for path in args.paths:
+        try:
+            report = checker.check(read_release(path))
+        except ClausewiseError as exc:
+            failed += 1
+            results.append({"path": path, "error": str(exc)})
+            if not args.json:
+                print(f"{path}: ERROR {exc}")
+            continue
+        verdicts[report.verdict.value] += 1
+        results.append(report.to_json())
+        if not args.json:
+            kinds = ", ".join(f.kind.value for f in report.findings) or "no findings"
+            print(f"{path}: {report.verdict.value.upper()} ({kinds})")
+    if args.json:
+        _print_json(results)
+    else:
+        print(f"\n{len(args.paths)} checked: " + ", ".join(f"{n} {v}" for v, n in verdicts.most_common())
+              + (f", {failed} unreadable" if failed else ""))
+    return EXIT_USER if failed else 0
+
+
+def cmd_obligations(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from release.inputs import read_release
+    from release.ship import build_pack, pack_markdown, spec_from_args, write_pack
+
+    if args.path and args.base:
+        from ingest.errors import ConfigError as _ConfigError
+
+        raise _ConfigError("Give either a PATH or --base MODEL, not both.")
+    spec = read_release(args.path, name=args.name) if args.path else spec_from_args(args.base or [], args.method,
+                                                                                       args.deploy, args.name)
+    checker = _checker(settings)
+    report = checker.check(spec)
+    pack = build_pack(report, checker.services.corpus, checker.terms, name=args.name)
+    if args.output_dir:
+        for path in write_pack(pack, Path(args.output_dir)):
+            print(f"wrote {path}", file=sys.stderr)
+    if args.format == "json":
+        _print_json(pack.to_json())
+    else:
+        print(pack_markdown(pack))
+    return 0
+
+
+def _write_or_print(text: str, output: str | None) -> None:
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        print(text)
+
+
+def cmd_bom(args, settings: Settings) -> int:
+    from release.bom import cyclonedx_json, spdx_jsonld, validate_cyclonedx, validate_spdx
+    from release.inputs import read_release
+
+    checker = _checker(settings)
+    report = checker.check(read_release(args.path, name=args.name))
+    corpus, terms = checker.services.corpus, checker.terms
+    if args.format == "cyclonedx":
+        text = cyclonedx_json(report, corpus, terms)
+        validate_cyclonedx(text)  # never hand out a document that does not validate
+    else:
+        text = spdx_jsonld(report, corpus, terms)
+        validate_spdx(text)
+    _write_or_print(text, args.output)
+    return 0
+
+
+def cmd_report(args, settings: Settings) -> int:
+    from ingest.errors import ConfigError as _ConfigError
+    from release.inputs import read_release
+    from release.memo import memo_for_answers, memo_for_releases, render
+
+    if bool(args.paths) == bool(args.question):
+        raise _ConfigError("Give one or more PATHs (a model, or the models a product is built on) or --question, not both.")
+    if args.format != "md" and not args.output:
+        raise _ConfigError(f"A {args.format} memo is binary: give --output FILE.")
+    checker = _checker(settings)
+    corpus = checker.services.corpus
+    if args.paths:
+        memo = memo_for_releases([checker.check(read_release(p)) for p in args.paths], corpus)
+    else:
+        memo = memo_for_answers([checker.services.engine.answer(q) for q in args.question], corpus)
+    data = render(memo, args.format)
+    if args.output:
+        from pathlib import Path
+
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        print(data.decode("utf-8"))
     return 0
 
 
@@ -606,6 +733,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_identify)
+    p = sub.add_parser("check", help="check a model card, mergekit config or lineage TOML against the terms it inherits")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="README.md with YAML front matter, a mergekit .yaml, a lineage .toml, or a model folder; several "
+                        "PATHs print one line each and a summary")
+    p.add_argument("--name", help="the released model's name (default: from the card; one PATH only)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("obligations", help="the checklist and the files to ship (Notice, licence copy, card section)")
+    p.add_argument("path", nargs="?", help="a model card, mergekit YAML or lineage TOML (or use --base)")
+    p.add_argument("--base", nargs="+", metavar="MODEL", help="the model(s) the release is made from (HF ids or names)")
+    p.add_argument("--method", default="full_finetune", help="lora, full_finetune, quantization, merge, distillation")
+    p.add_argument("--deploy", nargs="+", default=["weights_release"], metavar="HOW",
+                   help="weights_release, hosted, on_device, internal")
+    p.add_argument("--name", help="the released model's name (the name-prefix rule is applied to it)")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--output-dir", metavar="DIR", help="write NOTICE, LICENSE, USE_POLICY.md and MODEL_CARD_LICENSE.md")
+    p.set_defaults(func=cmd_obligations)
+
+    p = sub.add_parser("bom", help="an AI-BOM of a release: CycloneDX 1.6 ML-BOM or SPDX 3.0 AI/Dataset JSON-LD")
+    p.add_argument("path", help="a model card, mergekit YAML or lineage TOML")
+    p.add_argument("--format", choices=["cyclonedx", "spdx"], default="cyclonedx")
+    p.add_argument("--name", help="the released model's name (default: from the card)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_bom)
+
+    p = sub.add_parser("report", help="a due-diligence memo (Markdown, DOCX or PDF) for releases or questions")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="model cards, mergekit YAMLs or lineage TOMLs")
+    p.add_argument("--question", nargs="+", help="one or more scenario questions instead of PATHs")
+    p.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
+    p.add_argument("--output", metavar="FILE", help="write to FILE (required for docx and pdf)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("rules", help="validate the rules table; --coverage and --review report on it")
     p.add_argument("--coverage", action="store_true", help="every operative clause: covered, listed as not decisive, or uncovered")

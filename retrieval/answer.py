@@ -104,10 +104,12 @@ class Answer:
     latency_ms: float
     branches: tuple[Branch, ...] = ()
     clarify: Clarify | None = None
+    obligations: tuple = ()  # retrieval.obligations.Obligation items triggered by the conditional findings
 
     def to_json(self) -> dict:
         out = asdict(self)
         out["facts"] = facts_json(self.facts)
+        out["obligations"] = [o.to_json() for o in self.obligations]
         return out
 
 
@@ -151,11 +153,12 @@ def _findings(fired: list[Firing]) -> tuple[Finding, ...]:
 class Engine:
     """Answers questions from loaded services; construct once, call `answer` many times (thread-safe reads)."""
 
-    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable):
+    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable, obligations=None):
         self.corpus = corpus
         self.registry = registry
         self.searcher = searcher
         self.rules = rules
+        self.obligations = obligations  # a retrieval.obligations.ObligationTable; None means no checklist
 
     def search(self, query: str, k: int = 5, **kwargs):
         """Rule-guided search: the clauses the rules ground a scenario in are voted up in the hybrid ranking."""
@@ -236,9 +239,13 @@ class Engine:
         background = self._background(text, terms, scores)
         findings = _findings(fired)
         summary = _summary(verdict, fired, facts, scenario_docs, branches)
+        # With branches the findings are the most restrictive branch's, so its deployment triggers the duties.
+        decided = replace(facts, deployments=(Deployment(worst.assumption.value),)) if branches else facts
+        obligations = self.obligations.items(findings, decided, self.corpus) if self.obligations else ()
         return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
                       citations=citations, cross_check=cross, background=background,
-                      latency_ms=round((time.perf_counter() - t0) * 1000, 1), branches=branches, clarify=clarify)
+                      latency_ms=round((time.perf_counter() - t0) * 1000, 1), branches=branches, clarify=clarify,
+                      obligations=obligations)
 
     def _decide(self, facts: Facts, notes: list[str]) -> list[Firing]:
         fired = self.rules.evaluate(facts)

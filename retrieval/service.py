@@ -32,4 +32,7 @@ class Services:
                                known_doc_ids=set(load_manifest().ids()))
         embedder = embedder or make_embedder(settings.embed_model)
         searcher = Searcher(corpus, settings, embedder, registry=registry)
-        return cls(settings, corpus, registry, searcher, rules, Engine(corpus, registry, searcher, rules))
+        from retrieval.obligations import ObligationTable
+
+        obligations = ObligationTable.load(corpus)
+        return cls(settings, corpus, registry, searcher, rules, Engine(corpus, registry, searcher, rules, obligations))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from retrieval.answer import Answer, Citation
+from ui.checklist import checklist_view
 from ui.conversation import VERDICT_LABELS, Turn
 from ui.text import code_span, html_text, md_escape, safe_url
 
@@ -119,6 +120,7 @@ def answer_view(turn: Turn, latest: bool) -> None:
             st.markdown(f"{small_badge(f.verdict)} {md_escape(f.statement)}  \n"
                         f"<small>rule {code_span(f.rule_id)} \u00b7 grounded in "
                         + ", ".join(code_span(cid) for cid in f.clause_ids) + "</small>", unsafe_allow_html=True)
+    checklist_view(a, key=f"turn-{turn.id}")
     st.markdown(f"**Cited clauses** ({len(a.citations)})")
     for c in a.citations:
         citation_card(c, turn)

@@ -17,6 +17,7 @@ from retrieval.followup import carry_over
 from retrieval.history import changed_versions, corpus_version, rules_version
 from retrieval.scenario import read_facts
 from ui import state
+from ui.checklist import conversation_memo_button
 from ui.conversation import (DISCLAIMER, Turn, carried_label, carried_sentence, clause_kinds, conversation_markdown,
                              turn_from_payload)
 from ui.engine import answer_with_facts, outcome_changes
@@ -304,6 +305,7 @@ def sidebar() -> None:
             title=next((c.title for c in saved if c.id == ss["conv_id"]), "")),
             file_name="clausewise-research-log.md", mime="text/markdown", icon=":material/download:",
             disabled=not turns, on_click="ignore")
+        conversation_memo_button(turns, services.corpus)
         st.markdown("**Saved conversations**")
         if not saved:
             st.caption("None yet: every question you ask is saved here.")
