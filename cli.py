@@ -56,7 +56,14 @@ def cmd_corpus(args, settings: Settings) -> int:
             if r["message"]:
                 print(f"\n{r['doc_id']}: {r['message']}", file=sys.stderr)
         print(f"\n{sum(r['status'] == 'loaded' for r in rows)} of {len(rows)} documents loaded.")
-    return 0 if all(r["status"] == "loaded" for r in rows) or not args.strict else 1
+    from ingest.annotations import load_annotations
+
+    bad = load_annotations(user_dir=settings.user_annotations_dir).validate(corpus)
+    for problem in bad:
+        print(f"annotation: {problem}", file=sys.stderr)
+    if not args.json:
+        print(f"Clause annotations: {'all rows valid' if not bad else f'{len(bad)} bad row(s), listed above'}.")
+    return 0 if (all(r["status"] == "loaded" for r in rows) and not bad) or not args.strict else 1
 
 
 def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
@@ -79,12 +86,33 @@ def cmd_clause(args, settings: Settings) -> int:
     corpus = load_corpus(settings, docs=[args.id.split(":", 1)[0]] if ":" in args.id else None)
     clause = corpus.clause(args.id)
     spec = corpus.documents[clause.doc_id].spec
+    annotation = _annotation_json(corpus, settings, clause.clause_id)
     if args.json:
-        _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url})
+        _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url,
+                     "annotation": annotation})
     else:
         print(f"{clause.clause_id}  ({spec.title}, {spec.version})\n")
         print(clause.text)
+        if annotation:
+            print(f"\n{annotation['effect']} · acts on: {', '.join(annotation['acts_on']) or '-'}"
+                  + (f" · exception to: {', '.join(annotation['exception_to'])}" if annotation["exception_to"] else "")
+                  + (" · proposed, not yet accepted" if annotation["status"] == "proposed" else ""))
+            print(f"In our words (not a quote): {annotation['gloss']}")
+            for extra in annotation["also"]:
+                print(f"  also {extra['effect']}: {extra['gloss']}")
     return 0
+
+
+def _annotation_json(corpus, settings: Settings, clause_id: str) -> dict | None:
+    """The clause's annotation (its main row, with any further effects under `also`), or None if it has none."""
+    from ingest.annotations import load_annotations
+
+    rows = load_annotations(user_dir=settings.user_annotations_dir).rows_for(clause_id)
+    if not rows:
+        return None
+    main = rows[0].to_json()
+    main["also"] = [r.to_json() for r in rows[1:]]
+    return main
 
 
 def cmd_ingest(args, settings: Settings) -> int:

@@ -119,11 +119,12 @@ def best_quote(text: str, start: int, query_terms: set[str]) -> tuple[int, int]:
 class Engine:
     """Answers questions from loaded services; construct once, call `answer` many times (thread-safe reads)."""
 
-    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable):
+    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable, annotations=None):
         self.corpus = corpus
         self.registry = registry
         self.searcher = searcher
         self.rules = rules
+        self.annotations = annotations
 
     def search(self, query: str, k: int = 5, **kwargs):
         """Rule-guided search: the clauses the rules ground a scenario in are voted up in the hybrid ranking."""
