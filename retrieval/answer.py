@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 
 from ingest.corpus import Corpus
 from ingest.errors import ConfigError, QuoteError
-from retrieval.rules import Rule, RuleTable, Verdict, combine
+from retrieval.rules import Firing, RuleTable, Verdict, combine
 from retrieval.scenario import Facts, read_facts
 
 MAX_QUESTION = 4000
@@ -46,6 +46,7 @@ class Finding:
     verdict: str
     statement: str
     clause_ids: tuple[str, ...]
+    doc_id: str | None = None  # the governing document the rule was applied to
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ class Engine:
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
         cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes)
         background = self._background(text, terms)
-        findings = tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses) for r in fired)
+        findings = tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses, r.doc_id) for r in fired)
         summary = _summary(verdict, fired, facts, scenario_docs)
         return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
                       citations=citations, cross_check=cross, background=background,
@@ -201,7 +202,7 @@ class Engine:
         hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True)
         return tuple(replace(self._citation(h.clause_id, h.score, terms), rank=i) for i, h in enumerate(hits, 1))
 
-    def _cross_check(self, text: str, facts: Facts, fired: list[Rule], verdict: Verdict, hits, scenario_docs,
+    def _cross_check(self, text: str, facts: Facts, fired: list[Firing], verdict: Verdict, hits, scenario_docs,
                      notes: list[str]) -> CrossCheck:
         notes = list(notes)
         disagreements = 0
@@ -242,7 +243,7 @@ _VERDICT_LEAD = {
 }
 
 
-def _summary(verdict: Verdict, fired: list[Rule], facts: Facts, docs: list[str]) -> str:
+def _summary(verdict: Verdict, fired: list[Firing], facts: Facts, docs: list[str]) -> str:
     parts = [_VERDICT_LEAD[verdict]]
     for rule in sorted(fired, key=lambda r: -r.verdict.severity):
         if rule.statement not in parts:

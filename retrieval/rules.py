@@ -1,22 +1,26 @@
-"""The rules table (`corpus/rules.toml`): deterministic verdicts on Facts, each grounded in clause ids.
+"""The rules table (`corpus/rules/*.toml`): deterministic verdicts on Facts, each legal idea stated once.
 
-A rule fires when every condition it states holds (conditions it does not state are ignored). The combined verdict is
-the most restrictive verdict among the rules that fired.
+A rule names the facts it tests (`when`) and, per governing document, the clauses that ground it (`grounds`): the
+Llama training ban is one rule grounded in `llama-2-license:1.b.v` and `llama-3-license:1.b.v`, and absent for the
+versions that dropped it. A rule fires once for every governing document of the scenario that it has grounds in.
+Use-policy rules carry a `policy` map instead of listing every prohibited use: the clause that forbids the use comes
+from the category table (`use-policies.toml`). The combined verdict is the most restrictive among the firings.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ingest.errors import ConfigError
 from ingest.settings import CORPUS_DIR
-from retrieval.scenario import USE_CASES, Deployment, Facts, Method, Role, FLAG_PATTERNS
+from retrieval.scenario import FLAG_PATTERNS, Deployment, Facts, Method, Role
+from retrieval.usecases import USE_POLICIES, UseCategories, parse_categories
 
-RULES = CORPUS_DIR / "rules.toml"
+RULES_DIR = CORPUS_DIR / "rules"
 
 
 class Verdict(str, Enum):
@@ -37,41 +41,80 @@ def combine(verdicts: list[Verdict]) -> Verdict:
 
 DISTRIBUTING = {Deployment.WEIGHTS_RELEASE.value, Deployment.ON_DEVICE.value}
 TARGETS = {"mit", "apache-2.0", "cc-by-sa-4.0", "proprietary"}
-LIST_KEYS = {
-    "docs": None, "roles": {r.value for r in Role}, "methods": {m.value for m in Method},
+LIST_KEYS: dict[str, set[str] | None] = {
+    "roles": {r.value for r in Role}, "methods": {m.value for m in Method},
     "deployments": {d.value for d in Deployment}, "not_deployments": {d.value for d in Deployment},
-    "use_cases": set(USE_CASES), "flags": set(FLAG_PATTERNS), "not_flags": set(FLAG_PATTERNS),
+    "use_cases": None, "flags": set(FLAG_PATTERNS), "not_flags": set(FLAG_PATTERNS),
     "targets": TARGETS, "datasets": None, "not_methods": {m.value for m in Method},
 }
 BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target"}
 INT_KEYS = {"mau_over", "mau_at_most", "revenue_over", "revenue_at_most"}
+# Which fact of a scenario each condition reads: the branches of an answer are built over the deciding facts a
+# question leaves open.
+DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distributes": "deployment",
+           "mau_over": "mau", "mau_at_most": "mau", "revenue_over": "revenue", "revenue_at_most": "revenue",
+           "eu": "eu", "multimodal": "multimodal", "targets": "target", "has_target": "target",
+           "methods": "method", "not_methods": "method", "roles": "roles", "other_model": "roles",
+           "use_cases": "use", "flags": "flags", "not_flags": "flags", "datasets": "datasets",
+           "not_in_corpus": "models", "models_known": "models"}
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str
+    family: str
     verdict: Verdict
     statement: str
+    when: Mapping[str, Any]
+    grounds: Mapping[str, tuple[str, ...]]  # governing document -> full clause ids
+    policy: Mapping[str, str] = field(default_factory=dict)  # governing document -> its use-policy document
+    overrides: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        """Every clause the rule is grounded in, over all versions."""
+        return tuple(dict.fromkeys(c for ids in self.grounds.values() for c in ids))
+
+    @property
+    def depends_on(self) -> frozenset[str]:
+        facts = {DECIDES[k] for k in self.when}
+        return frozenset(facts | ({"use"} if self.policy else set()))
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return tuple(self.grounds)
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule applied to one governing document of a scenario."""
+
+    rule: Rule
+    doc_id: str | None
     clauses: tuple[str, ...]
-    when: dict[str, Any]
-    priority: int = 0
 
-    def fires(self, facts: Facts) -> bool:
-        return all(_holds(key, value, facts, self) for key, value in self.when.items())
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.rule.verdict
+
+    @property
+    def statement(self) -> str:
+        return self.rule.statement
 
 
-def _governed_by(facts: Facts, docs: list[str]) -> list:
-    return [m for m in facts.models if any(d in docs for d in m.documents)]
+def _governed_by(facts: Facts, doc: str | None) -> list:
+    return [m for m in facts.models if doc in m.documents] if doc else list(facts.models)
 
 
-def _holds(key: str, value: Any, facts: Facts, rule: Rule) -> bool:
+def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
     deployments = {d.value for d in facts.deployments}
-    docs = rule.when.get("docs", [])
-    if key == "docs":
-        return any(d in facts.documents for d in value)
     if key == "roles":
-        models = _governed_by(facts, docs) if docs else list(facts.models)
-        return any(m.role.value in value for m in models)
+        return any(m.role.value in value for m in _governed_by(facts, doc))
     if key == "methods":
         return any(m.value in value for m in facts.methods)
     if key == "not_methods":
@@ -105,81 +148,142 @@ def _holds(key: str, value: Any, facts: Facts, rule: Rule) -> bool:
     if key == "eu":
         return facts.eu is value
     if key == "multimodal":
-        governed = _governed_by(facts, docs) if docs else list(facts.models)
+        governed = _governed_by(facts, doc)
         return any(m.multimodal for m in governed) == value if governed else (bool(facts.multimodal) == value)
     if key == "other_model":
-        # Another model (not governed by the rule's documents) is being trained or improved.
-        others = [m for m in facts.models if not any(d in docs for d in m.documents)]
+        # Another model (not governed by this document) is being trained or improved.
+        others = [m for m in facts.models if doc not in m.documents] if doc else []
         trains_own = facts.has("from_scratch") or facts.has("other_model")
         return (bool(others) or trains_own) == value
     if key == "not_in_corpus":
         return any(not m.in_corpus for m in facts.models) == value
     if key == "models_known":
         return bool(facts.models or facts.licences) == value
-    raise ConfigError(f"rule {rule.id}: unknown condition {key!r}")
+    raise ConfigError(f"unknown condition {key!r}")
 
 
 @dataclass(frozen=True)
 class RuleTable:
     rules: tuple[Rule, ...]
+    categories: UseCategories = field(default_factory=lambda: UseCategories(()))
 
     @classmethod
     def load(cls, path: Path | None = None, known_clause_ids: set[str] | None = None,
              known_doc_ids: set[str] | None = None) -> "RuleTable":
-        """Read and validate; a ConfigError lists every bad row."""
-        path = path or RULES
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"Cannot read the rules table {path}: {exc}") from exc
+        """Read every rules file of a folder (or one file) and validate; a ConfigError lists every bad row."""
+        path = path or RULES_DIR
+        files = sorted(p for p in path.glob("*.toml") if p.name != USE_POLICIES.name) if path.is_dir() else [path]
+        if not files:
+            raise ConfigError(f"No rules files (*.toml) in {path}. Restore corpus/rules/ from the repository.")
         rules, problems = [], []
-        for n, row in enumerate(data.get("rule", []), 1):
-            rule, errs = _parse(n, row)
-            problems.extend(errs)
-            if rule:
-                rules.append(rule)
-        table = cls(tuple(rules))
+        for file in files:
+            try:
+                data = tomllib.loads(file.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                problems.append(f"{file.name}: cannot be read ({exc})")
+                continue
+            for n, row in enumerate(data.get("rule", []), 1):
+                rule, errs = _parse(file.stem, f"{file.name} rule #{n} ({row.get('id', '?')})", row)
+                problems.extend(errs)
+                if rule:
+                    rules.append(rule)
+        policies = (path if path.is_dir() else path.parent) / USE_POLICIES.name
+        categories = UseCategories(())
+        if policies.exists():
+            try:
+                categories, errs = parse_categories(tomllib.loads(policies.read_text(encoding="utf-8")), policies.name)
+                problems.extend(errs)
+            except tomllib.TOMLDecodeError as exc:
+                problems.append(f"{policies.name}: cannot be read ({exc})")
+        table = cls(tuple(rules), categories)
         problems.extend(table.validate(known_clause_ids, known_doc_ids))
         if problems:
             raise ConfigError(f"The rules table {path} has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
         return table
 
+    def get(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
     def validate(self, known_clause_ids: set[str] | None = None, known_doc_ids: set[str] | None = None) -> list[str]:
-        problems = []
+        problems = list(self.categories.validate(known_clause_ids))
         seen: set[str] = set()
+        ids = {r.id for r in self.rules}
+        category_ids = self.categories.ids()
+        loaded = {c.split(":", 1)[0] for c in known_clause_ids} if known_clause_ids is not None else set()
         for rule in self.rules:
+            where = f"rule {rule.id} ({rule.family}.toml)"
             if rule.id in seen:
-                problems.append(f"rule {rule.id}: id used twice")
+                problems.append(f"{where}: id used twice")
             seen.add(rule.id)
-            if known_clause_ids is not None:
-                loaded = {c.split(":", 1)[0] for c in known_clause_ids}
-                for cid in rule.clauses:
-                    # Documents that could not be loaded are reported by `clausewise corpus`, not here.
-                    if cid.split(":", 1)[0] in loaded and cid not in known_clause_ids:
-                        problems.append(f"rule {rule.id}: unknown clause id {cid!r}")
-                for doc in rule.when.get("docs", []):
-                    if known_doc_ids is not None and doc not in known_doc_ids:
-                        problems.append(f"rule {rule.id}: unknown document {doc!r} in docs")
+            for o in rule.overrides:
+                if o not in ids:
+                    problems.append(f"{where}: overrides unknown rule {o!r}")
+            for u in rule.when.get("use_cases", []):
+                if category_ids and u not in category_ids:
+                    problems.append(f"{where}: use_cases has unknown category {u!r}; valid: {sorted(category_ids)}")
+            for doc, cids in rule.grounds.items():
+                if known_doc_ids is not None and doc not in known_doc_ids:
+                    problems.append(f"{where}: grounds name unknown document {doc!r}")
+                if known_clause_ids is not None:
+                    for cid in cids:
+                        # Documents that could not be loaded are reported by `clausewise corpus`, not here.
+                        if cid.split(":", 1)[0] in loaded and cid not in known_clause_ids:
+                            problems.append(f"{where}: unknown clause id {cid!r} in the grounds for {doc}")
+                        if cid.startswith("explainer-"):
+                            problems.append(f"{where}: explainers are background, never the ground of a verdict ({cid})")
+            for doc, pol in rule.policy.items():
+                if doc not in rule.grounds:
+                    problems.append(f"{where}: policy names {doc!r}, which has no grounds entry")
+                if self.categories.categories and pol not in self.categories.policy_docs():
+                    problems.append(f"{where}: no use category has clauses in the policy document {pol!r}")
+            if not rule.grounds and rule.verdict is not Verdict.UNCLEAR:
+                problems.append(f"{where}: a {rule.verdict.value} rule must be grounded in at least one document's clauses")
             w = rule.when
             if w.get("distributes") is True and set(w.get("deployments", [])) and not set(w["deployments"]) & DISTRIBUTING:
-                problems.append(f"rule {rule.id}: unreachable (distributes = true but deployments has no distributing value)")
-            if set(w.get("deployments", [])) & set(w.get("not_deployments", [])) == set(w.get("deployments", [])) and w.get("deployments"):
-                problems.append(f"rule {rule.id}: unreachable (every deployment it needs is also excluded)")
+                problems.append(f"{where}: unreachable (distributes = true but deployments has no distributing value)")
+            if w.get("deployments") and set(w["deployments"]) <= set(w.get("not_deployments", [])):
+                problems.append(f"{where}: unreachable (every deployment it needs is also excluded)")
             if set(w.get("flags", [])) & set(w.get("not_flags", [])):
-                problems.append(f"rule {rule.id}: unreachable (a flag is both required and excluded)")
+                problems.append(f"{where}: unreachable (a flag is both required and excluded)")
         return problems
 
-    def evaluate(self, facts: Facts) -> list[Rule]:
-        fired = [r for r in self.rules if r.fires(facts)]
+    def _fire(self, rule: Rule, facts: Facts) -> list[Firing]:
+        docs: list[str | None] = [d for d in rule.grounds if d in facts.documents] if rule.grounds else [None]
+        out = []
+        for doc in docs:
+            if not all(_holds(k, v, facts, doc) for k, v in rule.when.items()):
+                continue
+            clauses = rule.grounds.get(doc, ()) if doc else ()
+            if rule.policy:
+                pol = rule.policy.get(doc)
+                used = [self.categories.get(u) for u in facts.use_cases if u in self.categories.ids()]
+                banned = tuple(c for cat in used for c in cat.clause_ids(pol)) if pol else ()
+                if not banned:
+                    continue
+                clauses = tuple(dict.fromkeys(banned + clauses))
+            out.append(Firing(rule, doc, clauses))
+        return out
+
+    def evaluate(self, facts: Facts) -> list[Firing]:
+        fired = [f for r in self.rules for f in self._fire(r, facts)]
         # A rule may name rules it overrides (a specific exception beats the general rule it refines).
-        overridden = {o for r in fired for o in r.when.get("_overrides", [])}
-        return [r for r in fired if r.id not in overridden]
+        overridden = {(o, f.doc_id) for f in fired for o in f.rule.overrides}
+        return [f for f in fired if (f.id, f.doc_id) not in overridden]
 
 
-def _parse(n: int, row: dict) -> tuple[Rule | None, list[str]]:
-    where = f"rule #{n} ({row.get('id', '?')})"
+def _full_ids(doc: str, paths: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
+        problems.append(f"{where}: grounds for {doc!r} must be a list of clause paths")
+        return ()
+    return tuple(p if ":" in p else f"{doc}:{p}" for p in paths)
+
+
+def _parse(family: str, where: str, row: dict) -> tuple[Rule | None, list[str]]:
     problems = []
-    for key in ("id", "verdict", "statement", "clauses", "when"):
+    for key in ("id", "verdict", "statement", "when"):
         if key not in row:
             problems.append(f"{where}: missing field {key!r}")
     if problems:
@@ -189,9 +293,6 @@ def _parse(n: int, row: dict) -> tuple[Rule | None, list[str]]:
     except ValueError:
         problems.append(f"{where}: verdict {row['verdict']!r} is not one of {[v.value for v in Verdict]}")
         verdict = Verdict.UNCLEAR
-    when = dict(row["when"])
-    if "overrides" in row:
-        when["_overrides"] = list(row["overrides"])
     for key, value in row["when"].items():
         if key in LIST_KEYS:
             if not isinstance(value, list) or not value:
@@ -205,12 +306,20 @@ def _parse(n: int, row: dict) -> tuple[Rule | None, list[str]]:
             if not isinstance(value, bool):
                 problems.append(f"{where}: condition {key!r} must be true or false")
         elif key in INT_KEYS:
-            if not isinstance(value, int):
+            if not isinstance(value, int) or isinstance(value, bool):
                 problems.append(f"{where}: condition {key!r} must be a whole number")
         else:
             valid = sorted(set(LIST_KEYS) | BOOL_KEYS | INT_KEYS)
             problems.append(f"{where}: unknown condition {key!r}; valid conditions: {valid}")
-    if not row["clauses"] and verdict is not Verdict.UNCLEAR:
-        problems.append(f"{where}: a {verdict.value} rule must cite at least one clause")
-    rule = Rule(row["id"], verdict, row["statement"], tuple(row["clauses"]), when, int(row.get("priority", 0)))
+    grounds_raw = row.get("grounds", {})
+    if not isinstance(grounds_raw, dict):
+        problems.append(f"{where}: grounds must be a table of document id = [clause paths]")
+        grounds_raw = {}
+    grounds = {doc: _full_ids(doc, paths, where, problems) for doc, paths in grounds_raw.items()}
+    policy = row.get("policy", {})
+    if not isinstance(policy, dict) or not all(isinstance(v, str) for v in policy.values()):
+        problems.append(f"{where}: policy must be a table of governing document id = policy document id")
+        policy = {}
+    rule = Rule(row["id"], family, verdict, row["statement"], dict(row["when"]), grounds, dict(policy),
+                tuple(row.get("overrides", ())), row.get("note", ""))
     return rule, problems

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from retrieval.registry import Registry, Status
+from retrieval.usecases import load_categories
 
 
 class Method(str, Enum):
@@ -151,33 +152,6 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bnever leaves?\b", r"\bprivate(?:ly)?\b", r"\bpersonal\b", r"\bjust for (?:me|us|personal)\b", r"\bnothing is (?:published|distributed|shared|released)",
                           r"\bnot (?:be )?(?:shared|distributed|published|released)\b", r"\bour (?:own )?staff\b", r"\bown laptop\b", r"\bresearch only\b",
                           r"\bon my own\b", r"\bour (?:own )?(?:engineers|analysts|employees)\b", r"\bno external users\b", r"\bkeep it closed\b"],
-}
-
-USE_CASES: dict[str, list[str]] = {
-    "malware": [r"malware", r"ransomware", r"\bvirus", r"exploit code", r"keylogger", r"malicious code", r"\bpayloads?\b"],
-    "employment": [r"\bcvs?\b", r"r[eé]sum[eé]", r"applicant", r"hiring", r"recruit", r"employment screening", r"job candidates?"],
-    "credit": [r"automatically (?:deny|denies|approve|approves|reject|rejects)", r"(?:no|without) human review", r"\bloan", r"\bcredit\b.{0,30}\b(?:decision|approv|deny|applica|scor)", r"creditworth", r"automated decisions?", r"auto-?(?:approve|deny)", r"\binsurance claims?\b"],
-    "legal_practice": [r"substitute for a (?:lawyer|attorney)", r"court filings", r"\bact as (?:the |a |our )?(?:client'?s )?(?:lawyer|attorney)", r"practi[cs]e (?:of )?law", r"without (?:a |any )?(?:licensed )?(?:lawyer|attorney)",
-                       r"no attorney", r"unlicensed (?:legal|practice)", r"\blegal advice\b.{0,40}\bwithout\b"],
-    "medical_practice": [r"medical advice", r"lab results", r"substitute for a (?:doctor|physician)", r"diagnos", r"prescri", r"act as (?:a |the )?(?:doctor|physician)", r"without (?:a )?(?:doctor|physician|clinician)", r"unlicensed medical"],
-    "critical_infrastructure": [r"power grid", r"substation", r"critical infrastructure", r"air traffic", r"nuclear plant", r"water treatment", r"heavy machinery", r"breakers?"],
-    "military": [r"\bmilitary", r"\bweapon", r"targeting", r"\bdefen[cs]e contractor", r"\bwarfare"],
-    "disinformation": [r"disinformation", r"\bpropaganda", r"\bfake\b.{0,20}\b(?:news|articles|stories)", r"misinformation", r"verifiably false"],
-    "fraud": [r"phishing", r"\bscams?\b", r"\bfraud"],
-    "spam": [r"\bspam", r"unsolicited", r"\bmass[\s-](?:email|mail|messag)", r"\bseo link"],
-    "fake_engagement": [r"\bfake reviews?", r"five[\s-]star (?:product )?reviews", r"astroturf", r"\bsock ?puppet", r"\bfake (?:followers|likes|engagement)"],
-    "impersonation": [r"imperson", r"pretend(?:s|ing)? to be", r"as if it were (?:him|her|them)", r"\bdeepfake", r"without (?:his|her|their) consent",
-                      r"imitates? (?:our|a|the) (?:ceo|person)"],
-    "undisclosed_ai": [r"(?:written|made|created) (?:100% )?by (?:a )?human", r"a human agent", r"(?:i|we) wrote (?:them|it) (?:myself|ourselves)",
-                       r"as (?:my|our) own (?:work|writing)", r"machine[\s-]generated", r"human[\s-]generated", r"without (?:saying|disclosing|telling).{0,40}(?:ai|machine|bot|generated)",
-                       r"pass (?:it )?off as human", r"not (?:say|disclose).{0,30}(?:ai|machine)"],
-    "sensitive_data": [r"infer.{0,40}(?:pregnan|health|sexual orientation|religio|ethnic)", r"without (?:asking|consent).{0,60}(?:health|pregnan)", r"biometric", r"surveil"],
-    "sexual": [r"erotic", r"porn", r"sexually explicit", r"\bnsfw\b", r"adult content"],
-    "circumvent_safety": [r"(?:get|getting|gets) around (?:its |the )?(?:safety|guardrails|filters)", r"jailbreak", r"strip (?:out )?(?:its |the )?(?:refusals|safety|guardrails)", r"remove (?:the )?(?:safety|guardrails|refusals)",
-                          r"uncensor", r"disable.{0,30}(?:safety|guardrail)", r"bypass.{0,20}(?:safety|filter)", r"abliterat"],
-    "discrimination": [r"ethnic", r"\brace\b", r"discriminat", r"\bgender\b.{0,30}(?:reject|filter|screen)"],
-    "harassment": [r"harass", r"bully", r"\bdefam"],
-    "scraping": [r"headless browser", r"scrap(?:e|ing) (?:chatgpt|the web ui|responses)", r"harvest", r"programmatically extract", r"automatically extract"],
 }
 
 FLAG_PATTERNS: dict[str, list[str]] = {
@@ -329,7 +303,9 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
         deployments = [d for d in deployments if d in (Deployment.END_USER, Deployment.ACQUISITION)]
     if re.search(r"(?:weights|model) (?:stays?|remains?) (?:on|in|inside)|(?:weights|model) never (?:leave|ship)|no weights (?:are )?(?:shipped|distributed|released)|never (?:ship|receive|get|touch) the weights|never distribute", low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
-    use_cases = tuple(u for u, pats in USE_CASES.items() if _any(pats, low, affirmed=True))
+    # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml).
+    use_cases = tuple(c.id for c in load_categories().categories
+                      if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low))
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
     us_self = re.search(r"\b(?:a |we are a |we're a |our )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)

@@ -75,7 +75,7 @@ def test_answer_json_contract(fake_services):
     for key in ("clause_id", "doc_id", "title", "version", "text", "quote", "start", "end", "score", "rank"):
         assert key in cite
     assert set(data["cross_check"]) == {"agrees", "notes"}
-    assert set(data["findings"][0]) == {"rule_id", "verdict", "statement", "clause_ids"}
+    assert set(data["findings"][0]) == {"rule_id", "verdict", "statement", "clause_ids", "doc_id"}
 
 
 def test_corrupted_clause_is_detected_not_shown(fake_services, monkeypatch):

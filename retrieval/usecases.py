@@ -1,0 +1,102 @@
+"""Use-policy categories (`corpus/rules/use-policies.toml`): one concept each (malware, covert tracking of people,
+political campaigning, ...), with the words people use for it and, per policy document, the clauses that forbid it.
+
+The vocabulary is data beside the clauses so a reviewer can extend either without reading Python; the scenario reader
+matches it, and the rules table grounds a use-policy finding in the category's clauses for the governing document.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.errors import ConfigError
+from ingest.settings import CORPUS_DIR
+
+USE_POLICIES = CORPUS_DIR / "rules" / "use-policies.toml"
+
+
+@dataclass(frozen=True)
+class UseCategory:
+    id: str
+    label: str
+    patterns: tuple[str, ...]
+    # policy document id -> full clause ids in it that forbid this use
+    clauses: dict[str, tuple[str, ...]]
+    # an exception phrase that takes a question out of the category ("licensed physicians review every answer")
+    unless: tuple[str, ...] = ()
+
+    def clause_ids(self, policy_doc: str) -> tuple[str, ...]:
+        return self.clauses.get(policy_doc, ())
+
+
+@dataclass(frozen=True)
+class UseCategories:
+    categories: tuple[UseCategory, ...]
+
+    def ids(self) -> set[str]:
+        return {c.id for c in self.categories}
+
+    def get(self, cid: str) -> UseCategory:
+        for c in self.categories:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+    def policy_docs(self) -> set[str]:
+        return {d for c in self.categories for d in c.clauses}
+
+    def validate(self, known_clause_ids: set[str] | None = None) -> list[str]:
+        problems, seen = [], set()
+        loaded = {c.split(":", 1)[0] for c in known_clause_ids} if known_clause_ids else set()
+        for cat in self.categories:
+            if cat.id in seen:
+                problems.append(f"use category {cat.id}: id used twice")
+            seen.add(cat.id)
+            if not cat.patterns:
+                problems.append(f"use category {cat.id}: no patterns; a category nobody can match is dead")
+            for p in cat.patterns + cat.unless:
+                try:
+                    re.compile(p)
+                except re.error as exc:
+                    problems.append(f"use category {cat.id}: pattern {p!r} is not a valid regular expression ({exc})")
+            if known_clause_ids is not None:
+                for doc, ids in cat.clauses.items():
+                    for cid in ids:
+                        if doc in loaded and cid not in known_clause_ids:
+                            problems.append(f"use category {cat.id}: unknown clause id {cid!r}")
+        return problems
+
+
+def _full(doc: str, path: str) -> str:
+    return path if ":" in path else f"{doc}:{path}"
+
+
+def parse_categories(data: dict, where: str) -> tuple[UseCategories, list[str]]:
+    cats, problems = [], []
+    for n, row in enumerate(data.get("category", []), 1):
+        label = f"{where} category #{n} ({row.get('id', '?')})"
+        missing = [k for k in ("id", "label", "patterns") if k not in row]
+        if missing:
+            problems.append(f"{label}: missing field(s) {missing}")
+            continue
+        clauses = {doc: tuple(_full(doc, p) for p in paths) for doc, paths in row.get("clauses", {}).items()}
+        cats.append(UseCategory(row["id"], row["label"], tuple(row["patterns"]), clauses, tuple(row.get("unless", ()))))
+    return UseCategories(tuple(cats)), problems
+
+
+@lru_cache(maxsize=4)
+def load_categories(path: Path | None = None) -> UseCategories:
+    path = path or USE_POLICIES
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Cannot read the use-policy categories {path}: {exc}. Restore the file from the repository.") from exc
+    cats, problems = parse_categories(data, str(path))
+    problems += cats.validate()
+    if problems:
+        raise ConfigError(f"{path} has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+    return cats
