@@ -160,9 +160,17 @@ def _print_answer(ans) -> None:
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
         print("     \u201c" + c.quote.replace("\n", " ") + "\u201d")
+    if ans.alternatives:
+        print("\nWhat the text does allow:")
+        for alt in ans.alternatives:
+            print(f"  - {alt}")
     if ans.cross_check.notes:
-        print("\nCross-check" + ("" if ans.cross_check.agrees else " (DISAGREEMENT)") + ":")
-        for note in ans.cross_check.notes:
+        cc = ans.cross_check
+        print("\nCross-check" + ("" if cc.agrees else " (WARNING: check before relying on this verdict)") + ":")
+        if not cc.agrees and cc.clause_verdict:
+            print(f"  rules table: {cc.rules_verdict}; clause reading: {cc.clause_verdict}"
+                  + (f" on {cc.clause_ids[0]}" if cc.clause_ids else ""))
+        for note in cc.notes:
             print(f"  - {note}")
     print(f"\n({ans.latency_ms:.0f} ms)")
 
@@ -214,6 +222,9 @@ def cmd_eval(args, settings: Settings) -> int:
                     "citation_precision", "abstention_accuracy", "quote_fidelity", "latency_p50_ms", "latency_p95_ms"):
             name = key if key in metrics else f"evidence_{key}"
             print(f"{key:<22} {metrics.get(name)}")
+        from evals.calibration import format_table
+
+        print("\n" + format_table(metrics["cross_check"]))
     if not args.set:
         below = check_thresholds(metrics)
         for line in below:

@@ -77,6 +77,7 @@ class Annotation:
     sha: str
     status: str = "reviewed"
     incorporates: str = ""  # the document an incorporation clause pulls in: a doc id, or "external:<name>"
+    alternative: str = ""  # for a prohibition: the lawful route the text itself offers, in our words
 
     @property
     def conditions(self) -> dict[str, Any]:
@@ -85,7 +86,7 @@ class Annotation:
     def to_json(self) -> dict:
         return {"effect": self.effect.value, "acts_on": list(self.acts_on), "trigger": self.conditions,
                 "exception_to": list(self.exception_to), "gloss": self.gloss, "status": self.status,
-                "incorporates": self.incorporates or None}
+                "incorporates": self.incorporates or None, "alternative": self.alternative or None}
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def _parse_doc(path: Path) -> DocAnnotations:
         exc_to = tuple(e if ":" in e else f"{doc_id}:{e}" for e in row.get("exception_to", []))
         rows.append(Annotation(f"{doc_id}:{row['path']}", doc_id, effect, tuple(row.get("acts_on", [])),
                                tuple(sorted(trigger.items())), exc_to, " ".join(str(row["gloss"]).split()),
-                               str(row["sha"]), status, str(row.get("incorporates", ""))))
+                               str(row["sha"]), status, str(row.get("incorporates", "")),
+                               " ".join(str(row.get("alternative", "")).split())))
         if effect is Effect.INCORPORATION and not row.get("incorporates"):
             problems.append(f"{where}: an incorporation must name what it incorporates (a doc id or external:<name>)")
     non_op = {str(k): str(v) for k, v in data.get("non_operative", {}).items()}
@@ -179,6 +181,11 @@ class AnnotationSet:
             cached = {k: tuple(v) for k, v in grouped.items()}
             object.__setattr__(self, "_cache", cached)
         return cached
+
+    def parents(self, doc_ids: list[str]) -> set[str]:
+        """Annotated clauses that lead in to a list of sub-clauses (their ids share a path prefix)."""
+        ids = {a.clause_id for d in doc_ids for a in self.for_doc(d)}
+        return {i for i in ids if any(o.startswith(i + ".") for o in ids)}
 
     def for_doc(self, doc_id: str) -> tuple[Annotation, ...]:
         doc = self.docs.get(doc_id)
@@ -276,7 +283,7 @@ def dump_doc(doc_id: str, rows: list[dict], non_operative: dict[str, str] | None
         out.extend(f"{q(k)} = {q(v)}\n" for k, v in non_operative.items())
     for row in rows:
         out.append("\n[[clause]]\n")
-        for key in ("path", "sha", "status", "effect", "acts_on", "exception_to", "incorporates", "gloss"):
+        for key in ("path", "sha", "status", "effect", "acts_on", "exception_to", "incorporates", "gloss", "alternative"):
             if key in row and row[key] not in (None, [], ""):
                 out.append(f"{key} = {val(row[key])}\n")
         trig = row.get("trigger") or {}

@@ -95,6 +95,12 @@ def cmd_import(paths: list[str]) -> None:
                 notes.setdefault(doc, {})
                 nonop.setdefault(doc, {})
                 continue
+            if line.startswith("!alt "):
+                p, _, alt = line[5:].partition("|")
+                for key, row in notes[doc].items():
+                    if key[0] == p.strip() and key[1] in ("prohibition", "threshold", "termination"):
+                        row["alternative"] = alt.strip()
+                continue
             if line.startswith("!non "):
                 p, _, why = line[5:].partition("|")
                 nonop[doc][p.strip()] = why.strip() or "not operative"
