@@ -218,7 +218,7 @@ def cmd_eval(args, settings: Settings) -> int:
     if args.json:
         _print_json(metrics)
     else:
-        for key in ("questions", "verdict_accuracy", "evidence_recall@1", "evidence_recall@3", "evidence_recall@5",
+        for key in ("questions", "verdict_accuracy", "more_permissive_than_gold", "evidence_recall@1", "evidence_recall@3", "evidence_recall@5",
                     "citation_precision", "abstention_accuracy", "quote_fidelity", "latency_p50_ms", "latency_p95_ms"):
             name = key if key in metrics else f"evidence_{key}"
             print(f"{key:<22} {metrics.get(name)}")

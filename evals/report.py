@@ -15,7 +15,7 @@ def write_report(folder: Path, metrics: dict, results: list[Result], k: int = 5,
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     written += _charts(folder, metrics)
     lines = [f"# {title}", "", f"{metrics['questions']} questions.", "", "| metric | value |", "| --- | --- |"]
-    for key in ("verdict_accuracy", "evidence_recall@1", "evidence_recall@3", "evidence_recall@5", "citation_precision",
+    for key in ("verdict_accuracy", "more_permissive_than_gold", "evidence_recall@1", "evidence_recall@3", "evidence_recall@5", "citation_precision",
                 "abstention_accuracy", "quote_fidelity", "latency_p50_ms", "latency_p95_ms"):
         name = key if key in metrics else f"evidence_{key}"
         lines.append(f"| {key} | {metrics.get(name)} |")

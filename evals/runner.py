@@ -142,12 +142,16 @@ def compute_metrics(results: list[Result], k: int = 5) -> dict:
         for doc, _ in r.citations[:k]:
             precision_den += 1
             precision_num += any(doc_matches(w, doc) for w in wanted)
+    # The defect that matters most for a tool lawyers cite: telling the user more is allowed than the gold says.
+    order = {"permitted": 0, "conditional": 1, "unclear": 2, "not_permitted": 3}
+    looser = sum(order.get(r.verdict, 0) < order[r.question.expected_verdict] for r in results)
     abstain = [r for r in results if r.question.expected_verdict == "unclear" and not r.question.expected_evidence]
     fidelity = [ok for r in results for ok in r.fidelity]
     latencies = sorted(r.latency_ms for r in results)
     return {
         "questions": n,
         "verdict_accuracy": _ratio(correct, n),
+        "more_permissive_than_gold": _ratio(looser, n),
         "per_verdict": per_verdict,
         "confusion": confusion,
         **{f"evidence_{key}": value for key, value in recall.items()},

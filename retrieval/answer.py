@@ -15,7 +15,7 @@ from ingest.errors import ConfigError, QuoteError
 from retrieval.rules import Firing, RuleTable, Verdict, combine
 from retrieval.clause_verdict import RANKED, ClauseVerdict, compose, governing_documents
 from retrieval.crosscheck import reconcile
-from retrieval.scenario import Facts, read_facts
+from retrieval.scenario import Deployment, Facts, read_facts
 
 MAX_QUESTION = 4000
 _SENTENCE = re.compile(r"[^.;!?]+(?:[.;!?]+[\"\u201d')]*|$)", re.S)
@@ -51,6 +51,38 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Assumption:
+    fact: str
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Branch:
+    """The answer under one plausible value of a deciding fact the question leaves open."""
+
+    assumption: Assumption
+    verdict: str
+    findings: tuple[Finding, ...]
+    clause_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Clarify:
+    """One question that would settle the open fact, with the answers that re-run the scenario."""
+
+    question: str
+    fact: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
 class CrossCheck:
     agrees: bool
     notes: tuple[str, ...]
@@ -72,6 +104,8 @@ class Answer:
     cross_check: CrossCheck
     background: tuple[Citation, ...]
     latency_ms: float
+    branches: tuple[Branch, ...] = ()
+    clarify: Clarify | None = None
     clause_verdict: ClauseVerdict | None = None  # the independent, clause-grounded reading
     alternatives: tuple[str, ...] = ()  # lawful routes the text offers around a not_permitted finding
 
@@ -125,6 +159,20 @@ def best_quote(text: str, start: int, query_terms: set[str]) -> tuple[int, int]:
     return start + a, start + b
 
 
+# When a question does not say how the model will be used, these are the readings an answer must cover; the headline
+# is the most restrictive of them, never the internal-use reading by default.
+DEPLOYMENT_BRANCHES = (
+    (Deployment.WEIGHTS_RELEASE, "the weights leave your organisation (published, sold or shipped to others)"),
+    (Deployment.HOSTED, "you offer it to others as a product, app or API, and the weights stay with you"),
+    (Deployment.INTERNAL, "it stays inside your organisation"),
+)
+CLARIFY_DEPLOYMENT = "How will the model (or what you build with it) be used?"
+
+
+def _findings(fired: list[Firing]) -> tuple[Finding, ...]:
+    return tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses, r.doc_id) for r in fired)
+
+
 class Engine:
     """Answers questions from loaded services; construct once, call `answer` many times (thread-safe reads)."""
 
@@ -171,12 +219,14 @@ class Engine:
         text, notes = clean_question(question)
         if facts is None:
             facts = read_facts(text, self.registry)
-        fired = self.rules.evaluate(facts)
-        unloaded = sorted({c.split(":", 1)[0] for r in fired for c in r.clauses} - set(self.corpus.documents))
-        if unloaded:
-            # A rule whose grounding text is not loaded cannot be shown, so it cannot decide the verdict either.
-            fired = [r for r in fired if not {c.split(":", 1)[0] for c in r.clauses} & set(unloaded)]
-            notes.append("Governing documents not loaded (see `clausewise corpus`): " + ", ".join(unloaded) + ".")
+        fired = self._decide(facts, notes)
+        branches = self._branches(facts, fired)
+        clarify = None
+        if branches:
+            worst = max(branches, key=lambda b: Verdict(b.verdict).severity)
+            fired = self._decide(replace(facts, deployments=(Deployment(worst.assumption.value),)), [])
+            clarify = Clarify(CLARIFY_DEPLOYMENT, "deployments",
+                              tuple(Choice(label, d.value) for d, label in DEPLOYMENT_BRANCHES))
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
         hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False)
@@ -198,13 +248,14 @@ class Engine:
         clause = self.clause_reading(text, facts)
         cross, headline, why = self._cross_check(text, facts, fired, verdict, clause, citations, notes)
         background = self._background(text, terms)
-        findings = tuple(Finding(r.id, r.verdict.value, r.statement, r.clauses, r.doc_id) for r in fired)
-        summary = _summary(headline, fired, facts, scenario_docs)
+        findings = _findings(fired)
+        summary = _summary(headline, fired, facts, scenario_docs, branches)
         if why:
             summary = summary.replace(_VERDICT_LEAD[headline], _VERDICT_LEAD[headline] + " " + why, 1)
         return Answer(question=text, verdict=headline.value, summary=summary, facts=facts, findings=findings,
                       citations=citations, cross_check=cross, background=background,
-                      latency_ms=round((time.perf_counter() - t0) * 1000, 1), clause_verdict=clause,
+                      latency_ms=round((time.perf_counter() - t0) * 1000, 1), branches=branches, clarify=clarify,
+                      clause_verdict=clause,
                       alternatives=self._alternatives(headline, fired, clause, facts, scenario_docs))
 
     def clause_reading(self, text: str, facts: Facts) -> ClauseVerdict | None:
@@ -236,6 +287,30 @@ class Engine:
                     if row.effect.value == "grant" and "relicensing" in row.acts_on:
                         out.append(f"Keep the original licence on the base material; {row.gloss[0].lower()}{row.gloss[1:]} ({row.clause_id})")
         return tuple(dict.fromkeys(out))
+
+    def _decide(self, facts: Facts, notes: list[str]) -> list[Firing]:
+        fired = self.rules.evaluate(facts)
+        unloaded = sorted({c.split(":", 1)[0] for r in fired for c in r.clauses} - set(self.corpus.documents))
+        if unloaded:
+            # A rule whose grounding text is not loaded cannot be shown, so it cannot decide the verdict either.
+            fired = [r for r in fired if not {c.split(":", 1)[0] for c in r.clauses} & set(unloaded)]
+            note = "Governing documents not loaded (see `clausewise corpus`): " + ", ".join(unloaded) + "."
+            if note not in notes:
+                notes.append(note)
+        return fired
+
+    def _branches(self, facts: Facts, fired: list[Firing]) -> tuple[Branch, ...]:
+        """One branch per plausible deployment when the question states none and the answer depends on it."""
+        if facts.deployments or not facts.documents:
+            return ()
+        out = []
+        for deployment, label in DEPLOYMENT_BRANCHES:
+            b_fired = self._decide(replace(facts, deployments=(deployment,)), [])
+            out.append(Branch(Assumption("deployments", deployment.value, label), combine([r.verdict for r in b_fired]).value,
+                              _findings(b_fired), tuple(dict.fromkeys(c for r in b_fired for c in r.clauses))))
+        if len({(b.verdict, tuple(f.rule_id for f in b.findings)) for b in out}) == 1:
+            return ()  # the deployment decides nothing here
+        return tuple(out)
 
     def _background(self, text: str, terms: set[str]) -> tuple[Citation, ...]:
         explainers = [d for d, doc in self.corpus.documents.items() if not doc.spec.is_primary]
@@ -275,8 +350,13 @@ _VERDICT_LEAD = {
 }
 
 
-def _summary(verdict: Verdict, fired: list[Firing], facts: Facts, docs: list[str]) -> str:
+def _summary(verdict: Verdict, fired: list[Firing], facts: Facts, docs: list[str],
+             branches: tuple[Branch, ...] = ()) -> str:
     parts = [_VERDICT_LEAD[verdict]]
+    if branches:
+        parts.append("The question does not say how the model will be used, and the answer depends on it: "
+                     + "; ".join(f"if {b.assumption.label}: {b.verdict.replace('_', ' ')}" for b in branches)
+                     + ". The verdict above is the most restrictive of these.")
     for rule in sorted(fired, key=lambda r: -r.verdict.severity):
         if rule.statement not in parts:
             parts.append(rule.statement)

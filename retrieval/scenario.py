@@ -151,7 +151,12 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.INTERNAL: [r"\binternal", r"\bin[\s-]house\b", r"\bour own (?:staff|employees|engineers|team|analysts|servers|use)\b", r"\bonly (?:used )?by (?:our|my)\b",
                           r"\bnever leaves?\b", r"\bprivate(?:ly)?\b", r"\bpersonal\b", r"\bjust for (?:me|us|personal)\b", r"\bnothing is (?:published|distributed|shared|released)",
                           r"\bnot (?:be )?(?:shared|distributed|published|released)\b", r"\bour (?:own )?staff\b", r"\bown laptop\b", r"\bresearch only\b",
-                          r"\bon my own\b", r"\bour (?:own )?(?:engineers|analysts|employees)\b", r"\bno external users\b", r"\bkeep it closed\b"],
+                          r"\bon my own\b", r"\bour (?:own )?(?:engineers|analysts|employees)\b", r"\bno external users\b", r"\bkeep it closed\b",
+                          # where the weights physically stay: on the premises, own machines, behind the firewall
+                          r"\bon[\s-]?prem(?:ise[sd]?|ises)?\b", r"\bon (?:our|my) own (?:servers?|hardware|machines?|gpus?|infrastructure|cluster|box)\b",
+                          r"\b(?:stays?|remains?|kept|keep it|lives?) (?:inside|within|in) (?:the |our |my )?(?:company|organi[sz]ation|firm|network|building|lab|team|vpc)\b",
+                          r"\bbehind (?:our|the) (?:corporate )?firewall\b", r"\bair[\s-]?gapped\b", r"\bself[\s-]hosted\b.{0,30}\b(?:only|internal|own)\b",
+                          r"\bnot (?:exposed|offered|available) to (?:the public|customers|outsiders|third parties)\b"],
 }
 
 FLAG_PATTERNS: dict[str, list[str]] = {
