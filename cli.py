@@ -245,18 +245,98 @@ def cmd_add(args, settings: Settings) -> int:
     if not path.is_file():
         raise _ConfigError(f"{args.file!r} is not a file.")
     store = UserStore(settings)
-    info, doc = store.prepare(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()))
+    info, doc = store.prepare(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()),
+                              governs=tuple(args.governs or ()))
     # Index first, register last: a crash in between leaves the document unregistered, and a rerun completes it.
     reindex_user(settings, lambda: make_embedder(settings.embed_model), settings.embed_model,
                  progress=_progress_bar("embedding"), extra=[doc])
     store.commit(info)
     from ingest.corpus import load_corpus
 
-    clauses = len(load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id].clauses)
+    from retrieval.propose import propose, write_proposals
+
+    added = load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id]
+    clauses = len(added.clauses)
+    write_proposals(added, settings.user_annotations_dir)
+    proposed = len(propose(added)[0])
     if args.json:
-        _print_json({**asdict(info), "clauses": clauses})
+        _print_json({**asdict(info), "clauses": clauses, "proposed_annotations": proposed})
     else:
         print(f"added {info.doc_id}: {info.title!r}, {clauses} clauses. Ask about it, or cite {info.doc_id}:<clause>.")
+        print(f"{proposed} annotations proposed from its wording; review them with `clausewise annotate {info.doc_id}`.")
+        if info.governs:
+            print(f"Questions naming {', '.join(info.governs)} are answered from this document.")
+        else:
+            print("Tip: `--governs NAME` says which model names it governs, so questions about them use its clauses.")
+    return 0
+
+
+def cmd_annotate(args, settings: Settings) -> int:
+    from ingest.annotations import dump_doc, load_annotations
+    from ingest.corpus import load_corpus
+    from ingest.errors import ConfigError as _ConfigError_
+    from ingest.errors import NotFound as _NotFound
+
+    if not args.id.startswith("user-"):
+        raise _ConfigError_("Only your own documents (ids starting with user-) are annotated here; the corpus "
+                            "annotations live in corpus/annotations/ and are reviewed as data.")
+    corpus = load_corpus(settings, docs=[args.id])
+    annotations = load_annotations(user_dir=settings.user_annotations_dir)
+    doc = annotations.docs.get(args.id)
+    if doc is None:
+        raise _NotFound(f"No annotations for {args.id!r}; add the document with `clausewise add` first.")
+    rows = [{**r.to_json(), "path": r.clause_id.split(":", 1)[1], "sha": r.sha} for r in doc.rows]
+    changed = 0
+    if args.path:
+        target = [r for r in rows if r["path"] == args.path]
+        if not target:
+            near = ", ".join(r["path"] for r in rows[:12])
+            raise _NotFound(f"No annotation at {args.id}:{args.path}. Annotated paths include: {near}.")
+        row = target[0]
+        if args.effect:
+            row["effect"] = args.effect
+        if args.gloss:
+            row["gloss"] = args.gloss
+        if args.acts_on:
+            row["acts_on"] = [a.strip() for a in args.acts_on.split(",") if a.strip()]
+        if args.trigger is not None:
+            from ingest.annotations import parse_trigger
+
+            row["trigger"] = parse_trigger(args.trigger)
+        row["status"] = "reviewed"
+        changed = 1
+    elif args.accept:
+        for row in rows:
+            changed += row["status"] == "proposed"
+            row["status"] = "reviewed"
+    if changed:
+        clean = [{k: v for k, v in r.items() if k in ("path", "sha", "status", "effect", "acts_on", "exception_to",
+                                                       "incorporates", "gloss", "alternative", "trigger") and v is not None}
+                 for r in rows]
+        text = dump_doc(args.id, clean, doc.non_operative)
+        probe = settings.user_annotations_dir / f".{args.id}.check.toml"
+        probe.write_text(text, encoding="utf-8")
+        try:
+            from ingest.annotations import AnnotationSet, _parse_doc
+
+            problems = AnnotationSet({args.id: _parse_doc(probe)}).validate(corpus)
+        finally:
+            probe.unlink(missing_ok=True)
+        if problems:
+            raise _ConfigError_("The edit was not saved: " + "; ".join(problems))
+        (settings.user_annotations_dir / f"{args.id}.toml").write_text(text, encoding="utf-8")
+        doc = load_annotations(user_dir=settings.user_annotations_dir).docs[args.id]
+    if args.json:
+        _print_json({"doc_id": args.id, "changed": changed,
+                     "annotations": [{"clause_id": r.clause_id, **r.to_json()} for r in doc.rows]})
+    else:
+        for r in doc.rows:
+            mark = "proposed" if r.status == "proposed" else "reviewed"
+            print(f"{r.clause_id:<40} {r.effect.value:<13} [{mark}] {r.gloss}")
+        pending = sum(r.status == "proposed" for r in doc.rows)
+        print(f"\n{len(doc.rows)} annotations, {pending} still proposed."
+              + (f" {changed} updated." if changed else "")
+              + ("" if not pending else f" Accept them all with `clausewise annotate {args.id} --accept`."))
     return 0
 
 
@@ -335,8 +415,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")
     p.add_argument("file")
     p.add_argument("--id", help="document id (default: from the file name, prefixed user-)")
+    p.add_argument("--governs", nargs="+", metavar="NAME",
+                   help="model names this document governs; questions naming them are answered from it")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("annotate", help="review, accept or edit the annotations proposed for one of your documents")
+    p.add_argument("id", help="a user document id (user-...)")
+    p.add_argument("--accept", action="store_true", help="accept every proposed annotation as it stands")
+    p.add_argument("--path", help="the clause path of one row to edit (the edit also accepts it)")
+    p.add_argument("--effect", choices=["grant", "obligation", "prohibition", "condition", "threshold", "exception",
+                                        "termination", "incorporation", "definition", "disclaimer"])
+    p.add_argument("--gloss", help="the row's plain-words reading, in your own words")
+    p.add_argument("--acts-on", dest="acts_on", help="comma-separated, e.g. distribution,notices")
+    p.add_argument("--trigger", help='conditions on the facts, e.g. "deployments=weights_release,hosted; mau_over=1000000"')
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_annotate)
 
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")

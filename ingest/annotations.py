@@ -60,6 +60,29 @@ TRIGGER_KEYS = {
 STATUSES = ("reviewed", "proposed")
 
 
+def parse_trigger(spec: str) -> dict:
+    """`key=v1,v2; key2=true; mau_over=700000000` to a trigger table; ConfigError names an unknown key."""
+    out: dict = {}
+    if spec.strip() in ("", "-"):
+        return out
+    for part in spec.split(";"):
+        key, _, value = part.strip().partition("=")
+        key = key.strip()
+        kind = TRIGGER_KEYS.get(key)
+        if kind is None:
+            raise ConfigError(f"Unknown trigger condition {key!r}; known: {', '.join(sorted(TRIGGER_KEYS))}.")
+        if kind is bool:
+            out[key] = value.strip().lower() == "true"
+        elif kind is int:
+            try:
+                out[key] = int(value.strip().replace(",", "").replace("_", ""))
+            except ValueError:
+                raise ConfigError(f"Trigger {key!r} needs a whole number, not {value.strip()!r}.") from None
+        else:
+            out[key] = [v.strip() for v in value.split(",") if v.strip()]
+    return out
+
+
 def text_sha(text: str) -> str:
     """The sha256 of a clause's exact text, as stored with its annotation."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

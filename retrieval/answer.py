@@ -266,7 +266,8 @@ class Engine:
         loaded = set(self.corpus.documents)
         governing = governing_documents(facts, self.annotations, loaded)
         hits = self.searcher.search(text, k=RANKED, doc_ids=governing, steer=False) if governing else []
-        return compose(facts, [(h.clause_id, h.rank) for h in hits], self.annotations, loaded, governing)
+        pool = sum(len(self.corpus.documents[d].clauses) for d in governing)
+        return compose(facts, [(h.clause_id, h.rank) for h in hits], self.annotations, loaded, governing, pool)
 
     def _alternatives(self, verdict: Verdict, fired, clause: ClauseVerdict | None, facts: Facts,
                       docs: list[str]) -> tuple[str, ...]:

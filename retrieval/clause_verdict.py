@@ -19,6 +19,7 @@ from retrieval.scenario import Deployment, Facts
 
 RANKED = 15   # how many ranked clauses of the governing documents the clause path reads
 STRONG_RANK = 5  # a deciding clause this high in the ranking, triggered by stated facts, is strong evidence
+MIN_POOL = 20  # ...and only when the governing documents hold at least this many clauses
 TEXT_RANK = 2  # a restrictive clause this high, not contradicted by any stated fact, applies on its wording alone
 RESTRICTIVE = {Effect.PROHIBITION, Effect.THRESHOLD, Effect.TERMINATION}
 TRAVELS = {"licence_copy", "use_policy"}  # what an obligation makes travel with the model
@@ -148,7 +149,7 @@ def governing_documents(facts: Facts, annotations: AnnotationSet, loaded: set[st
 
 
 def compose(facts: Facts, ranked: list[tuple[str, int]], annotations: AnnotationSet, loaded: set[str],
-            governing: list[str]) -> ClauseVerdict:
+            governing: list[str], pool: int | None = None) -> ClauseVerdict:
     """The clause-grounded verdict from ranked clause ids (clause id, rank) of the governing documents."""
     if not governing:
         missing = [m.name for m in facts.models if not m.in_corpus]
@@ -164,11 +165,14 @@ def compose(facts: Facts, ranked: list[tuple[str, int]], annotations: Annotation
         if a.effect is Effect.EXCEPTION and triggered(a, facts, family, deployments)[0] == "yes":
             excepted.update(a.exception_to)
     parents = annotations.parents(governing)
+    # Ranking near the top says something only when there were many clauses to rank: in a short document every
+    # clause is near the top, so there only the stated facts trigger a clause.
+    by_wording = (pool if pool is not None else len(ranked)) >= MIN_POOL
     relicensing_allowed = {a.doc_id for _, _, a in rows if a.effect is Effect.GRANT
                            and {"relicensing", "sublicensing"} & set(a.acts_on)}
     for cid, rank, a in rows:
         state, why = triggered(a, facts, family, deployments)
-        hit = state == "yes" or (state == "open" and rank <= TEXT_RANK and _wording_applies(a, parents, rank))
+        hit = state == "yes" or (state == "open" and by_wording and rank <= TEXT_RANK and _wording_applies(a, parents, rank))
         if state == "open" and hit:
             why = f"ranked {rank} and {why}"
         verdict: Verdict | None = None

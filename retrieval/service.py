@@ -27,7 +27,10 @@ class Services:
     @classmethod
     def load(cls, settings: Settings, *, embedder=None, corpus: Corpus | None = None) -> "Services":
         corpus = corpus or load_corpus(settings)
-        registry = Registry.load()
+        from ingest.userdocs import UserStore
+        from retrieval.registry import with_user_documents
+
+        registry = with_user_documents(Registry.load(), UserStore(settings).list())
         from ingest.sources import load_manifest
 
         rules = RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()},

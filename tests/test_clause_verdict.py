@@ -112,15 +112,16 @@ SCENARIOS = [
 
 @pytest.fixture(scope="module")
 def world(corpus):
-    return Registry.load(), AnnotationSet.load(), set(corpus.documents)
+    return Registry.load(), AnnotationSet.load(), set(corpus.documents), corpus
 
 
 @pytest.mark.parametrize("question,ranked,verdict,first", SCENARIOS, ids=[s[0][:50] for s in SCENARIOS])
 def test_clause_verdict(world, question, ranked, verdict, first):
-    registry, annotations, loaded = world
+    registry, annotations, loaded, corpus = world
     facts = read_facts(question, registry)
     governing = governing_documents(facts, annotations, loaded)
-    result = compose(facts, [(c, i) for i, c in enumerate(ranked, 1)], annotations, loaded, governing)
+    pool = sum(len(corpus.documents[d].clauses) for d in governing)
+    result = compose(facts, [(c, i) for i, c in enumerate(ranked, 1)], annotations, loaded, governing, pool)
     assert result.verdict == verdict, result.reason
     if first:
         assert result.clause_ids[0] == first
@@ -132,7 +133,7 @@ def test_enough_scenarios():
 
 
 def test_an_exception_takes_the_threshold_away(world):
-    registry, annotations, loaded = world
+    registry, annotations, loaded, _ = world
     facts = read_facts("We are end users of a product that builds in Llama 2 and has 900 million monthly active users.",
                        registry)
     result = compose(facts, [(f"{L2}:2", 1), (f"{L2}:1.b.ii", 2), (f"{L2}:1.a", 3)], annotations, loaded,
@@ -142,14 +143,24 @@ def test_an_exception_takes_the_threshold_away(world):
 
 
 def test_not_permitted_offers_the_lawful_route(world):
-    registry, annotations, loaded = world
+    registry, annotations, loaded, _ = world
     facts = read_facts("Our app has 800 million monthly active users and we want to ship Llama 3.1 in it.", registry)
     result = compose(facts, [(f"{L31}:2", 1)], annotations, loaded, governing_documents(facts, annotations, loaded))
     assert result.verdict == "not_permitted"
     assert result.alternatives and "separate licence" in result.alternatives[0]
 
 
+def test_top_rank_means_nothing_in_a_short_document(world):
+    """A use-policy item ranked first applies on its wording only when there were many clauses to rank."""
+    registry, annotations, loaded, corpus = world
+    facts = read_facts("We run Llama 3.3 70B to schedule the water utility's pumps overnight.", registry)
+    governing = governing_documents(facts, annotations, loaded)
+    ranked = [("llama-3.3-aup:2.4", 1), ("llama-3.3-license:1.a", 2)]
+    assert compose(facts, ranked, annotations, loaded, governing, pool=66).verdict == "not_permitted"
+    assert compose(facts, ranked, annotations, loaded, governing, pool=8).verdict == "permitted"
+
+
 def test_governing_documents_pull_in_the_use_policy(world):
-    registry, annotations, loaded = world
+    registry, annotations, loaded, _ = world
     facts = read_facts("We fine-tune Gemma 2 9B.", registry)
     assert "gemma-pup" in governing_documents(facts, annotations, loaded)
