@@ -334,7 +334,7 @@ class Engine:
         rule_clauses = {c for r in fired for c in r.clauses}
         result = reconcile(verdict, rule_clauses, clause, self.annotations, shown, bool(fired),
                            ranked=list(clause.ranked),
-                           deployment_stated=bool(facts.deployments))
+                           deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired})
         notes.extend(result.notes)
         if result.changed:
             notes.insert(0, result.why)

@@ -33,14 +33,16 @@ def _gloss(annotations: AnnotationSet, cid: str) -> str:
 
 
 def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdict, annotations: AnnotationSet,
-              shown: set[str], rules_fired: bool, *, ranked: list[str], deployment_stated: bool) -> Reconciled:
+              shown: set[str], rules_fired: bool, *, ranked: list[str], deployment_stated: bool,
+              finding_verdicts: set[Verdict] | None = None) -> Reconciled:
     """Compare the two verdicts and their grounds; apply the headline policy; flag what may be wrong.
 
     `ranked` is what rule-free retrieval ranks in the governing documents (best first). Flag conditions, each measured
     on the blind dev sets to fire far more often on wrong answers than on right ones: no rule covers the scenario;
-    'permitted' while how the model is shipped is not stated; 'permitted' while none of the clauses the rules rely on
+    'permitted' while none of the clauses the rules rely on
     is among the ten retrieval ranks first; 'permitted' while the clauses alone do not settle it; an unstated shipping
-    mode with the two readings resting on different clauses; a more restrictive clause reading on strong evidence.
+    mode with the two readings resting on different clauses, or with every finding pointing the same way; a more
+    restrictive clause reading on strong evidence.
     """
     cv = Verdict(clause.verdict)
     notes: list[str] = []
@@ -65,9 +67,10 @@ def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdi
         reasons.append("No rule covers this scenario and the clauses read on their own do not settle it: "
                        f"{clause.reason}.")
     else:
-        if rule_verdict is Verdict.PERMITTED and not deployment_stated:
-            reasons.append("'permitted' rests on how the model is used or shipped, which the question does not say: "
-                           "sharing the weights or offering it to others as a service can bring obligations.")
+        if (not deployment_stated and len(finding_verdicts or {rule_verdict}) == 1
+                and rule_verdict in (Verdict.PERMITTED, Verdict.CONDITIONAL)):
+            reasons.append(f"'{rule_verdict.value}' rests on one reading of how the model is used or shipped, which "
+                           "the question does not say; check that reading against your plans.")
         if rule_verdict is Verdict.PERMITTED and grounded_ids and not set(grounded_ids) & top:
             reasons.append("None of the clauses the rules rely on (" + ", ".join(grounded_ids[:3]) + ") is among those "
                            "retrieval finds for this wording; the question may have been read wrongly.")
