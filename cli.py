@@ -202,6 +202,23 @@ def cmd_eval(args, settings: Settings) -> int:
     services = Services.load(settings)
     from tqdm import tqdm
 
+    if args.search_only:
+        from evals.search_only import run_search_only, search_metrics, write_predictions
+
+        bar = tqdm(total=len(questions), desc="search", unit="q", file=sys.stderr, dynamic_ncols=True)
+        found = run_search_only(services.engine, questions, k=args.k,
+                                progress=lambda done, total: bar.update(done - bar.n))
+        bar.close()
+        sm = search_metrics(found)
+        if args.predictions:
+            write_predictions(args.predictions, found)
+        if args.json:
+            _print_json(sm)
+        else:
+            for key, value in sm.items():
+                print(f"{key:<22} {value}")
+        return 0
+
     bar = tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, dynamic_ncols=True)
     results = run_eval(services.engine, questions, k=args.k, progress=lambda done, total: bar.update(done - bar.n))
     bar.close()
@@ -401,6 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", help="a JSONL question set (default: evals/questions.jsonl)")
     p.add_argument("--predictions", metavar="OUT.jsonl", help="write one answer per question")
     p.add_argument("--report", metavar="DIR", help="write report.md, metrics.json and PNG charts")
+    p.add_argument("--search-only", dest="search_only", action="store_true",
+                   help="score retrieval alone (no rules-table votes), steered and unsteered; predictions hold the hits")
     p.add_argument("--json", action="store_true")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--split", choices=["dev", "test"], default="test", help="ContractNLI split")
