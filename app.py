@@ -95,7 +95,8 @@ def main() -> None:
     if flash:
         getattr(st, flash[0])(flash[1])
     pages = {
-        "Research": [st.Page("ui/pages/ask.py", title="Ask", icon=":material/gavel:", default=True)],
+        "Research": [st.Page("ui/pages/ask.py", title="Ask", icon=":material/gavel:", default=True),
+                     st.Page("ui/pages/matrices.py", title="Licence matrices", icon=":material/grid_on:")],
         "Corpus": [st.Page("ui/pages/corpus.py", title="Browse the corpus", icon=":material/menu_book:"),
                    st.Page("ui/pages/compare.py", title="Compare versions", icon=":material/difference:")],
         "Your documents and quality": [

@@ -1,4 +1,4 @@
-"""The `clausewise` command: corpus, clause, ingest, search, ask, eval, bench."""
+"""The `clausewise` command: corpus, clause, ingest, search, ask, eval, bench, matrix, rules."""
 
 from __future__ import annotations
 
@@ -68,10 +68,10 @@ def cmd_corpus(args, settings: Settings) -> int:
 
 def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
     """Documents whose text differs from what the last committed ingest recorded."""
-    from ingest.index import catalog_path, collection_name, read_catalog
+    from ingest.index import catalog_path, home_collection, read_catalog
 
     try:
-        catalog = read_catalog(catalog_path(settings, collection_name(settings.embed_model)))
+        catalog = read_catalog(catalog_path(settings, home_collection(settings, settings.embed_model)))
     except ClausewiseError:
         return set()
     if not catalog:
@@ -81,18 +81,40 @@ def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
 
 
 def cmd_clause(args, settings: Settings) -> int:
+    from ingest.appendix import load_appendices
     from ingest.corpus import load_corpus
+    from retrieval.citeform import locate
 
-    corpus = load_corpus(settings, docs=[args.id.split(":", 1)[0]] if ":" in args.id else None)
+    docs = None
+    if ":" in args.id:
+        doc_id = args.id.split(":", 1)[0]
+        docs = [doc_id] + [a.linked for a in load_appendices().get(doc_id, ())]  # to link an appended policy
+    corpus = load_corpus(settings, docs=docs)
     clause = corpus.clause(args.id)
-    spec = corpus.documents[clause.doc_id].spec
+    doc = corpus.documents[clause.doc_id]
+    spec = doc.spec
+    section = corpus.section(clause.clause_id)
+    cite_as = locate(spec, doc.clauses, doc.text, clause)
+    same_as = corpus.linked(clause.clause_id)
     annotation = _annotation_json(corpus, settings, clause.clause_id)
     if args.json:
         _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url,
+                     "requested_id": args.id, "cite_as": cite_as, "same_as": same_as,
+                     "section": {"start": section.start, "end": section.end, "text": section.text,
+                                 "heading_only": section.heading_only,
+                                 "clause_ids": [m.clause_id for m in section.members]},
                      "annotation": annotation})
     else:
-        print(f"{clause.clause_id}  ({spec.title}, {spec.version})\n")
-        print(clause.text)
+        print(f"{clause.clause_id}  ({spec.title}, {spec.version})")
+        if args.id != clause.clause_id:
+            print(f"(renamed: {args.id} is now {clause.clause_id})")
+        print(f"Cite as: {cite_as}")
+        if same_as:
+            print(f"Same words in the standalone policy: {same_as}")
+        print()
+        print(section.text)  # the clause with its sub-clauses, verbatim: a heading alone says nothing
+        if section.members:
+            print(f"\n(sub-clauses: {', '.join(m.path for m in section.members)})")
         if annotation:
             print(f"\n{annotation['effect']} · acts on: {', '.join(annotation['acts_on']) or '-'}"
                   + (f" · exception to: {', '.join(annotation['exception_to'])}" if annotation["exception_to"] else "")
@@ -159,7 +181,7 @@ def _print_answer(ans) -> None:
     print("Citations:")
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
-        print("     \u201c" + c.quote.replace("\n", " ") + "\u201d")
+        print("     " + (c.cite or "\u201c" + c.quote.replace("\n", " ") + "\u201d"))
     if ans.alternatives:
         print("\nWhat the text does allow:")
         for alt in ans.alternatives:
@@ -367,14 +389,115 @@ def cmd_remove(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_pinpoints(args, settings: Settings) -> int:
+    from ingest.corpus import load_corpus
+    from ingest.pinpoints import REQUIRED_DOCS, append, check, load_frozen, new_rows
+
+    corpus = load_corpus(settings, strict=True, docs=list(REQUIRED_DOCS), explainers=False, user=False)
+    frozen = load_frozen()
+    problems = check(corpus, frozen, corpus.aliases)
+    added = new_rows(corpus, frozen, list(REQUIRED_DOCS))
+    if args.add_new and added and not problems:
+        append(added)  # rows are only ever appended: an existing id never changes its text
+    if args.json:
+        _print_json({"frozen": len(frozen), "problems": problems, "new": [r.clause_id for r in added],
+                     "appended": bool(args.add_new and added and not problems)})
+    else:
+        print(f"{len(frozen)} frozen ids checked in {len(REQUIRED_DOCS)} documents: "
+              + (f"{len(problems)} problem(s)" if problems else "all still name the same text"))
+        for problem in problems:
+            print(f"  - {problem}")
+        if added:
+            verb = "appended to corpus/pinpoints.tsv" if args.add_new and not problems else "not frozen yet (--add-new)"
+            print(f"{len(added)} new id(s) {verb}: {', '.join(r.clause_id for r in added[:10])}"
+                  + (" ..." if len(added) > 10 else ""))
+    return 1 if problems else 0
+
+
 def cmd_bench(args, settings: Settings) -> int:
     from evals.bench import format_report, report_json, run_bench
 
-    report = run_bench(settings, limit=args.limit)
+    report = run_bench(settings, limit=args.limit, rounds=args.rounds,
+                       progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.json:
         _print_json(report_json(report))
     else:
         print(format_report(report))
+    return 0
+
+
+def cmd_matrix(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from retrieval.matrix import KINDS, build
+    from retrieval.matrix_format import render
+    from retrieval.registry import Registry
+    from retrieval.rules import RuleTable
+
+    table, registry = RuleTable.load(), Registry.load()
+    kinds = KINDS if args.kind == "all" else (args.kind,)
+    matrices = [m for kind in kinds for m in build(kind, table, registry)]
+    clauses = None
+    if args.format == "html":
+        from ingest.corpus import load_corpus
+        from retrieval.matrix_format import ClauseText
+
+        corpus = load_corpus(settings, user=False)
+        clauses = {c.clause_id: ClauseText(c.clause_id, corpus.documents[c.doc_id].spec.title,
+                                           corpus.documents[c.doc_id].spec.version, c.text) for c in corpus.all_clauses()}
+    text = render(matrices, args.format, clauses)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from ingest.errors import ConfigError as _ConfigError
+
+            raise _ConfigError(f"Cannot write {args.output!r} ({exc.strerror}); pick a writable path.") from None
+        print(f"wrote {args.output} ({len(matrices)} matrix table(s))", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_rules(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from ingest.corpus import load_corpus
+    from retrieval.rules import RuleTable
+
+    corpus = load_corpus(settings, network=False, user=False)
+    table = RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()}, known_doc_ids=set(corpus.documents))
+    if args.review:
+        from retrieval.cases import load_cases
+        from retrieval.registry import Registry
+        from retrieval.review import build_review, render
+
+        text = render(build_review(corpus, table, load_cases(Registry.load())), args.format)
+        if args.output:
+            try:
+                Path(args.output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ClausewiseError(f"Cannot write the review sheet to {args.output}: {exc}") from exc
+            print(f"wrote {len(table.rules)} rules as {args.format} to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    if args.coverage:
+        from retrieval.coverage import coverage, format_report
+
+        report = coverage(corpus, table)
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            print(format_report(report, show_listed=args.show_listed))
+        return 1 if report.uncovered() or report.problems else 0
+    families: dict[str, int] = {}
+    for r in table.rules:
+        families[r.family] = families.get(r.family, 0) + 1
+    if args.json:
+        _print_json({"rules": len(table.rules), "families": families})
+    else:
+        print(f"{len(table.rules)} rules, valid: " + ", ".join(f"{f} {n}" for f, n in sorted(families.items())))
     return 0
 
 
@@ -429,7 +552,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmark clausewise search against a plain llama-index baseline")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N eval questions")
+    p.add_argument("--rounds", type=int, default=5, help="alternating timed rounds per system (median reported)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("matrix", help="the licence matrices, computed from the rules table (corpus/matrices.toml)")
+    p.add_argument("--kind", default="all", choices=["method", "deployment", "dataset", "ownership", "versions", "all"],
+                   help="which matrix (default: all of them)")
+    p.add_argument("--format", default="md", choices=["md", "csv", "html", "json"])
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_matrix)
+    p = sub.add_parser("pinpoints", help="check that every frozen pinpoint id still names the same text")
+    p.add_argument("--add-new", action="store_true", help="append ids of new clauses to corpus/pinpoints.tsv")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pinpoints)
 
     p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")
     p.add_argument("file")
@@ -450,6 +585,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trigger", help='conditions on the facts, e.g. "deployments=weights_release,hosted; mau_over=1000000"')
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser("rules", help="validate the rules table; --coverage and --review report on it")
+    p.add_argument("--coverage", action="store_true", help="every operative clause: covered, listed as not decisive, or uncovered")
+    p.add_argument("--show-listed", action="store_true", help="with --coverage: print each listed clause with its reason")
+    p.add_argument("--review", action="store_true", help="the review sheet: each rule next to its clauses' verbatim text")
+    p.add_argument("--format", choices=["md", "csv", "html"], default="md", help="review sheet format (default md)")
+    p.add_argument("--output", metavar="FILE", help="write the review sheet to FILE instead of stdout")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from enum import Enum
 
+from ingest.aliases import load_aliases, resolve_alias
+from ingest.appendix import Appendix, document_clauses, link_clauses, load_appendices
 from ingest.clauses import Clause, parse_clauses
 from ingest.errors import NotFound, SourceError
+from ingest.sections import Section, section_of
 from ingest.settings import Settings
 from ingest.sources import DocumentSpec, Manifest, explainer_specs, load_manifest, resolve
 
@@ -27,6 +30,7 @@ class Document:
     text: str
     origin: str
     clauses: tuple[Clause, ...]
+    appendices: tuple[Appendix, ...] = ()  # parts printed inside this file that have ids of their own
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,23 @@ class DocReport:
 class Corpus:
     documents: dict[str, Document]
     reports: tuple[DocReport, ...]
+    aliases: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # old id -> new id
 
     @cached_property
     def _by_id(self) -> dict[str, Clause]:
         return {c.clause_id: c for d in self.documents.values() for c in d.clauses}
 
+    def get(self, clause_id: str) -> Clause | None:
+        """The clause with exactly this id, or None (no alias lookup, no suggestions)."""
+        return self._by_id.get(clause_id)
+
+    def canonical(self, clause_id: str) -> str:
+        """The current id of a clause cited by an old id (the id itself when it is current or unknown)."""
+        return clause_id if clause_id in self._by_id else resolve_alias(self.aliases, clause_id)
+
     def clause(self, clause_id: str) -> Clause:
-        """Look up one clause; NotFound suggests the nearest ids."""
-        found = self._by_id.get(clause_id)
+        """Look up one clause, by its id or an old id in the alias table; NotFound suggests the nearest ids."""
+        found = self._by_id.get(clause_id) or self._by_id.get(self.canonical(clause_id))
         if found is not None:
             return found
         doc = self.documents.get(clause_id.split(":", 1)[0])
@@ -60,6 +73,28 @@ class Corpus:
         near = difflib.get_close_matches(clause_id, pool, n=5, cutoff=0.6)
         hint = f" Nearest ids: {', '.join(near)}." if near else f" Known documents: {', '.join(sorted(self.documents))}."
         raise NotFound(f"No clause with id {clause_id!r}.{hint}")
+
+    def section(self, clause_id: str) -> Section:
+        """The clause with its sub-clauses, as one verbatim span of its document."""
+        clause = self.clause(clause_id)
+        doc = self.documents[clause.doc_id]
+        return section_of(doc.text, doc.clauses, clause)
+
+    @cached_property
+    def _links(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for doc in self.documents.values():
+            for appendix in doc.appendices:
+                linked = self.documents.get(appendix.linked)
+                if linked is None:
+                    continue
+                inside = [c for c in doc.clauses if c.path == appendix.prefix or c.path.startswith(appendix.prefix + ".")]
+                out.update(link_clauses(inside, list(linked.clauses)))
+        return out
+
+    def linked(self, clause_id: str) -> str | None:
+        """For a clause of an appended policy, the same clause in the standalone policy document (if loaded)."""
+        return self._links.get(self.canonical(clause_id))
 
     def require_documents(self, doc_ids: list[str]) -> None:
         """NotFound for any id that is not a loaded document, naming the loaded ones."""
@@ -81,6 +116,7 @@ def load_corpus(settings: Settings, *, strict: bool = False, docs: list[str] | N
                 user: bool = True) -> Corpus:
     """Resolve and parse every document; missing ones are reported, not fatal, unless `strict`."""
     manifest = manifest or load_manifest()
+    appendices = load_appendices()
     wanted = set(docs) if docs else None
     if wanted:
         for doc_id in wanted:
@@ -99,8 +135,9 @@ def load_corpus(settings: Settings, *, strict: bool = False, docs: list[str] | N
                 raise
             reports.append(DocReport(spec, status, str(exc)))
             continue
-        clauses = tuple(parse_clauses(spec.doc_id, src.text))
-        documents[spec.doc_id] = Document(spec, src.text, src.origin, clauses)
+        extra = appendices.get(spec.doc_id, ())
+        clauses = tuple(document_clauses(spec.doc_id, src.text, extra))
+        documents[spec.doc_id] = Document(spec, src.text, src.origin, clauses, extra)
         reports.append(DocReport(spec, DocStatus.LOADED, "", len(clauses), src.origin))
     if explainers:
         for spec, text in explainer_specs():
@@ -117,4 +154,4 @@ def load_corpus(settings: Settings, *, strict: bool = False, docs: list[str] | N
                 continue
             documents[doc.spec.doc_id] = doc
             reports.append(DocReport(doc.spec, DocStatus.LOADED, "", len(doc.clauses), doc.origin))
-    return Corpus(documents, tuple(reports))
+    return Corpus(documents, tuple(reports), load_aliases())

@@ -111,12 +111,58 @@ def build_chunks(corpus: Corpus, model_name: str, glosses: dict[str, str] | None
     return chunks
 
 
-def collection_name(model_name: str, prefix: str = "clauses") -> str:
-    """A valid Chroma name per model: the slug, or for long names a cut slug plus a hash so two models never share."""
+def collection_name(model_name: str, prefix: str = "clauses", home: str | None = None) -> str:
+    """A valid Chroma name per model: the slug, or for long names a cut slug plus a hash so two models never share;
+    with `home`, that home's own collection on a shared server."""
     slug = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-") or "model"
     if len(slug) > 40:
         slug = slug[:30].strip("-") + "-" + hashlib.sha256(model_name.encode("utf-8")).hexdigest()[:8]
-    return f"{prefix}-{slug}"
+    return f"{prefix}-{slug}" + (f"--{home}" if home else "")
+
+
+_HOME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,31}$")
+
+
+def home_id(settings: Settings) -> str:
+    """This home's id: CLAUSEWISE_TENANT, else a random id created once and kept in CLAUSEWISE_HOME/home-id.
+
+    Homes that share a Chroma server keep their vectors in collections named after their id, so one home's ingest
+    can never touch another's. Two homes given the same CLAUSEWISE_TENANT share their collections on purpose.
+    """
+    if settings.tenant:
+        tenant = settings.tenant.strip().lower()
+        if not _HOME_ID.match(tenant):
+            raise ConfigError(f"CLAUSEWISE_TENANT={settings.tenant!r} is not a valid id: use 3 to 32 characters, "
+                              "lower-case letters, digits and '-', starting with a letter or digit.")
+        return tenant
+    path = settings.home / "home-id"
+    try:
+        existing = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        existing = ""
+    except OSError as exc:
+        raise StoreError(f"Cannot read {path} ({exc}); fix its permissions or set CLAUSEWISE_TENANT.") from exc
+    if existing:
+        if not _HOME_ID.match(existing):
+            raise StoreError(f"{path} holds {existing!r}, not a home id; delete the file to get a new one "
+                             "(this home's collections on a shared server will then be rebuilt by `clausewise ingest`).")
+        return existing
+    settings.home.mkdir(parents=True, exist_ok=True)
+    new = "h" + os.urandom(5).hex()
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    tmp.write_text(new + "\n", encoding="utf-8")
+    try:
+        os.link(tmp, path)  # atomic and exclusive: if two processes race, both end up reading the same id
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def home_collection(settings: Settings, model_name: str, prefix: str = "clauses") -> str:
+    """The collection (and catalog) name this home uses: per model, and on a shared server also per home."""
+    return collection_name(model_name, prefix, home_id(settings) if settings.chroma_url else None)
 
 
 def _upsert(collection, nodes) -> None:
@@ -223,7 +269,8 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
 
     t0 = time.perf_counter()
     model_name = model_name or embedder.model_name
-    name = collection_name(model_name, prefix)
+    name = home_collection(settings, model_name, prefix)
+    home = home_id(settings)
     with ingest_lock(settings, name):
         client = chroma_client(settings)
         # A wide search beam makes the small clause index effectively exact, so results do not depend on how many
@@ -237,6 +284,11 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
             keep = [Chunk(**c) for c in previous["chunks"] if c["doc_id"] not in set(only_docs)]
             chunks = keep + [c for c in chunks if c.doc_id in set(only_docs)]
         existing = set(collection.get(include=[])["ids"])
+        # What this home may delete: what its last catalog listed and what its own runs wrote (a crashed run's
+        # leftovers carry the home's tag too). A vector written by anyone else is never removed.
+        ours = set(collection.get(where={"home": home}, include=[])["ids"])
+        if previous:
+            ours |= {c["chunk_id"] for c in previous["chunks"]}
         todo = chunks if rebuild else [c for c in chunks if c.chunk_id not in existing]
         if todo and callable(embedder) and not hasattr(embedder, "get_text_embedding_batch"):
             embedder = embedder()
@@ -249,6 +301,7 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
             nodes = []
             for chunk, vec in zip(batch, vectors):
                 meta = {k: v for k, v in asdict(chunk).items() if k not in ("text", "embed_text", "chunk_id")}
+                meta["home"] = home
                 # The source relationship makes llama-index store the real doc_id (it overwrites that key with
                 # ref_doc_id), so dense retrieval can be filtered by document.
                 nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.embed_text, metadata=meta, embedding=vec,
@@ -265,7 +318,7 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
         _write_atomic(cpath, {"version": CATALOG_VERSION, "model": model_name, "collection": name,
                               "documents": docs, "chunks": [asdict(c) for c in chunks]})
         live = {c.chunk_id for c in chunks}
-        stale = sorted(existing - live)
+        stale = sorted((existing & ours) - live)
         for i in range(0, len(stale), 500):
             collection.delete(ids=stale[i:i + 500])
     return IngestReport(name, len(chunks), len(todo), len(stale), time.perf_counter() - t0)

@@ -19,6 +19,7 @@ class Settings:
     sources: Path | None
     chroma_url: str | None
     embed_model: str
+    tenant: str | None = None  # CLAUSEWISE_TENANT: names this home's collections on a shared Chroma server
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -30,6 +31,7 @@ class Settings:
             sources=Path(sources).expanduser().resolve() if sources else None,
             chroma_url=env.get("CLAUSEWISE_CHROMA_URL") or None,
             embed_model=env.get("CLAUSEWISE_EMBED_MODEL") or DEFAULT_EMBED_MODEL,
+            tenant=env.get("CLAUSEWISE_TENANT") or None,
         )
 
     @property

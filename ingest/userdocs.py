@@ -6,6 +6,7 @@ document is citable by the same offsets as any corpus text.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -33,6 +34,7 @@ class UserDocInfo:
     filename: str
     sha256: str
     chars: int
+    added: str = ""  # ISO date the document was added: how it is cited (a hash means nothing to a reader)
     governs: tuple[str, ...] = ()  # model names, as people write them, that this document governs
 
 
@@ -132,7 +134,8 @@ class UserStore:
         bad = [n for n in names if len(n) < 2 or len(n) > 80]
         if bad:
             raise ConfigError(f"--governs names must be 2 to 80 characters: {bad}.")
-        info = UserDocInfo(doc_id, title_of(text, doc_id), Path(name.replace("\\", "/")).name, sha, len(text), names)
+        info = UserDocInfo(doc_id, title_of(text, doc_id), Path(name.replace("\\", "/")).name, sha, len(text),
+                           added=datetime.date.today().isoformat(), governs=names)
         return info, self._document(info, text)
 
     def commit(self, info: UserDocInfo) -> None:
@@ -167,17 +170,26 @@ class UserStore:
         return docs
 
     def _document(self, info: UserDocInfo, text: str) -> Document:
-        return user_document(info.doc_id, info.filename, text, url=str(self.folder / f"{info.doc_id}.txt"))
+        path = self.folder / f"{info.doc_id}.txt"
+        added = info.added
+        if not added:  # registered before dates were kept: the day its text was stored
+            try:
+                added = datetime.date.fromtimestamp(path.stat().st_mtime).isoformat()
+            except OSError:
+                added = ""
+        return user_document(info.doc_id, info.filename, text, url=str(path), added=added)
 
 
 def title_of(text: str, default: str) -> str:
     return next((line.strip("#* \t") for line in text.splitlines() if line.strip()), default)[:120]
 
 
-def user_document(doc_id: str, filename: str, text: str, *, family: str = "user", url: str | None = None) -> Document:
-    """A user's text as a citable Document: the one path both `clausewise add` and the ContractNLI benchmark take."""
+def user_document(doc_id: str, filename: str, text: str, *, family: str = "user", url: str | None = None,
+                  added: str = "") -> Document:
+    """A user's text as a citable Document: the one path both `clausewise add` and the ContractNLI benchmark take.
+    Its version is the date it was added, so it is cited by title and date; without a date, a short text hash."""
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    spec = DocumentSpec(doc_id=doc_id, title=title_of(text, doc_id), publisher="user", version=sha[:12],
+    spec = DocumentSpec(doc_id=doc_id, title=title_of(text, doc_id), publisher="user", version=added or sha[:12],
                         kind=DocKind.USER, family=family, source=f"user:{filename}", sha256=sha, url=url or filename)
     return Document(spec, text, spec.url, tuple(parse_clauses(doc_id, text)))
 

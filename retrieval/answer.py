@@ -12,15 +12,16 @@ from dataclasses import asdict, dataclass, replace
 
 from ingest.corpus import Corpus
 from ingest.errors import ConfigError, QuoteError
+from retrieval.citeform import cite
+from retrieval.quotes import Span, best_quote, choose_quote, tokens  # noqa: F401 - best_quote re-exported
 from retrieval.rules import Firing, RuleTable, Verdict, combine
 from retrieval.clause_verdict import RANKED, ClauseVerdict, compose, governing_documents
 from retrieval.crosscheck import reconcile
-from retrieval.scenario import Deployment, Facts, read_facts
+from retrieval.language import is_supported, language_name
+from retrieval.scenario import Deployment, Facts, Method, read_facts
 
 MAX_QUESTION = 4000
-_SENTENCE = re.compile(r"[^.;!?]+(?:[.;!?]+[\"\u201d')]*|$)", re.S)
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = set("the a an of to and or in on for with by is are be this that any your you we our it as at from can do does i my".split())
+SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish and Portuguese"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Citation:
     quote_end: int
     score: float
     secondary: bool
+    cite: str = ""  # the ready-to-paste citation: document, section as the document names it, quoted words
+    lead_in: tuple[Span, ...] = ()  # the verbatim words that govern a quoted list item ("you may not:"), outermost first
+    section: bool = False  # `text` is the whole section (a heading or a list's lead-in with its sub-clauses)
 
 
 @dataclass(frozen=True)
@@ -135,28 +139,7 @@ def clean_question(question: str) -> tuple[str, list[str]]:
     return " ".join(text.split()), notes
 
 
-def _tokens(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
-
-
-def best_quote(text: str, start: int, query_terms: set[str]) -> tuple[int, int]:
-    """Absolute offsets of the sentence in a clause that shares most words with the query (the whole clause if short)."""
-    if len(text) <= 320:
-        return start, start + len(text)
-    best, best_score = (0, len(text)), -1.0
-    for m in _SENTENCE.finditer(text):
-        seg = m.group(0)
-        if not seg.strip():
-            continue
-        overlap = len(_tokens(seg) & query_terms)
-        score = overlap + min(len(seg), 400) / 4000
-        if score > best_score:
-            lead = len(seg) - len(seg.lstrip())
-            best, best_score = (m.start() + lead, m.end()), score
-    a, b = best
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return start + a, start + b
+_tokens = tokens  # the query words a quote is chosen by (kept under its old name for callers)
 
 
 # When a question does not say how the model will be used, these are the readings an answer must cover; the headline
@@ -206,12 +189,21 @@ class Engine:
     def _citation(self, clause_id: str, score: float, terms: set[str]) -> Citation:
         clause = self.corpus.clause(clause_id)
         doc = self.corpus.documents[clause.doc_id]
+        section = self.corpus.section(clause.clause_id)
+        # A heading or a list's lead-in quoted alone says nothing or misleads: such a clause is cited with its body.
+        start, end = (section.start, section.end) if section.is_container else (clause.start, clause.end)
+        text = doc.text[start:end]
         self.verify(clause.doc_id, clause.start, clause.end, clause.text)
-        qs, qe = best_quote(clause.text, clause.start, terms)
-        quote = doc.text[qs:qe]
-        self.verify(clause.doc_id, qs, qe, quote)
-        return Citation(0, clause_id, clause.doc_id, doc.spec.title, doc.spec.version, doc.spec.url, clause.text, quote,
-                        clause.start, clause.end, qs, qe, round(score, 6), not doc.spec.is_primary)
+        quote = choose_quote(doc.text, doc.clauses, section, terms)
+        self.verify(clause.doc_id, quote.start, quote.end, quote.text)
+        for span in quote.lead_in:
+            self.verify(clause.doc_id, span.start, span.end, span.text)
+        whole_body = section.is_container and quote.clause_id == clause.clause_id
+        located = clause if whole_body else self.corpus.clause(quote.clause_id)
+        return Citation(0, clause.clause_id, clause.doc_id, doc.spec.title, doc.spec.version, doc.spec.url, text,
+                        quote.text, start, end, quote.start, quote.end, round(score, 6), not doc.spec.is_primary,
+                        cite=cite(doc.spec, doc.clauses, doc.text, located, quote), lead_in=quote.lead_in,
+                        section=section.is_container)
 
     def answer(self, question: str, k: int = 5, *, facts: Facts | None = None) -> Answer:
         """Answer a question; `facts` replaces the facts read from it (a user's corrected reading of the scenario)."""
@@ -219,17 +211,21 @@ class Engine:
         text, notes = clean_question(question)
         if facts is None:
             facts = read_facts(text, self.registry)
-        fired = self._decide(facts, notes)
-        branches = self._branches(facts, fired)
+        fired = self._decide(facts, notes) if is_supported(facts.language) else []
+        if not is_supported(facts.language):
+            notes.append(f"The question appears to be in {language_name(facts.language)}, which the scenario reader "
+                         f"does not read ({SUPPORTED_LANGUAGES}); the verdict is 'unclear' and the clauses shown are only "
+                         "the closest matches.")
+        branches = self._branches(facts, fired) if fired else ()
         clarify = None
         if branches:
             worst = max(branches, key=lambda b: Verdict(b.verdict).severity)
-            fired = self._decide(replace(facts, deployments=(Deployment(worst.assumption.value),)), [])
-            clarify = Clarify(CLARIFY_DEPLOYMENT, "deployments",
-                              tuple(Choice(label, d.value) for d, label in DEPLOYMENT_BRANCHES))
+            fired = self._decide(self._assume(facts, worst.assumption), [])
+            clarify = self._clarify(facts, branches)
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
-        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False)
+        scores = self.searcher.score(text)  # one embedding, one BM25 pass: every search below is a cut of it
+        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False, scores=scores)
         retrieved = {h.clause_id: h for h in hits}
         terms = _tokens(text)
         ordered: dict[str, float] = {}  # clause id -> score, in citation order
@@ -245,9 +241,9 @@ class Engine:
         limit = max(k, sum(len(r.clauses) for r in fired))
         citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired))), rank=i)
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
-        clause = self.clause_reading(text, facts)
+        clause = self.clause_reading(text, facts, scores)
         cross, headline, why = self._cross_check(text, facts, fired, verdict, clause, citations, notes)
-        background = self._background(text, terms)
+        background = self._background(text, terms, scores)
         findings = _findings(fired)
         summary = _summary(headline, fired, facts, scenario_docs, branches)
         if why:
@@ -258,14 +254,14 @@ class Engine:
                       clause_verdict=clause,
                       alternatives=self._alternatives(headline, fired, clause, facts, scenario_docs))
 
-    def clause_reading(self, text: str, facts: Facts) -> ClauseVerdict | None:
+    def clause_reading(self, text: str, facts: Facts, scores=None) -> ClauseVerdict | None:
         """The clause-grounded verdict: rule-free retrieval inside the governing documents, read through the
         clause annotations (None when no annotations are loaded)."""
         if self.annotations is None:
             return None
         loaded = set(self.corpus.documents)
         governing = governing_documents(facts, self.annotations, loaded)
-        hits = self.searcher.search(text, k=RANKED, doc_ids=governing, steer=False) if governing else []
+        hits = self.searcher.search(text, k=RANKED, doc_ids=governing, steer=False, scores=scores) if governing else []
         pool = sum(len(self.corpus.documents[d].clauses) for d in governing)
         return compose(facts, [(h.clause_id, h.rank) for h in hits], self.annotations, loaded, governing, pool)
 
@@ -300,24 +296,67 @@ class Engine:
                 notes.append(note)
         return fired
 
+    def _assume(self, facts: Facts, assumption: Assumption) -> Facts:
+        """The facts with one open fact set, and every other open fact at its most restrictive value."""
+        changes = {}
+        for name, values in self._open_facts(facts):
+            pick = next((v for v in values if v[0] == assumption.value), values[0]) if name == assumption.fact else values[0]
+            changes.update(pick[2])
+        return replace(facts, **changes)
+
+    def _clarify(self, facts: Facts, branches: tuple[Branch, ...]) -> Clarify | None:
+        for name, values in self._open_facts(facts):
+            verdicts = {b.verdict for b in branches if b.assumption.fact == name}
+            if len(verdicts) > 1:
+                question = CLARIFY_DEPLOYMENT if name == "deployments" else "What is your organisation's annual revenue?"
+                return Clarify(question, name, tuple(Choice(label, value) for value, label, _ in values))
+        return None
+
+    def _open_facts(self, facts: Facts) -> list[tuple[str, list[tuple[str, str, dict]]]]:
+        """The deciding facts a question leaves open, each with its plausible values (label, and the Facts change)."""
+        open_facts = []
+        derivative = any(m is not Method.PLAIN_USE for m in facts.methods)
+        about_outputs = facts.has("outputs") or facts.has("ownership")
+        if not facts.deployments and facts.documents:
+            # Someone who changed a model may ship it; someone who only runs it commercially may serve it to others.
+            if derivative:
+                values = DEPLOYMENT_BRANCHES
+            elif facts.has("commercial") and not about_outputs:
+                values = DEPLOYMENT_BRANCHES[1:]
+            else:
+                values = ()
+            if values:
+                open_facts.append(("deployments", [(d.value, label, {"deployments": (d,)}) for d, label in values]))
+        if facts.revenue is None and facts.has("commercial") and not facts.has("personal"):
+            limits = sorted({r.when["revenue_over"] for r in self.rules.rules if "revenue_over" in r.when
+                             and set(r.grounds) & set(facts.documents)})
+            for limit in limits[:1]:
+                open_facts.append(("revenue", [
+                    (str(limit + 1), f"your organisation's annual revenue is above USD {limit:,}", {"revenue": limit + 1}),
+                    (str(limit), f"your organisation's annual revenue is USD {limit:,} or less", {"revenue": limit}),
+                ]))
+        return open_facts
+
     def _branches(self, facts: Facts, fired: list[Firing]) -> tuple[Branch, ...]:
-        """One branch per plausible deployment when the question states none and the answer depends on it."""
-        if facts.deployments or not facts.documents:
-            return ()
+        """One branch per plausible value of each open deciding fact, the other open facts at their first (most
+        restrictive) value; none when the open facts decide nothing."""
+        open_facts = self._open_facts(facts)
         out = []
-        for deployment, label in DEPLOYMENT_BRANCHES:
-            b_fired = self._decide(replace(facts, deployments=(deployment,)), [])
-            out.append(Branch(Assumption("deployments", deployment.value, label), combine([r.verdict for r in b_fired]).value,
-                              _findings(b_fired), tuple(dict.fromkeys(c for r in b_fired for c in r.clauses))))
-        if len({(b.verdict, tuple(f.rule_id for f in b.findings)) for b in out}) == 1:
-            return ()  # the deployment decides nothing here
+        for name, values in open_facts:
+            others = {k: v for other, vals in open_facts if other != name for k, v in vals[0][2].items()}
+            for value, label, change in values:
+                b_fired = self._decide(replace(facts, **others, **change), [])
+                out.append(Branch(Assumption(name, value, label), combine([r.verdict for r in b_fired]).value,
+                                  _findings(b_fired), tuple(dict.fromkeys(c for r in b_fired for c in r.clauses))))
+        if len({(b.verdict, tuple(f.rule_id for f in b.findings)) for b in out}) <= 1:
+            return ()  # the open facts decide nothing here
         return tuple(out)
 
-    def _background(self, text: str, terms: set[str]) -> tuple[Citation, ...]:
+    def _background(self, text: str, terms: set[str], scores=None) -> tuple[Citation, ...]:
         explainers = [d for d, doc in self.corpus.documents.items() if not doc.spec.is_primary]
         if not explainers:
             return ()
-        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True)
+        hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True, scores=scores)
         return tuple(replace(self._citation(h.clause_id, h.score, terms), rank=i) for i, h in enumerate(hits, 1))
 
     def _cross_check(self, text: str, facts: Facts, fired: list[Firing], verdict: Verdict,
@@ -355,13 +394,16 @@ def _summary(verdict: Verdict, fired: list[Firing], facts: Facts, docs: list[str
              branches: tuple[Branch, ...] = ()) -> str:
     parts = [_VERDICT_LEAD[verdict]]
     if branches:
-        parts.append("The question does not say how the model will be used, and the answer depends on it: "
+        parts.append("The question leaves open a fact the answer depends on: "
                      + "; ".join(f"if {b.assumption.label}: {b.verdict.replace('_', ' ')}" for b in branches)
                      + ". The verdict above is the most restrictive of these.")
     for rule in sorted(fired, key=lambda r: -r.verdict.severity):
         if rule.statement not in parts:
             parts.append(rule.statement)
-    if not fired:
+    if not fired and not is_supported(facts.language):
+        parts.append(f"The question appears to be in {language_name(facts.language)}; the scenario reader reads "
+                     f"{SUPPORTED_LANGUAGES}, so it cannot say what the question describes.")
+    elif not fired:
         if not docs:
             parts.append("The question names no model or licence the corpus holds.")
         parts.append("No rule in the table covers this scenario.")

@@ -47,8 +47,9 @@ LIST_KEYS: dict[str, set[str] | None] = {
     "use_cases": None, "flags": set(FLAG_PATTERNS), "not_flags": set(FLAG_PATTERNS),
     "targets": TARGETS, "datasets": None, "not_methods": {m.value for m in Method},
 }
-BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target"}
+BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target", "use_stated"}
 INT_KEYS = {"mau_over", "mau_at_most", "revenue_over", "revenue_at_most"}
+STR_KEYS = {"name_lacks"}
 # Which fact of a scenario each condition reads: the branches of an answer are built over the deciding facts a
 # question leaves open.
 DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distributes": "deployment",
@@ -56,7 +57,7 @@ DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distri
            "eu": "eu", "multimodal": "multimodal", "targets": "target", "has_target": "target",
            "methods": "method", "not_methods": "method", "roles": "roles", "other_model": "roles",
            "use_cases": "use", "flags": "flags", "not_flags": "flags", "datasets": "datasets",
-           "not_in_corpus": "models", "models_known": "models"}
+           "not_in_corpus": "models", "models_known": "models", "name_lacks": "name", "use_stated": "use"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class Rule:
     policy: Mapping[str, str] = field(default_factory=dict)  # governing document -> its use-policy document
     overrides: tuple[str, ...] = ()
     note: str = ""
+    # Use categories this rule takes out of the governing document's use policy when it fires (a carve-out the policy
+    # states itself: sexual content for scientific, educational, documentary or artistic purposes is not prohibited).
+    excepts: tuple[str, ...] = ()
 
     @property
     def clauses(self) -> tuple[str, ...]:
@@ -155,6 +159,15 @@ def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
         others = [m for m in facts.models if doc not in m.documents] if doc else []
         trains_own = facts.has("from_scratch") or facts.has("other_model")
         return (bool(others) or trains_own) == value
+    if key == "name_lacks":
+        # The name the user gives the release must begin with the licence's prefix ("Llama 3-...", "Llama-...").
+        if not facts.release_name:
+            return False
+        name = " ".join(facts.release_name.lower().replace("-", " ").replace("_", " ").split())
+        return not name.startswith(value.lower())
+    if key == "use_stated":
+        # Some use of the model is named (any use category): the question turns on a use policy.
+        return bool(facts.use_cases) == value
     if key == "not_in_corpus":
         return any(not m.in_corpus for m in facts.models) == value
     if key == "models_known":
@@ -221,7 +234,7 @@ class RuleTable:
             for o in rule.overrides:
                 if o not in ids:
                     problems.append(f"{where}: overrides unknown rule {o!r}")
-            for u in rule.when.get("use_cases", []):
+            for u in tuple(rule.when.get("use_cases", [])) + rule.excepts:
                 if category_ids and u not in category_ids:
                     problems.append(f"{where}: use_cases has unknown category {u!r}; valid: {sorted(category_ids)}")
             for doc, cids in rule.grounds.items():
@@ -250,7 +263,7 @@ class RuleTable:
                 problems.append(f"{where}: unreachable (a flag is both required and excluded)")
         return problems
 
-    def _fire(self, rule: Rule, facts: Facts) -> list[Firing]:
+    def _fire(self, rule: Rule, facts: Facts, excepted: Mapping[str | None, set[str]] | None = None) -> list[Firing]:
         docs: list[str | None] = [d for d in rule.grounds if d in facts.documents] if rule.grounds else [None]
         out = []
         for doc in docs:
@@ -259,7 +272,8 @@ class RuleTable:
             clauses = rule.grounds.get(doc, ()) if doc else ()
             if rule.policy:
                 pol = rule.policy.get(doc)
-                used = [self.categories.get(u) for u in facts.use_cases if u in self.categories.ids()]
+                carved = (excepted or {}).get(doc, set())
+                used = [self.categories.get(u) for u in facts.use_cases if u in self.categories.ids() and u not in carved]
                 banned = tuple(c for cat in used for c in cat.clause_ids(pol)) if pol else ()
                 if not banned:
                     continue
@@ -268,7 +282,12 @@ class RuleTable:
         return out
 
     def evaluate(self, facts: Facts) -> list[Firing]:
-        fired = [f for r in self.rules for f in self._fire(r, facts)]
+        excepted: dict[str | None, set[str]] = {}
+        for r in self.rules:
+            if r.excepts:
+                for f in self._fire(r, facts):
+                    excepted.setdefault(f.doc_id, set()).update(r.excepts)
+        fired = [f for r in self.rules for f in self._fire(r, facts, excepted)]
         # A rule may name rules it overrides (a specific exception beats the general rule it refines).
         overridden = {(o, f.doc_id) for f in fired for o in f.rule.overrides}
         return [f for f in fired if (f.id, f.doc_id) not in overridden]
@@ -308,8 +327,11 @@ def _parse(family: str, where: str, row: dict) -> tuple[Rule | None, list[str]]:
         elif key in INT_KEYS:
             if not isinstance(value, int) or isinstance(value, bool):
                 problems.append(f"{where}: condition {key!r} must be a whole number")
+        elif key in STR_KEYS:
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"{where}: condition {key!r} must be a non-empty text")
         else:
-            valid = sorted(set(LIST_KEYS) | BOOL_KEYS | INT_KEYS)
+            valid = sorted(set(LIST_KEYS) | BOOL_KEYS | INT_KEYS | STR_KEYS)
             problems.append(f"{where}: unknown condition {key!r}; valid conditions: {valid}")
     grounds_raw = row.get("grounds", {})
     if not isinstance(grounds_raw, dict):
@@ -320,6 +342,10 @@ def _parse(family: str, where: str, row: dict) -> tuple[Rule | None, list[str]]:
     if not isinstance(policy, dict) or not all(isinstance(v, str) for v in policy.values()):
         problems.append(f"{where}: policy must be a table of governing document id = policy document id")
         policy = {}
+    excepts = row.get("excepts", [])
+    if not isinstance(excepts, list) or not all(isinstance(e, str) for e in excepts):
+        problems.append(f"{where}: excepts must be a list of use category ids")
+        excepts = []
     rule = Rule(row["id"], family, verdict, row["statement"], dict(row["when"]), grounds, dict(policy),
-                tuple(row.get("overrides", ())), row.get("note", ""))
+                tuple(row.get("overrides", ())), row.get("note", ""), tuple(excepts))
     return rule, problems

@@ -70,6 +70,8 @@ class Facts:
     use_cases: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     unknown: tuple[str, ...] = field(default=())
+    release_name: str | None = None  # the name the user means to give the model they release
+    language: str = "en"
 
     def has(self, flag: str) -> bool:
         return flag in self.flags
@@ -128,7 +130,10 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bi use a\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
                           r"\bas (?:an? )?(?:ordinary )?end users?\b", r"\bas a consumer\b",
                           r"\b(?:use|using) an? (?:app|application|product|service|website|tool|chatbot)\b.{0,40}\b(?:runs|built|uses|powered|based|that)\b",
-                          r"\bour staff use an?\b.{0,30}\b(?:vendor|third)"],
+                          r"\bour staff use an?\b.{0,30}\b(?:vendor|third)",
+                          r"\b(?:paying |a )?customers? of (?:their|a|the|someone else'?s|another company'?s|a vendor'?s) (?:\w+ )?(?:app|saas|service|product|platform|tool)\b",
+                          r"\busing an? (?:\w+ ){0,2}(?:saas|app|service|product)\b.{0,30}\b(?:that|which) (?:runs|uses|is built on)\b",
+                          r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b"],
     Deployment.ACQUISITION: [r"\bacqui(?:re[sd]?|ring|sition)\b.{0,40}\b(?:company|startup|business|subsidiary|us|them|firm|target)\b",
                              r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
                              r"divest", r"\bmerger\b", r"share purchase", r"asset (?:sale|purchase|deal)", r"due diligence",
@@ -156,19 +161,31 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bon[\s-]?prem(?:ise[sd]?|ises)?\b", r"\bon (?:our|my) own (?:servers?|hardware|machines?|gpus?|infrastructure|cluster|box)\b",
                           r"\b(?:stays?|remains?|kept|keep it|lives?) (?:inside|within|in) (?:the |our |my )?(?:company|organi[sz]ation|firm|network|building|lab|team|vpc)\b",
                           r"\bbehind (?:our|the) (?:corporate )?firewall\b", r"\bair[\s-]?gapped\b", r"\bself[\s-]hosted\b.{0,30}\b(?:only|internal|own)\b",
-                          r"\bnot (?:exposed|offered|available) to (?:the public|customers|outsiders|third parties)\b"],
+                          r"\bnot (?:exposed|offered|available) to (?:the public|customers|outsiders|third parties)\b",
+                          r"\brun(?:ning|s)? (?:it |them )?locally\b", r"\blocal(?:ly)? (?:on|in) (?:my|our)\b",
+                          r"\bfor (?:our|my) own (?:devs|developers|people|team|researchers|staff|employees|use)\b"],
 }
 
 FLAG_PATTERNS: dict[str, list[str]] = {
-    "litigation": [r"\bsu(?:e|ing|ed)\b", r"countersu", r"lawsuit", r"\bpatent (?:suit|action)", r"\bfile (?:a )?(?:copyright|patent)", r"\blitigation\b", r"patent (?:suit|claim|infringement)", r"\bcounterclaim"],
+    "litigation": [r"\bsu(?:e|es|ing|ed)\b", r"countersu", r"lawsuit", r"\bpatent (?:suit|action)", r"\bfile (?:a )?(?:copyright|patent)", r"\blitigation\b", r"patent (?:suit|claim|infringement)", r"\bcounterclaim"],
     "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
     "naming": [r"\bname(?:d|s)?\b", r"\bcall (?:it|the model)\b", r"\bprefix\b"],
     "ownership": [r"\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
-    "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
+    "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\b(?:alternative|replacement|substitute) (?:to|for) (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"\bcheaper (?:chat ?gpt|openai)\b", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
     "termination": [r"terminat", r"after (?:the )?licen[cs]e (?:ends|is revoked)", r"revok"],
-    "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"\bprofit"],
+    "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"\bprofit",
+                   r"\bclients?\b", r"\bagency\b", r"\bour (?:startup|company|business|firm)\b", r"\badvertis", r"\bmarketing\b", r"\benterprise\b"],
     "notice": [r"\bnotice\b", r"attribut", r"credit (?:the )?(?:original|authors|creators)", r"\bbuilt with\b", r"\bbadge\b"],
     "research": [r"\bresearch\b", r"\bacademic", r"\buniversity\b", r"non[\s-]?commercial"],
+    # an individual using a model for themselves: not a business, not a commercial purpose
+    "personal": [r"\bjust (?:me|for me|myself)\b", r"\bfor (?:my|personal) (?:own )?(?:use|fun|hobby|projects?)\b", r"\bhobby(?:ist)?\b", r"\bpersonal use\b",
+                 r"\bnot (?:selling|sell) anything\b", r"\bfor myself\b", r"\bside project\b"],
+    # the user means not to meet a duty the licence attaches: no attribution, no notice, no flow-down of restrictions
+    "skips_obligation": [r"\bwhite[\s-]?label", r"\bno mention of (?:llama|meta|gemma|google|qwen|the (?:base|original) model)\b",
+                         r"\bwithout (?:any |the )?(?:attribution|credit|notice|licen[cs]e (?:copy|file|text)|built with)\b",
+                         r"\b(?:remove|strip|drop|delete|omit)\w*\b.{0,30}\b(?:attribution|notice file|notices?|licen[cs]e (?:file|text|copy)|built with|use restrictions|acceptable[\s-]use)\b",
+                         r"\b(?:unrestricted|for any lawful purpose)\b", r"\bno (?:acceptable[\s-]use|use[\s-]restrictions?|aup)\b",
+                         r"\b(?:doesn'?t|don'?t|won'?t|never|not) (?:want to )?(?:say|mention|disclose|credit|display|show)\b.{0,30}\b(?:llama|meta|gemma|qwen|built with)\b"],
     "safety_removal": [r"uncensor", r"strip (?:out )?(?:its |the )?refusals", r"remove (?:the )?(?:safety|guardrails)"],
     "assign_licence": [r"\bassign", r"transfer\b.{0,40}\b(?:licen[cs]e|rights|account)", r"(?:licen[cs]e|rights|account) (?:be )?transferr?(?:ed|able)",
                        r"asset (?:sale|purchase|deal)"],
@@ -180,7 +197,23 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)", r"(?:openai|gpt[\w.-]*)\b.{0,30}\bapi\b"],
     "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
                     r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
-    "from_scratch": [r"from[\s-]scratch", r"our own (?:\d+b |foundation |base )?model", r"different architecture", r"own foundation"],
+    # The facts the coverage rules read (issue 11): acceptance without clicking, warranty and indemnity, affiliates in
+    # thresholds, trade controls, statutory exceptions, and the list of models a set of terms covers.
+    "acceptance": [r"\b(?:never|didn'?t|did not|without) (?:click(?:ed|ing)?|accept(?:ed|ing)?|agree(?:d|ing)?|sign(?:ed|ing)?)\b",
+                   r"\bi accept\b", r"click[\s-]?through", r"\b(?:am i|are we|is (?:my|our) (?:company|team)) (?:still )?bound\b",
+                   r"\b(?:mirror|re-?upload(?:ed)?|torrent|unofficial (?:copy|upload)|third[\s-]party (?:upload|mirror|copy|host))\b"],
+    "warranty": [r"\bwarrant(?:y|ies|s)?\b", r"\bindemni", r"\bliab(?:le|ility)\b", r"\bas[\s-]is\b", r"\bsupport contract\b", r"\bsla\b"],
+    "affiliates": [r"\baffiliates?\b", r"\bsubsidiar(?:y|ies)\b", r"\bparent (?:company|group)\b", r"\bgroup(?:'s)? (?:revenue|users|companies)\b",
+                   r"\bsister compan"],
+    "export": [r"\bexport[\s-]control", r"\bsanction", r"\bembargo", r"\b(?:iran|north korea|cuba|syria|crimea)\b", r"\bitar\b"],
+    "statutory_exception": [r"\bfair (?:use|dealing)\b", r"text[\s-]and[\s-]data[\s-]mining", r"\btdm\b", r"copyright exception",
+                            r"statutory exception"],
+    "expressive_purpose": [r"\b(?:scientific|educational|documentary|artistic)\b", r"\bsex(?:ual)? education\b",
+                           r"\b(?:art|film|museum) (?:project|installation|piece)\b"],
+    "disclosed": [r"\b(?:clearly |explicitly |visibly )?(?:label(?:l)?ed|disclosed?|marked|watermarked)\b.{0,25}\b(?:as )?(?:ai|synthetic|machine|generated|fake|parody|satire)",
+                  r"\b(?:parody|satire|satirical)\b"],
+    "model_scope": [r"\bappendix\b", r"which (?:models|checkpoints|variants) (?:are|count|fall)"],
+    "from_scratch": [r"from[\s-]scratch", r"our own (?:\d+b |foundation |base )?model", r"different architecture", r"own foundation", r"\bown\b[\w\s-]{0,25}\bfoundation(?:al)? model", r"(?:pre-?train|creat|build|train|improv)\w*\b.{0,40}\bfoundation(?:al)?\b.{0,25}\bmodel"],
 }
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
@@ -232,6 +265,18 @@ EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\
 NON_EU_PATTERNS = [r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
+_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as)\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
+
+
+def _release_name(text: str) -> str | None:
+    """The name a user gives the model they release ("publish it as 'Aurora-8B'"), when the question states one."""
+    m = _NAME.search(text)
+    if not m:
+        return None
+    name = m.group(1).strip(" .,;:")
+    return name if len(name) >= 3 and name.lower() not in {"the", "our", "a", "an", "it", "that", "this"} else None
+
+
 def _role(before: str, after: str) -> Role:
     """The part a model plays, from the words around its mention."""
     if re.search(r"(?:fine[\s-]?tun\w*|finetun\w*|train\w*|distil\w* (?:\w+ )?into|into|student(?: model)?(?: is)?|base model(?: is)?)\s+(?:a |an |the |our |my )?$", before):
@@ -241,10 +286,22 @@ def _role(before: str, after: str) -> Role:
     if re.search(r"(?:output|response|answer|generation|completion|synthetic data|transcript|label)s?\b[^.]{0,20}$", before) or \
             re.search(r"^[^.]{0,40}\b(?:outputs?|responses|answers|generat\w*|synthetic|writes?|wrote|labels?|convos|transcripts|teacher)\b", after) or \
             re.search(r"^[^.]{0,80}\bto (?:generate|label|write|produce|create) (?:synthetic|training|labels|data|instruction)", after) or \
-            (re.search(r"(?:with|using|from|by|via)\s+(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
+            (re.search(r"(?:with|using|from|by|via|w/)\s*(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
             re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}\b(?:with|using|from|by|via|of)\s+(?:the\s+)?$", before):
         return Role.OUTPUT_SOURCE
     return Role.BASE
+
+
+def _use_cases(low: str) -> tuple[str, ...]:
+    # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml). A negated
+    # use ("we never generate malware") is no use, and a negated carve-out ("without labelling it as AI") no carve-out.
+    return tuple(c.id for c in load_categories().categories
+                 if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low, affirmed=True))
+
+
+def use_cases_of(question: str) -> tuple[str, ...]:
+    """The use-policy categories a question falls in, read exactly as `parse_scenario` reads them."""
+    return _use_cases(_norm(question)[:5000].lower())
 
 
 TYPOS = [(r"\bgema\b", "gemma"), (r"\bgemma(\d)", r"gemma \1"), (r"\bl+a+m+a+\b", "llama"), (r"\blama(\d)", r"llama\1"),
@@ -308,10 +365,10 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
         deployments = [d for d in deployments if d in (Deployment.END_USER, Deployment.ACQUISITION)]
     if re.search(r"(?:weights|model) (?:stays?|remains?) (?:on|in|inside)|(?:weights|model) never (?:leave|ship)|no weights (?:are )?(?:shipped|distributed|released)|never (?:ship|receive|get|touch) the weights|never distribute", low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
-    # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml).
-    use_cases = tuple(c.id for c in load_categories().categories
-                      if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low))
+    use_cases = _use_cases(low)
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
+    if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
+        flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
     us_self = re.search(r"\b(?:a |we are a |we're a |our )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
@@ -321,6 +378,7 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
         models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
         deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=_mau(text), revenue=_revenue(text), eu=eu,
         multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
+        release_name=_release_name(text),
     )
 
 
@@ -352,5 +410,8 @@ def read_facts(question: str, registry: Registry) -> Facts:
     """parse_scenario, then the dated-version choice: the facts every answer and every steered search start from."""
     from dataclasses import replace
 
-    facts = parse_scenario(question, registry)
-    return replace(facts, documents=resolve_versions(facts.documents, question))
+    from retrieval.language import read_language
+
+    reading = read_language(question)
+    facts = parse_scenario(reading.text, registry)
+    return replace(facts, documents=resolve_versions(facts.documents, reading.text), language=reading.language)

@@ -1,13 +1,19 @@
-"""Hybrid clause search: dense (Chroma through llama-index) and BM25, fused by reciprocal rank, at clause level."""
+"""Hybrid clause search: dense vectors and BM25 held in memory, fused by reciprocal rank, at clause level.
+
+Chroma is the durable store the vectors are read from at load (see `retrieval.backends`); queries never go through it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ingest.corpus import Corpus
 from ingest.errors import ConfigError, StoreError
-from ingest.index import Chunk, catalog_path, chroma_client, collection_name, read_catalog
+from ingest.index import Chunk, catalog_path, chroma_client, home_collection, read_catalog
 from ingest.settings import Settings
+from retrieval.backends import Bm25Keywords, DenseIndex, KeywordIndex, VectorMatrix, pin_threads, read_vectors
 
 RRF_K = 60
 # Measured on the public eval set (clausewise bench): keyword search with licence-wording expansions finds the
@@ -17,6 +23,9 @@ KEYWORD_WEIGHT = 1.3
 PRIOR_WEIGHT = 2.0
 CANDIDATES = 40
 HEADING_WEIGHT = 0.6  # titles and bare headings match many queries and rarely answer one
+# Keyword candidates are the best KEYWORD_POOL rows over all loaded chunks, then cut to the search's scope: the
+# rankings the eval figures were measured with (llama-index's BM25Retriever with top-k 400) come out unchanged.
+KEYWORD_POOL = 400
 
 
 @dataclass(frozen=True)
@@ -37,8 +46,22 @@ class Hit:
     chunk_end: int
 
 
+@dataclass(frozen=True)
+class QueryScores:
+    """One question scored once against every loaded chunk: its dense and keyword scores, row for row.
+
+    Every search of an answer (the scenario's documents, the unrestricted cross-check, the background notes) is a cut
+    of these arrays, so a question costs one embedding and one BM25 pass however many views of it are ranked.
+    """
+
+    query: str
+    dense: np.ndarray
+    keyword: np.ndarray
+    keyword_order: np.ndarray  # the KEYWORD_POOL best keyword rows, best first
+
+
 class Searcher:
-    """Loads the committed catalog once and answers queries against it."""
+    """Loads the committed catalog once, holds its vectors and BM25 index in memory, and answers queries against them."""
 
     def __init__(self, corpus: Corpus, settings: Settings, embedder, *, prefix: str = "clauses",
                  extra_prefixes: tuple[str, ...] = ("user",), registry=None):
@@ -47,23 +70,18 @@ class Searcher:
         self.embedder = embedder
         self.registry = registry
         self.prefixes = (prefix, *extra_prefixes)
-        self._query_cache: dict[str, list[float]] = {}
         self._expansions = load_expansions()
+        pin_threads()
         self.reload()
 
     def reload(self) -> None:
-        """(Re)read the committed catalogs: the main one must exist, the user one is optional."""
-        from llama_index.core import VectorStoreIndex
-        from llama_index.core.schema import TextNode
-        from llama_index.retrievers.bm25 import BM25Retriever
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        self.chunks: dict[str, Chunk] = {}
+        """(Re)read the committed catalogs (the main one must exist, the user one is optional) and their vectors."""
+        chunks: list[Chunk] = []
+        vectors: list[np.ndarray] = []
         self.integrity_problems: list[str] = []
-        self._indexes = []
         client = None
         for i, prefix in enumerate(self.prefixes):
-            name = collection_name(self.embedder.model_name, prefix)
+            name = home_collection(self.settings, self.embedder.model_name, prefix)
             catalog = read_catalog(catalog_path(self.settings, name))
             if catalog is None:
                 if i == 0:
@@ -74,6 +92,7 @@ class Searcher:
                 collection = client.get_collection(name)
             except Exception as exc:  # noqa: BLE001 - chromadb raises different types per version for a missing collection
                 raise StoreError(f"The Chroma collection {name!r} is missing; run `clausewise ingest --rebuild`.") from exc
+            sound: list[Chunk] = []
             for row in catalog["chunks"]:
                 chunk = Chunk(**row)
                 doc = self.corpus.documents.get(chunk.doc_id)
@@ -83,35 +102,45 @@ class Searcher:
                     # A stored chunk that no longer matches its verified source is never searched or shown.
                     self.integrity_problems.append(f"{chunk.clause_id} [{chunk.start}:{chunk.end}] in {name}")
                     continue
-                self.chunks[chunk.chunk_id] = chunk
-            # Vectors a crashed ingest left behind are not in the catalog; fetching that many more candidates keeps
-            # them from pushing committed chunks out of the dense top-N.
-            leftovers = max(0, collection.count() - len(catalog["chunks"]))
-            self._indexes.append((VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=collection),
-                                                                     embed_model=self.embedder), min(leftovers, 5000)))
-        if not self.chunks:
+                sound.append(chunk)
+            # Only the catalog's ids are read, so vectors a crashed ingest left behind are never loaded at all.
+            stored = read_vectors(collection, sound)
+            self.integrity_problems += [f"{p} in {name}" for p in stored.problems]
+            for chunk in sound:
+                if chunk.chunk_id in stored.vectors:
+                    chunks.append(chunk)
+                    vectors.append(stored.vectors[chunk.chunk_id])
+        if not chunks:
             raise StoreError("The search index is empty for the loaded documents. Run `clausewise ingest`.")
+        if len({v.size for v in vectors}) > 1:
+            raise StoreError("The loaded collections hold vectors of different sizes; run `clausewise ingest --rebuild`.")
+        self._rows = chunks
+        self.chunks: dict[str, Chunk] = {c.chunk_id: c for c in chunks}
         self._chunks_by_clause: dict[str, list[Chunk]] = {}
-        for chunk in self.chunks.values():
+        for chunk in chunks:
             self._chunks_by_clause.setdefault(chunk.clause_id, []).append(chunk)
-        nodes = [TextNode(id_=c.chunk_id, text=c.embed_text, metadata={"doc_id": c.doc_id, "family": c.family})
-                 for c in self.chunks.values()]
-        self._bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(len(nodes), 400))
-
-    def _embed(self, query: str) -> list[float]:
-        """Query embeddings are cached: one question is searched several ways (scenario, unrestricted, background)."""
-        vec = self._query_cache.get(query)
-        if vec is None:
-            vec = self.embedder.get_query_embedding(query)
-            if len(self._query_cache) > 512:
-                self._query_cache.clear()
-            self._query_cache[query] = vec
-        return vec
+        self._doc_numbers = {d: n for n, d in enumerate(dict.fromkeys(c.doc_id for c in chunks))}
+        self._row_doc = np.array([self._doc_numbers[c.doc_id] for c in chunks], dtype=np.int32)
+        # Ties in dense scores are broken by chunk id, as the Chroma-backed retriever's results were sorted.
+        self._id_rank = np.argsort(np.argsort(np.array([c.chunk_id for c in chunks])))
+        self._row_weight = np.array([HEADING_WEIGHT if self._is_heading(c) else 1.0 for c in chunks])
+        self.dense: DenseIndex = VectorMatrix(np.stack(vectors))
+        # The keyword text is what llama-index's BM25Retriever indexed (metadata header, then the embedded text), so
+        # BM25 scores, and with them the fused rankings, are the ones the previous retriever stack produced.
+        self.keywords: KeywordIndex = Bm25Keywords(
+            [f"doc_id: {c.doc_id}\nfamily: {c.family}\n\n{c.embed_text}" for c in chunks])
 
     def expand(self, query: str) -> str:
         """The keyword query: the question plus the licence wording its everyday words point at."""
         extra = [add for pattern, add in self._expansions if pattern.search(query)]
         return " ".join([query, *extra])
+
+    def score(self, query: str) -> QueryScores:
+        """Embed the query once and score it against every chunk, densely and by keyword."""
+        expanded = self.expand(query)
+        keyword = self.keywords.scores(expanded)
+        return QueryScores(query, self.dense.scores(self.embedder.get_query_embedding(expanded)), keyword,
+                           self.keywords.top(keyword, KEYWORD_POOL))
 
     def families(self) -> set[str]:
         return {d.spec.family for d in self.corpus.documents.values()}
@@ -128,16 +157,32 @@ class Searcher:
 
         return [d for d in read_facts(query, self.registry).documents if d in self.corpus.documents]
 
+    def _scope(self, allowed: list[str]) -> np.ndarray:
+        if not allowed:
+            return np.ones(len(self._rows), dtype=bool)
+        wanted = [self._doc_numbers[d] for d in allowed if d in self._doc_numbers]
+        return np.isin(self._row_doc, np.array(wanted, dtype=np.int32))
+
+    # A zero score carries no evidence; keeping such rows would rank clauses by accident.
+    def _dense_rows(self, scores: QueryScores, scope: np.ndarray) -> np.ndarray:
+        """Rows in scope with a positive score, best first (rounded to 6 places, ties by chunk id), cut to CANDIDATES."""
+        rows = np.flatnonzero(scope & (scores.dense > 1e-9))
+        order = np.lexsort((self._id_rank[rows], -np.round(scores.dense[rows], 6)))
+        return rows[order[:CANDIDATES]]
+
+    def _keyword_rows(self, scores: QueryScores, scope: np.ndarray) -> np.ndarray:
+        rows = scores.keyword_order
+        return rows[scope[rows] & (scores.keyword[rows] > 0)][:CANDIDATES]
+
     def search(self, query: str, k: int = 5, doc_ids: list[str] | None = None, family: str | None = None,
-               steer: bool = True, include_secondary: bool = False, prior: list[str] | None = None) -> list[Hit]:
+               steer: bool = True, include_secondary: bool = False, prior: list[str] | None = None,
+               scores: QueryScores | None = None) -> list[Hit]:
         """Top-k clauses for `query`, restricted to `doc_ids` / `family` when given, else steered by named models.
 
         `prior` is an ordered list of clause ids known to matter (the clauses the rules table grounds its findings
-        in); each gets an extra vote in the fusion, as a third ranked list would.
+        in); each gets an extra vote in the fusion, as a third ranked list would. `scores` is this query's
+        `score(query)`, passed when one question is searched in several scopes.
         """
-        from llama_index.core.schema import QueryBundle
-        from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
-
         if not query.strip():
             raise ConfigError("The query is empty. Type a question or a few words from the clause you want.")
         if k < 1 or k > 100:
@@ -153,47 +198,37 @@ class Searcher:
                        and (not allowed or d in allowed)]
         if not include_secondary:
             allowed = allowed or [d for d, doc in self.corpus.documents.items() if doc.spec.is_primary]
-        filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", operator=FilterOperator.IN, value=allowed)]) \
-            if allowed else None
+        if scores is None or scores.query != query:
+            scores = self.score(query)
+        scope = self._scope(allowed)
         allowed_set = set(allowed)
-        bundle = QueryBundle(query_str=query, embedding=self._embed(self.expand(query)))
-        # A search inside a few documents ranks all of their chunks, so equal scores cannot be cut arbitrarily.
-        in_scope = sum(1 for c in self.chunks.values() if c.doc_id in allowed_set) if allowed else 0
-        wanted = CANDIDATES if in_scope > 600 else max(CANDIDATES, in_scope)
-        dense = sorted((n for index, extra in self._indexes
-                        for n in index.as_retriever(similarity_top_k=wanted + extra, filters=filters).retrieve(bundle)
-                        if n.node.node_id in self.chunks and (n.score or 0.0) > 1e-9),
-                       key=lambda n: (-round(n.score or 0.0, 6), n.node.node_id))[:CANDIDATES]  # ties in a fixed order
-        # A zero score carries no evidence; keeping such hits would rank clauses by accident.
-        sparse = [n for n in self._bm25.retrieve(self.expand(query))
-                  if (n.score or 0.0) > 0 and (not allowed_set or n.node.metadata["doc_id"] in allowed_set)]
-        scores: dict[str, float] = {}
+        fused: dict[str, float] = {}
         best_chunk: dict[str, Chunk] = {}
-        for ranked, wsys in ((dense, DENSE_WEIGHT), (sparse[:CANDIDATES], KEYWORD_WEIGHT)):
+        for rows, wsys in ((self._dense_rows(scores, scope), DENSE_WEIGHT),
+                           (self._keyword_rows(scores, scope), KEYWORD_WEIGHT)):
             seen: set[str] = set()
             rank = 0
-            for result in ranked:
-                chunk = self.chunks.get(result.node.node_id)
-                if chunk is None or chunk.clause_id in seen:
-                    continue  # not in the committed catalog (a crashed ingest's leftovers), or clause already counted
+            for row in rows.tolist():
+                chunk = self._rows[row]
+                if chunk.clause_id in seen:
+                    continue  # a long clause's second chunk adds no second vote
                 seen.add(chunk.clause_id)
                 rank += 1
-                weight = wsys * (HEADING_WEIGHT if self._is_heading(chunk) else 1.0)
-                scores[chunk.clause_id] = scores.get(chunk.clause_id, 0.0) + weight / (RRF_K + rank)
+                fused[chunk.clause_id] = fused.get(chunk.clause_id, 0.0) + wsys * self._row_weight[row] / (RRF_K + rank)
                 best_chunk.setdefault(chunk.clause_id, chunk)
         for rank, cid in enumerate(dict.fromkeys(prior or []), 1):
             chunk = next((c for c in self._chunks_by_clause.get(cid, ())), None)
             if chunk is None or (allowed_set and chunk.doc_id not in allowed_set):
                 continue
-            scores[cid] = scores.get(cid, 0.0) + PRIOR_WEIGHT / (RRF_K + rank)
+            fused[cid] = fused.get(cid, 0.0) + PRIOR_WEIGHT / (RRF_K + rank)
             best_chunk.setdefault(cid, chunk)
-        ordered = sorted(scores, key=lambda cid: (-scores[cid], cid))[:k]
+        ordered = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
         hits = []
         for rank, cid in enumerate(ordered, 1):
             chunk = best_chunk[cid]
             clause = self.corpus.clause(cid)
             spec = self.corpus.documents[chunk.doc_id].spec
-            hits.append(Hit(rank, round(scores[cid], 6), cid, chunk.doc_id, spec.title, spec.version, clause.text,
+            hits.append(Hit(rank, round(float(fused[cid]), 6), cid, chunk.doc_id, spec.title, spec.version, clause.text,
                             clause.start, clause.end, chunk.secondary, chunk.start, chunk.end))
         return hits
 

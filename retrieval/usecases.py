@@ -28,14 +28,30 @@ class UseCategory:
     clauses: dict[str, tuple[str, ...]]
     # an exception phrase that takes a question out of the category ("licensed physicians review every answer")
     unless: tuple[str, ...] = ()
+    like: tuple[str, ...] = ()  # categories whose patterns are part of `patterns` (resolved by the loader)
+    note: str = ""
 
     def clause_ids(self, policy_doc: str) -> tuple[str, ...]:
         return self.clauses.get(policy_doc, ())
 
 
 @dataclass(frozen=True)
+class PolicyScope:
+    """Where one policy document lists its prohibited uses: the clause paths matching `restrictions`, each of which
+    some category maps or `not_categories` explains."""
+
+    doc: str
+    restrictions: str
+    not_categories: dict[str, str]
+
+    def covers(self, path: str) -> bool:
+        return re.search(self.restrictions, path) is not None
+
+
+@dataclass(frozen=True)
 class UseCategories:
     categories: tuple[UseCategory, ...]
+    policies: tuple[PolicyScope, ...] = ()
 
     def ids(self) -> set[str]:
         return {c.id for c in self.categories}
@@ -48,6 +64,17 @@ class UseCategories:
 
     def policy_docs(self) -> set[str]:
         return {d for c in self.categories for d in c.clauses}
+
+    def unmapped(self, clause_paths: dict[str, list[str]]) -> list[str]:
+        """Prohibited-use clauses (per `policies`) that no category maps and `not_categories` does not explain;
+        `clause_paths` is doc id -> every clause path of that loaded document."""
+        mapped = {c for cat in self.categories for ids in cat.clauses.values() for c in ids}
+        missing = []
+        for scope in self.policies:
+            for path in clause_paths.get(scope.doc, []):
+                if scope.covers(path) and f"{scope.doc}:{path}" not in mapped and path not in scope.not_categories:
+                    missing.append(f"{scope.doc}:{path}")
+        return missing
 
     def validate(self, known_clause_ids: set[str] | None = None) -> list[str]:
         problems, seen = [], set()
@@ -68,6 +95,16 @@ class UseCategories:
                     for cid in ids:
                         if doc in loaded and cid not in known_clause_ids:
                             problems.append(f"use category {cat.id}: unknown clause id {cid!r}")
+        for scope in self.policies:
+            try:
+                re.compile(scope.restrictions)
+            except re.error as exc:
+                problems.append(f"policy {scope.doc}: restrictions {scope.restrictions!r} is not a valid regular expression ({exc})")
+                continue
+            if known_clause_ids is not None and scope.doc in loaded:
+                for path in scope.not_categories:
+                    if f"{scope.doc}:{path}" not in known_clause_ids:
+                        problems.append(f"policy {scope.doc}: not_categories names unknown clause {path!r}")
         return problems
 
 
@@ -76,16 +113,34 @@ def _full(doc: str, path: str) -> str:
 
 
 def parse_categories(data: dict, where: str) -> tuple[UseCategories, list[str]]:
-    cats, problems = [], []
+    rows, problems = [], []
     for n, row in enumerate(data.get("category", []), 1):
         label = f"{where} category #{n} ({row.get('id', '?')})"
         missing = [k for k in ("id", "label", "patterns") if k not in row]
         if missing:
             problems.append(f"{label}: missing field(s) {missing}")
             continue
+        rows.append((label, row))
+    own = {row["id"]: tuple(row["patterns"]) for _, row in rows}
+    cats = []
+    for label, row in rows:
+        like = tuple(row.get("like", ()))
+        patterns = list(own[row["id"]])
+        for other in like:
+            if other not in own or other == row["id"]:
+                problems.append(f"{label}: like names {other!r}, which is not another category")
+                continue
+            patterns += [p for p in own[other] if p not in patterns]
         clauses = {doc: tuple(_full(doc, p) for p in paths) for doc, paths in row.get("clauses", {}).items()}
-        cats.append(UseCategory(row["id"], row["label"], tuple(row["patterns"]), clauses, tuple(row.get("unless", ()))))
-    return UseCategories(tuple(cats)), problems
+        cats.append(UseCategory(row["id"], row["label"], tuple(patterns), clauses, tuple(row.get("unless", ())),
+                                like, row.get("note", "")))
+    scopes = []
+    for n, row in enumerate(data.get("policy", []), 1):
+        if not isinstance(row.get("doc"), str) or not isinstance(row.get("restrictions"), str):
+            problems.append(f"{where} policy #{n}: needs doc and restrictions (a regular expression over clause paths)")
+            continue
+        scopes.append(PolicyScope(row["doc"], row["restrictions"], dict(row.get("not_categories", {}))))
+    return UseCategories(tuple(cats), tuple(scopes)), problems
 
 
 @lru_cache(maxsize=4)

@@ -112,8 +112,8 @@ def test_ask_shows_verdict_badge_clause_and_copyable_citation(app_env):
     # the verbatim clause, escaped, with the quoted sentence highlighted
     assert "<mark>v&#46; You will not use the Llama Materials or any output" in text
     codes = [c.value for c in at.code]
-    assert any(c.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use the '
-                            'Llama Materials or any output or results') for c in codes), codes
+    assert any(c.startswith("Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: \u201cYou will not use the "
+                            "Llama Materials or any output or results") for c in codes), codes
     assert any("not legal advice" in c.value for c in at.caption)
     turn = at.session_state["turns"][0]
     assert turn.answer.verdict == "not_permitted"
@@ -177,8 +177,19 @@ def test_export_has_every_quote_and_pinpoint(app_env):
         assert f"`{c.clause_id}`" in md
         assert c.text in md  # the full verbatim clause
         assert turns[0].citation_text(c) in md
-    assert 's. 1.b.v: "You will not use the Llama Materials' in md
+    assert "s. 1.b.v: \u201cYou will not use the Llama Materials" in md
     assert at.get("download_button")  # offered in the sidebar
+
+
+def test_a_list_item_is_shown_and_cited_with_its_lead_in(app_env):
+    at = ask(start(), "Under the OpenAI Terms of Use of December 2024, can I use ChatGPT outputs to train a model "
+                      "that competes with OpenAI?")
+    from ui.text import md_escape
+
+    lead = "Read with its lead-in: \u201c" + md_escape("For example, you may not:") + "\u201d"
+    assert any(c.value.startswith(lead) for c in at.caption), [c.value for c in at.caption]
+    assert any(c.value.endswith("item 7: \u201cFor example, you may not: \u2026 Use Output to develop models that "
+                                "compete with OpenAI.\u201d") for c in at.code)
 
 
 def test_empty_and_hostile_questions_do_not_break_the_page(app_env):
@@ -199,10 +210,15 @@ def test_corpus_open_clause_with_suggestions(app_env):
     assert any("Nearest ids" in w.value for w in at.warning)
     at.button(key="suggest-llama-3-license:1.b.v").click().run()
     assert_clean(at)
-    assert any(c.value.startswith('Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: "You will not use')
+    assert any(c.value.startswith("Meta Llama 3 Community License Agreement (2024-04-18), s. 1.b.v: \u201cYou will not use")
                for c in at.code)
     at.button(key="parent-llama-3-license:1.b").click().run()
     assert at.text_input(key="open-id").value == "llama-3-license:1.b"
+    at.text_input(key="open-id").set_value("gemma-terms-2025:3.3").run()
+    assert_clean(at)  # a heading-only section is shown and cited with its body
+    assert "Google claims no rights in Outputs you generate using Gemma" in markdown(at)
+    assert any(c.value.startswith("Gemma Terms of Use (2025-03-24), s. 3.3: \u201cGoogle claims no rights in Outputs")
+               for c in at.code)
     at.text_input(key="open-id").set_value("no-such-doc:1").run()
     assert_clean(at)
     assert any("No clause with id" in w.value for w in at.warning)
@@ -279,6 +295,10 @@ def test_add_a_document_then_ask_and_cite_it(own_home):
     turn = at.session_state["turns"][0]
     cited = next(c for c in turn.answer.citations if c.clause_id == f"{USER_ID}:2.a")
     assert "competing weather forecasting model" in cited.quote
+    import datetime
+
+    assert cited.cite.startswith(f"{cited.title} (added {datetime.date.today().isoformat()}), s. 2(a)") or \
+        cited.cite.startswith(f"{cited.title} (added {datetime.date.today().isoformat()}), s. 2.a"), cited.cite
     assert not any(b.proto.url == cited.url for b in at.get("link_button"))  # a local path is never a link
     # the document's markup is text: escaped in the corpus view
     at.switch_page("ui/pages/corpus.py").run()
@@ -406,3 +426,61 @@ def test_text_helpers_never_let_markup_through():
     assert legal_citation("T", "1", "doc:1.b.v", "v. You will\n  not", "lower-roman") == 'T (1), s. 1.b.v: "You will not"'
     assert legal_citation("T", "1", "doc:def-x", "\u201cX\u201d means", "definition", "X") == \
         'T (1), definition of "X": "\u201cX\u201d means"'
+
+
+# --- Licence matrices ----------------------------------------------------------------------------------------------
+
+def label(at: AppTest, key: str) -> str:
+    """A button's label as shown (the page escapes Markdown in cell texts)."""
+    return at.button(key=key).label.replace("\\", "")
+
+
+def test_matrices_page_cells_open_their_clauses(app_env):
+    at = start()
+    at.switch_page("ui/pages/matrices.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="mx-kind").value == "method"
+    assert label(at, "mx-method-outputs_train_other-llama-3") == "Not permitted \u00b7 1.b.v, 1.b.i +1"
+    assert at.button(key="mx-method-outputs_train_other-llama-3").help.replace("\\", "").startswith(
+        "not_permitted: llama-3-license:1.b.v")
+    at.button(key="mx-method-outputs_train_other-llama-3").click().run()
+    assert_clean(at)
+    text = markdown(at)
+    assert "cw-v-not_permitted" in text and "`llama-improve-other-llm`" in text
+    assert "improve any other large language model" in text  # the verbatim clause
+    assert any('s. 1.b.v: "You will not use the Llama Materials' in c.value for c in at.code)
+    at.button(key="mx-method-outputs_train_other-llama-3.1").click().run()
+    text = markdown(at)
+    assert "cw-v-conditional" in text and "`llama-derived-model-naming`" in text and "`llama-3.1-license:1.b.i`" in text
+
+
+def test_matrices_page_deployment_and_versions(app_env):
+    at = start()
+    at.switch_page("ui/pages/matrices.py").run()
+    at.selectbox(key="mx-kind").set_value("deployment").run()
+    assert_clean(at)
+    assert label(at, "mx-deployment-hosted-llama-2") == "Permitted \u00b7 1.b.i, 1.a"
+    assert label(at, "mx-deployment-hosted-llama-3") == "Conditional \u00b7 1.b.i"
+    at.selectbox(key="mx-kind").set_value("versions").run()
+    assert at.selectbox(key="mx-family").value == "versions-llama"
+    assert label(at, "mx-versions-llama-llama-improve-other-llm-llama-3.1-license") == "removed"
+    at.button(key="mx-versions-llama-llama-improve-other-llm-llama-3-license").click().run()
+    assert_clean(at)
+    text = markdown(at)
+    assert "`llama-3-license:1.b.v`" in text and "improve any other large language model" in text
+    at.selectbox(key="mx-family").set_value("versions-openai").run()
+    assert_clean(at)
+    assert label(at, "mx-versions-openai-openai-competing-models-openai-terms-2024") == (
+        "moved \u00b7 using-our-services.p2.b7")
+
+
+def test_matrices_page_deep_link_opens_a_kind(app_env):
+    at = start()
+    at.query_params["kind"] = "ownership"
+    at.switch_page("ui/pages/matrices.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="mx-kind").value == "ownership"
+    assert label(at, "mx-ownership-own_terms-llama-3") == "Not permitted \u00b7 1.b.i, 1.b.iii +1"
+    assert label(at, "mx-ownership-own_terms-openai") == "Unclear \u00b7 no rule"
+    at.button(key="mx-ownership-own_terms-openai").click().run()
+    assert any("No rule decides this scenario" in i.value for i in at.info)

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from evals.bench import (DEFAULT_QUESTIONS, BenchReport, SystemFigures, evidence_found, evidence_recall,
-                         format_report, normalise, percentile, report_json, run_bench)
+from evals.bench import (DEFAULT_QUESTIONS, SYSTEMS, BenchReport, RoundTimes, SystemFigures, _figures,
+                         evidence_found, evidence_recall, format_report, normalise, percentile, report_json,
+                         round_order, run_bench)
 from ingest.errors import ConfigError
 
 
@@ -60,21 +61,51 @@ def _check(fig: SystemFigures, queries: int) -> None:
     assert fig.queries == queries
 
 
+def test_rounds_alternate_which_system_goes_first():
+    assert round_order(4) == [SYSTEMS, SYSTEMS[::-1], SYSTEMS, SYSTEMS[::-1]]
+
+
+def test_latency_is_the_median_of_the_rounds_so_one_noisy_round_does_not_move_it():
+    questions = [{"id": f"q{i}", "expected_evidence": [{"doc_id": "a", "text": "x"}]} for i in range(20)]
+    results = {q["id"]: [("a", "x")] for q in questions}
+    calm = RoundTimes(tuple(float(i) for i in range(1, 21)), tuple(float(i) for i in range(1, 21)), results, 1.0)
+    spike = RoundTimes(tuple([1.0] * 19 + [290.0]), tuple([1.0] * 19 + [290.0]), results, 9.0)
+    setup = dict(cold_ingest_s=1.0, reingest_s=0.1, index_bytes=1, chunks=1, reembedded=0, peak_rss_mb=1.0)
+    fig = _figures("clausewise", questions, [calm, spike, calm], setup)
+    assert fig.p95_ms == pytest.approx(percentile(calm.search_ms, 95))
+    assert fig.answer_p95_ms == pytest.approx(percentile(calm.answer_ms, 95))
+    assert fig.rounds == 3 and fig.round_p95_ms[1] == pytest.approx(percentile(spike.search_ms, 95))
+    assert fig.load_avg == 9.0 and fig.recall_at_5 == 1.0
+
+
+def test_run_bench_rejects_a_bad_round_count(settings):
+    with pytest.raises(ConfigError):
+        run_bench(settings, DEFAULT_QUESTIONS, model_name="fake-hash", rounds=0)
+
+
 @pytest.mark.integration
 def test_run_bench_small_with_fake_embedder(settings):
     stages: list[str] = []
-    report = run_bench(settings, DEFAULT_QUESTIONS, model_name="fake-hash", limit=10, progress=stages.append)
+    report = run_bench(settings, DEFAULT_QUESTIONS, model_name="fake-hash", limit=10, rounds=2,
+                       progress=stages.append)
     assert isinstance(report, BenchReport)
     assert report.questions == 10 and report.model == "fake-hash"
     _check(report.clausewise, 10)
     _check(report.baseline, 10)
     assert report.clausewise.reembedded == 0  # nothing changed, nothing embedded again
     assert any(s.startswith("clausewise:") for s in stages) and any(s.startswith("baseline:") for s in stages)
+    assert [s for s in stages if s.startswith("round")] == ["round 1/2: clausewise", "round 1/2: baseline",
+                                                             "round 2/2: baseline", "round 2/2: clausewise"]
+    assert report.clausewise.rounds == 2 and len(report.clausewise.round_p95_ms) == 2
+    assert 0 < report.clausewise.answer_p50_ms <= report.clausewise.answer_p95_ms
+    assert report.baseline.answer_p50_ms == 0.0
     text = format_report(report)
     assert "clausewise" in text and "baseline" in text and "recall@5" in text
     data = report_json(report)
     json.dumps(data)
     assert {t["target"] for t in data["targets"]} and data["clausewise"]["name"] == "clausewise"
+    assert data["answer_p50_ms"] == report.clausewise.answer_p50_ms > 0 and data["answer_p95_ms"] > 0
+    assert "answer p95 <= 25 ms" in {t["target"] for t in data["targets"]}
     assert not list((settings.home / "bench").iterdir())  # the temporary homes are gone
 
 
@@ -88,15 +119,20 @@ def test_a_failing_child_raises_store_error_with_its_stderr(settings):
     assert not list((settings.home / "bench").iterdir())
 
 
-def test_timed_queries_warm_up_never_repeats_a_timed_query():
-    from evals.bench import _timed_queries
+def test_warm_up_never_repeats_a_timed_query_and_each_round_times_search_and_answer():
+    from evals.bench import Bench, _warm_up
 
     seen: list[str] = []
+    answered: list[str] = []
 
     def run(q: str):
         seen.append(q)
         return [("doc", q)]
 
-    latencies, results = _timed_queries(run, [{"id": "a", "question": "one"}, {"id": "b", "question": "two"}])
-    assert len(latencies) == 2 and results == {"a": [("doc", "one")], "b": [("doc", "two")]}
+    questions = [{"id": "a", "question": "one"}, {"id": "b", "question": "two"}]
+    _warm_up(run, questions)
+    times = Bench({}, run, answered.append).run(questions)
+    assert len(times.search_ms) == len(times.answer_ms) == 2 and times.results == {"a": [("doc", "one")], "b": [("doc", "two")]}
     assert len(seen) == 4 and seen[2:] == ["one", "two"] and not set(seen[:2]) & {"one", "two"}
+    assert answered == ["one", "two"]
+    assert Bench({}, run).run(questions).answer_ms == ()  # the baseline has no answer path

@@ -90,13 +90,15 @@ def server(chromium, sources_dir, tmp_path_factory):
 
 @pytest.fixture
 def page(server, chromium):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             pg = browser.new_page(viewport={"width": 1400, "height": 3000})
             pg.set_default_timeout(WAIT_MS)
+            # Assertions wait as long as actions do (expect's own default, 5 s, is too short on a loaded machine).
+            expect.set_options(timeout=WAIT_MS)
             yield pg
         finally:
             browser.close()
@@ -116,7 +118,7 @@ def test_ask_in_the_browser_shows_verdict_clause_and_quote(server, page):
     expect(badge).to_contain_text("NOT PERMITTED")
     quote = page.locator(".cw-clause mark").filter(has_text="You will not use the Llama Materials").first
     expect(quote).to_be_visible()
-    citation = page.get_by_test_id("stCode").filter(has_text='s. 1.b.v: "You will not use the Llama Materials').first
+    citation = page.get_by_test_id("stCode").filter(has_text="s. 1.b.v: \u201cYou will not use the Llama Materials").first
     expect(citation).to_be_visible()
     expect(citation.get_by_label("Copy to clipboard")).to_have_count(1)  # the one-click copy
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -135,3 +137,24 @@ def test_compare_page_in_the_browser(server, page):
     expect(page.locator(".cw-diff ins").first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "browser-compare.png"))
+
+
+def test_matrices_page_in_the_browser_opens_a_cell(server, page):
+    page.goto(f"{server}/matrices")
+    from playwright.sync_api import expect
+
+    # Streamlit marks each keyed widget with a `st-key-<key>` class.
+    cell = page.locator(".st-key-mx-method-outputs_train_other-llama-3").get_by_role("button").first
+    expect(cell).to_be_visible()
+    expect(cell).to_have_text("Not permitted \u00b7 1.b.v, 1.b.i +1")
+    expect(page.get_by_role("button", name="Download json")).to_be_visible()  # the page has finished its run
+    cell.click()
+    detail = page.locator(".st-key-mx-detail")
+    expect(detail).to_be_visible()
+    expect(detail.get_by_role("heading", name="Outputs used to train another model \u00d7 Llama 3")).to_be_visible()
+    expect(detail.locator(".cw-verdict.cw-v-not_permitted")).to_have_count(1)
+    expect(detail.get_by_text("llama-improve-other-llm", exact=True).first).to_be_visible()
+    expect(detail.locator(".cw-clause").filter(has_text="improve any other large language model").first).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "browser-matrices.png"))

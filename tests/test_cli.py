@@ -79,3 +79,25 @@ def test_bad_chroma_url(env, monkeypatch, capsys):
     monkeypatch.setenv("CLAUSEWISE_CHROMA_URL", "not a url")
     assert main(["ingest"]) == 2
     assert "not a URL" in capsys.readouterr().err
+
+
+def test_clause_prints_a_heading_only_section_whole(env, capsys):
+    assert main(["clause", "gemma-terms-2025:3.3"]) == 0
+    out = capsys.readouterr().out
+    assert "Cite as: Gemma Terms of Use (2025-03-24), s. 3.3" in out
+    assert "3.3 Generated Output" in out and "Google claims no rights in Outputs you generate using Gemma." in out
+    assert main(["clause", "gemma-terms-2025:3.3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["text"] == "3.3 Generated Output" and data["section"]["heading_only"] is True
+    assert data["section"]["clause_ids"] == ["gemma-terms-2025:3.3.p1"]
+    assert data["section"]["text"].startswith("3.3 Generated Output") and "Google claims no rights" in data["section"]["text"]
+
+
+def test_pinpoints_check_passes_and_old_ids_resolve(env, capsys):
+    assert main(["pinpoints"]) == 0
+    assert "all still name the same text" in capsys.readouterr().out
+    assert main(["clause", "llama-3-license:meta-llama-3-acceptable.1.a", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["clause_id"] == "llama-3-license:aup.1.a" and data["same_as"] == "llama-3-aup:1.1"
+    assert data["cite_as"] == ("Meta Llama 3 Community License Agreement (2024-04-18), "
+                               "\u201cMeta Llama 3 Acceptable Use Policy\u201d, s. 1.a")

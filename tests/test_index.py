@@ -27,8 +27,8 @@ from ingest.clauses import Clause, parse_clauses
 from ingest.corpus import Corpus, Document, load_corpus
 from ingest.embed import FAKE_MODEL, make_embedder
 from ingest.errors import ConfigError, StoreError
-from ingest.index import (MAX_CHUNK, build_chunks, catalog_path, chroma_client, collection_name, ingest, ingest_lock,
-                          read_catalog)
+from ingest.index import (MAX_CHUNK, build_chunks, catalog_path, chroma_client, collection_name, home_collection,
+                          home_id, ingest, ingest_lock, read_catalog)
 from ingest.settings import Settings
 from ingest.sources import DocKind, DocumentSpec, load_manifest, sha256_text
 from retrieval.search import Searcher
@@ -745,12 +745,14 @@ def test_server_mode_ingest_search_and_remove(chroma_server, sources_dir, tmp_pa
     ids = chunk_ids(corpus)
 
     report = ingest(corpus, settings, fake())
-    assert (report.collection, report.chunks, report.embedded, report.removed) == (COLLECTION, len(ids), len(ids), 0)
+    name = home_collection(settings, FAKE_MODEL)
+    assert name == f"{COLLECTION}--{home_id(settings)}"
+    assert (report.collection, report.chunks, report.embedded, report.removed) == (name, len(ids), len(ids), 0)
     assert not (settings.index_dir / "chroma").exists(), "server mode must not create an embedded store"
     port = int(chroma_server.rsplit(":", 1)[1])
     remote = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)
-                                 ).get_collection(COLLECTION)
-    assert set(remote.get(include=[])["ids"]) == catalog_ids(settings) == ids
+                                 ).get_collection(name)
+    assert set(remote.get(include=[])["ids"]) == home_catalog_ids(settings) == ids
     target = next(c for c in build_chunks(corpus, FAKE_MODEL) if c.clause_id == "apache-2.0:4.d")
     nearest = remote.query(query_embeddings=[fake().get_query_embedding(target.embed_text)], n_results=1, include=[])
     assert nearest["ids"] == [[target.chunk_id]]  # the vectors on the server are the chunks' own embeddings
@@ -770,7 +772,7 @@ def test_server_mode_ingest_search_and_remove(chroma_server, sources_dir, tmp_pa
     smaller = without(corpus, "apache-2.0")
     report = ingest(smaller, settings, fake())
     assert (report.embedded, report.removed) == (0, len(chunk_ids(corpus, "apache-2.0")))
-    assert set(remote.get(include=[])["ids"]) == catalog_ids(settings) == chunk_ids(smaller)
+    assert set(remote.get(include=[])["ids"]) == home_catalog_ids(settings) == chunk_ids(smaller)
     assert not set(remote.get(include=[])["ids"]) & chunk_ids(corpus, "apache-2.0")
 
 
@@ -784,7 +786,7 @@ def test_unreachable_server_fails_fast_naming_the_url(sources_dir, tmp_path, cor
         ingest(subset(corpus, "mit"), settings, fake())
     assert time.monotonic() - t0 < 10
     assert url in str(err.value) and "chroma run" in str(err.value)
-    assert not catalog_path(settings, COLLECTION).exists()
+    assert not catalog_path(settings, home_collection(settings, FAKE_MODEL)).exists()
 
 
 def test_malformed_chroma_url_is_a_config_error(tmp_path, corpus):
@@ -795,8 +797,68 @@ def test_malformed_chroma_url_is_a_config_error(tmp_path, corpus):
 
 # ---------------------------------------------------------------------------------------------- collection names
 
+def home_catalog_ids(settings: Settings) -> set[str]:
+    data = read_catalog(catalog_path(settings, home_collection(settings, FAKE_MODEL)))
+    assert data is not None, "no committed catalog"
+    return {c["chunk_id"] for c in data["chunks"]}
+
+
+@pytest.mark.integration
+def test_two_homes_on_one_server_never_delete_each_others_vectors(chroma_server, sources_dir, tmp_path):
+    """The reported loss: a second home's ingest of another corpus removed the first home's chunks."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    def home(name: str, **extra) -> Settings:
+        return Settings.from_env({"CLAUSEWISE_SOURCES": str(sources_dir), "CLAUSEWISE_HOME": str(tmp_path / name),
+                                  "CLAUSEWISE_CHROMA_URL": chroma_server, **extra})
+
+    first, second = home("first"), home("second")
+    corpus_a = load_corpus(first, docs=["llama-3-license", "apache-2.0"], strict=True, network=False)
+    corpus_b = load_corpus(second, docs=["mit", "apache-2.0"], strict=True, network=False)
+    ingest(corpus_a, first, fake())
+    report = ingest(corpus_b, second, fake())
+    assert report.removed == 0 and home_id(first) != home_id(second)
+    assert home_id(first) == home_id(first)  # kept in the home, not drawn again
+    port = int(chroma_server.rsplit(":", 1)[1])
+    client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
+    remote_a = client.get_collection(home_collection(first, FAKE_MODEL))
+    assert set(remote_a.get(include=[])["ids"]) == home_catalog_ids(first) == chunk_ids(corpus_a)
+
+    # the first home searches its own corpus, whole, after the second home's ingest and a shrink of the second home
+    ingest(without(corpus_b, "apache-2.0"), second, fake())
+    hits = Searcher(corpus_a, first, fake()).search("improve any other large language model", k=3,
+                                                    doc_ids=["llama-3-license"])
+    assert "llama-3-license:1.b.v" in [h.clause_id for h in hits]
+    assert set(remote_a.get(include=[])["ids"]) == chunk_ids(corpus_a)
+    hits = Searcher(without(corpus_b, "apache-2.0"), second, fake()).search("permission notice", k=2, doc_ids=["mit"])
+    assert hits and {h.doc_id for h in hits} == {"mit"}
+
+    # a vector another writer put in this home's collection is not this home's to delete
+    foreign = "f" * 32
+    vec = fake().get_text_embedding("someone else's vector")
+    remote_a.add(ids=[foreign], embeddings=[vec], documents=["someone else's vector"],
+                 metadatas=[{"doc_id": "other", "home": "someone-else"}])
+    report = ingest(without(corpus_a, "apache-2.0"), first, fake())
+    assert report.removed == len(chunk_ids(corpus_a, "apache-2.0"))
+    assert set(remote_a.get(include=[])["ids"]) == chunk_ids(without(corpus_a, "apache-2.0")) | {foreign}
+
+    # an explicit tenant names the collections; the same tenant in two homes is one shared set on purpose
+    team = home("team", CLAUSEWISE_TENANT="Team-Alpha")
+    assert home_id(team) == "team-alpha" and home_collection(team, FAKE_MODEL) == f"{COLLECTION}--team-alpha"
+    with pytest.raises(ConfigError, match="CLAUSEWISE_TENANT"):
+        home_id(home("bad", CLAUSEWISE_TENANT="no spaces allowed"))
+
+
+def test_embedded_homes_keep_their_collection_names(tmp_path):
+    settings = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path / "home")})
+    assert home_collection(settings, FAKE_MODEL) == COLLECTION == "clauses-fake-hash"
+    assert home_collection(settings, FAKE_MODEL, "user") == "user-fake-hash"
+
+
 def test_collection_names_are_slugs_of_the_model():
     assert collection_name("all-MiniLM-L6-v2") == "clauses-all-minilm-l6-v2"
+    assert collection_name("fake-hash", "clauses", "h0123456789") == "clauses-fake-hash--h0123456789"
     assert collection_name("fake-hash", "other") == "other-fake-hash"
 
 

@@ -48,7 +48,9 @@ def facts_for(when: dict, docs: list[str] | None = None, use_cases: tuple[str, .
         mau=when["mau_over"] + 1 if "mau_over" in when else when.get("mau_at_most"),
         revenue=when["revenue_over"] + 1 if "revenue_over" in when else when.get("revenue_at_most"),
         eu=when.get("eu"), multimodal=when.get("multimodal"),
-        use_cases=use_cases or tuple(when.get("use_cases", [])[:1]), flags=tuple(flags),
+        use_cases=use_cases or tuple(when.get("use_cases", [])[:1]) or (("malware",) if when.get("use_stated") else ()),
+        flags=tuple(flags),
+        release_name="Zephyr-7B" if "name_lacks" in when else None,
     )
 
 
@@ -163,3 +165,38 @@ patterns = ["(unclosed"]
                    "unreachable", "llama-7-license", "nobody", "juggling", "not a valid regular expression",
                    "llama-3-aup:99"):
         assert needle in message
+
+
+def test_a_carve_out_lifts_only_its_own_category(table):
+    both = facts_for({"flags": ["expressive_purpose"]}, ["gemma-terms-2025"], ("sexual", "malware"))
+    fired = {f.id: f for f in table.evaluate(both)}
+    assert "gemma-expressive-sexual-content" in fired
+    banned = fired["gemma-prohibited-use"].clauses
+    assert "gemma-pup:gemma-prohibited-use-policy.p3.p4" not in banned
+    assert "gemma-pup:gemma-prohibited-use-policy.p3.p2.p3.b2" in banned
+    alone = facts_for({"flags": ["expressive_purpose"]}, ["gemma-terms-2025"], ("sexual",))
+    assert combine([f.verdict for f in table.evaluate(alone)]) is Verdict.PERMITTED
+    # Without the stated purpose the ban stands.
+    plain = facts_for({}, ["gemma-terms-2025"], ("sexual",))
+    assert combine([f.verdict for f in table.evaluate(plain)]) is Verdict.NOT_PERMITTED
+
+
+def test_a_carve_out_naming_an_unknown_category_is_a_bad_row(tmp_path):
+    (tmp_path / "gemma.toml").write_text('''
+[[rule]]
+id = "c"
+verdict = "permitted"
+statement = "x"
+when = { flags = ["research"] }
+excepts = ["juggling"]
+[rule.grounds]
+"gemma-terms-2025" = ["2.2.p1"]
+''')
+    (tmp_path / "use-policies.toml").write_text('''
+[[category]]
+id = "sexual"
+label = "s"
+patterns = ["porn"]
+''')
+    with pytest.raises(ConfigError, match="unknown category 'juggling'"):
+        RuleTable.load(tmp_path)

@@ -33,6 +33,8 @@ class Turn:
     at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
     def citation_text(self, c) -> str:
+        if getattr(c, "cite", ""):
+            return c.cite  # built by retrieval.citeform: the document's own section names, lead-ins kept
         kind, heading = self.clause_kinds.get(c.clause_id, (None, None))
         return legal_citation(c.title, c.version, c.clause_id, c.quote, kind, heading,
                               at_clause_start=c.quote_start == c.start)

@@ -87,6 +87,10 @@ def citation_card(c: Citation, turn: Turn) -> None:
             links[0].caption("Your document (stored locally)" if c.doc_id.startswith("user-") else "Local note")
         links[1].page_link(CORPUS_PAGE, label="Open in corpus", icon=":material/menu_book:",
                            query_params={"clause": c.clause_id})
+        if c.lead_in:
+            # The words that govern a list item ("you may not:") sit in the clause above; the item alone can mislead.
+            st.caption("Read with its lead-in: " + " \u2026 ".join(f"\u201c{md_escape(' '.join(s.text.split()))}\u201d"
+                                                                  for s in c.lead_in))
         st.markdown(clause_html(c.text, c.quote_start - c.start, c.quote_end - c.start), unsafe_allow_html=True)
         st.caption("Citation, ready to paste (the highlighted sentence; copy with the button at the right):")
         st.code(turn.citation_text(c), language=None, wrap_lines=True)

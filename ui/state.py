@@ -14,7 +14,7 @@ import streamlit as st
 
 from ingest.corpus import DocReport, load_corpus
 from ingest.errors import ClausewiseError
-from ingest.index import catalog_path, collection_name, ingest, read_catalog
+from ingest.index import catalog_path, home_collection, ingest, read_catalog
 from ingest.settings import Settings
 from retrieval.service import Services
 
@@ -32,21 +32,21 @@ def settings() -> Settings:
 
 
 def _key(s: Settings) -> tuple:
-    return (str(s.home), str(s.sources) if s.sources else "", s.chroma_url or "", s.embed_model)
+    return (str(s.home), str(s.sources) if s.sources else "", s.chroma_url or "", s.embed_model, s.tenant or "")
 
 
 def _from_key(key: tuple) -> Settings:
-    home, sources, chroma, model = key
+    home, sources, chroma, model, tenant = key
     return Settings.from_env({"CLAUSEWISE_HOME": home, "CLAUSEWISE_SOURCES": sources, "CLAUSEWISE_CHROMA_URL": chroma,
-                              "CLAUSEWISE_EMBED_MODEL": model})
+                              "CLAUSEWISE_EMBED_MODEL": model, "CLAUSEWISE_TENANT": tenant})
 
 
 def main_catalog(s: Settings):
-    return catalog_path(s, collection_name(s.embed_model))
+    return catalog_path(s, home_collection(s, s.embed_model))
 
 
 def user_catalog(s: Settings):
-    return catalog_path(s, collection_name(s.embed_model, "user"))
+    return catalog_path(s, home_collection(s, s.embed_model, "user"))
 
 
 def _stat(path) -> tuple | None:

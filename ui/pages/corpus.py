@@ -10,7 +10,8 @@ import streamlit as st
 from ingest.errors import NotFound
 from ui import state
 from ui.errors import guard
-from ui.text import code_span, html_text, legal_citation, md_escape, safe_url
+from retrieval.citeform import cite_whole, locate
+from ui.text import code_span, html_text, md_escape, safe_url
 
 ss = st.session_state
 app = state.app_state()
@@ -66,7 +67,14 @@ def show_clause(clause) -> None:
         url = safe_url(spec.url)
         if url:
             st.link_button("Public source", url, icon=":material/open_in_new:", help=url)
-        st.markdown(f'<div class="cw-clause">{html_text(clause.text)}</div>', unsafe_allow_html=True)
+        section = corpus.section(clause.clause_id)
+        same_as = corpus.linked(clause.clause_id)
+        if same_as:
+            st.caption(f"The same words in the standalone policy: {code_span(same_as)}")
+        st.caption(f"Cite as: {md_escape(locate(spec, doc.clauses, doc.text, clause))}"
+                   + (f" \u00b7 shown with its {len(section.members)} sub-clause(s)" if section.members else ""))
+        # The clause with its sub-clauses: "3.3 Generated Output" alone would show a heading and no terms.
+        st.markdown(f'<div class="cw-clause">{html_text(section.text)}</div>', unsafe_allow_html=True)
         annotations = app.services.annotations
         for row in (annotations.rows_for(clause.clause_id) if annotations else ()):
             # The gloss is our reading, never shown as a quote: a caption beside the verbatim text.
@@ -77,8 +85,7 @@ def show_clause(clause) -> None:
                 meta += " \u00b7 *proposed, not yet accepted*"
             st.info(f"{meta}  \nIn our words: {md_escape(row.gloss)}", icon=":material/gavel:")
         st.caption("Citation, ready to paste:")
-        st.code(legal_citation(spec.title, spec.version, clause.clause_id, clause.text, clause.kind, clause.heading),
-                language=None, wrap_lines=True)
+        st.code(cite_whole(spec, doc.clauses, doc.text, section), language=None, wrap_lines=True)
         if clause.parent:
             st.button(f"Up to {clause.parent.split(':', 1)[1]}", key=f"parent-{clause.parent}", icon=":material/north:",
                       on_click=open_id, args=(clause.parent,))
