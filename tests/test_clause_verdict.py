@@ -153,7 +153,8 @@ def test_not_permitted_offers_the_lawful_route(world):
 def test_top_rank_means_nothing_in_a_short_document(world):
     """A use-policy item ranked first applies on its wording only when there were many clauses to rank."""
     registry, annotations, loaded, corpus = world
-    facts = read_facts("We run Llama 3.3 70B to schedule the water utility's pumps overnight.", registry)
+    facts = read_facts("We run Llama 3.3 70B to schedule our overnight maintenance tasks.", registry)
+    assert not facts.use_cases  # nothing stated: only the ranking can make the policy item apply
     governing = governing_documents(facts, annotations, loaded)
     ranked = [("llama-3.3-aup:2.4", 1), ("llama-3.3-license:1.a", 2)]
     assert compose(facts, ranked, annotations, loaded, governing, pool=66).verdict == "not_permitted"
