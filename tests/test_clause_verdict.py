@@ -128,6 +128,19 @@ def test_clause_verdict(world, question, ranked, verdict, first):
     assert set(result.clause_ids) <= set(ranked)
 
 
+def test_trigger_values_are_the_readers_vocabulary():
+    """Every use category, method, deployment and role an annotation triggers on is one the scenario reader emits."""
+    from retrieval.scenario import Deployment, Method, Role
+    from retrieval.usecases import load_categories
+
+    known = {"use_cases": load_categories().ids(), "methods": {m.value for m in Method},
+             "not_methods": {m.value for m in Method}, "deployments": {d.value for d in Deployment},
+             "not_deployments": {d.value for d in Deployment}, "roles": {r.value for r in Role}}
+    bad = [(a.clause_id, k, v) for d in AnnotationSet.load().docs.values() for a in d.rows
+           for k, vals in a.conditions.items() if k in known for v in vals if v not in known[k]]
+    assert bad == []
+
+
 def test_enough_scenarios():
     assert len(SCENARIOS) >= 40
 

@@ -35,7 +35,7 @@ def test_proposals_read_the_wording():
     assert by_path["1"]["effect"] == "grant"
     assert by_path["2"]["effect"] == "obligation" and by_path["2"]["trigger"] == {"deployments": ["weights_release", "on_device"]}
     assert by_path["3"]["effect"] == "prohibition" and by_path["3"]["trigger"] == {"other_model": True}
-    assert by_path["4"]["trigger"] == {"use_cases": ["military"]}
+    assert set(by_path["4"]["trigger"]["use_cases"]) >= {"military", "weapons"}
     assert by_path["5"]["effect"] == "threshold" and by_path["5"]["trigger"] == {"mau_over": 50_000_000}
     assert by_path["6"]["effect"] == "termination" and by_path["6"]["trigger"] == {"flags": ["litigation"]}
     assert by_path["7"]["effect"] == "disclaimer"
