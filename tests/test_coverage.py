@@ -53,7 +53,7 @@ def test_the_data_file_has_no_bad_rows(report):
     ("llama-3-license:1.b.v", ClauseKind.OPERATIVE),
     ("llama-3-license:p1", ClauseKind.OPERATIVE),              # acceptance by use
     ("llama-3-license:7", ClauseKind.BOILERPLATE),             # governing law
-    ("llama-3-license:meta-llama-3-acceptable.3.e", ClauseKind.APPENDED_POLICY),
+    ("llama-3-license:aup.3.e", ClauseKind.APPENDED_POLICY),
     ("llama-3-license:1", ClauseKind.HEADING),
     ("gemma-terms-2025:3.3", ClauseKind.HEADING),              # its sentence is 3.3.p1
     ("gemma-terms-2025:1.1.e", ClauseKind.DEFINITION),
