@@ -449,6 +449,8 @@ def test_matrices_page_cells_open_their_clauses(app_env):
     assert "cw-v-not_permitted" in text and "`llama-improve-other-llm`" in text
     assert "improve any other large language model" in text  # the verbatim clause
     assert any('s. 1.b.v: "You will not use the Llama Materials' in c.value for c in at.code)
+    # 1.b.i grounds two of the rules that fired: quoted once, pointed back to the second time.
+    assert any("`llama-3-license:1.b.i`: quoted above." in c.value for c in at.caption)
     at.button(key="mx-method-outputs_train_other-llama-3.1").click().run()
     text = markdown(at)
     assert "cw-v-conditional" in text and "`llama-derived-model-naming`" in text and "`llama-3.1-license:1.b.i`" in text
