@@ -56,7 +56,14 @@ def cmd_corpus(args, settings: Settings) -> int:
             if r["message"]:
                 print(f"\n{r['doc_id']}: {r['message']}", file=sys.stderr)
         print(f"\n{sum(r['status'] == 'loaded' for r in rows)} of {len(rows)} documents loaded.")
-    return 0 if all(r["status"] == "loaded" for r in rows) or not args.strict else 1
+    from ingest.annotations import load_annotations
+
+    bad = load_annotations(user_dir=settings.user_annotations_dir).validate(corpus)
+    for problem in bad:
+        print(f"annotation: {problem}", file=sys.stderr)
+    if not args.json:
+        print(f"Clause annotations: {'all rows valid' if not bad else f'{len(bad)} bad row(s), listed above'}.")
+    return 0 if (all(r["status"] == "loaded" for r in rows) and not bad) or not args.strict else 1
 
 
 def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
@@ -89,12 +96,14 @@ def cmd_clause(args, settings: Settings) -> int:
     section = corpus.section(clause.clause_id)
     cite_as = locate(spec, doc.clauses, doc.text, clause)
     same_as = corpus.linked(clause.clause_id)
+    annotation = _annotation_json(corpus, settings, clause.clause_id)
     if args.json:
         _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url,
                      "requested_id": args.id, "cite_as": cite_as, "same_as": same_as,
                      "section": {"start": section.start, "end": section.end, "text": section.text,
                                  "heading_only": section.heading_only,
-                                 "clause_ids": [m.clause_id for m in section.members]}})
+                                 "clause_ids": [m.clause_id for m in section.members]},
+                     "annotation": annotation})
     else:
         print(f"{clause.clause_id}  ({spec.title}, {spec.version})")
         if args.id != clause.clause_id:
@@ -106,7 +115,26 @@ def cmd_clause(args, settings: Settings) -> int:
         print(section.text)  # the clause with its sub-clauses, verbatim: a heading alone says nothing
         if section.members:
             print(f"\n(sub-clauses: {', '.join(m.path for m in section.members)})")
+        if annotation:
+            print(f"\n{annotation['effect']} · acts on: {', '.join(annotation['acts_on']) or '-'}"
+                  + (f" · exception to: {', '.join(annotation['exception_to'])}" if annotation["exception_to"] else "")
+                  + (" · proposed, not yet accepted" if annotation["status"] == "proposed" else ""))
+            print(f"In our words (not a quote): {annotation['gloss']}")
+            for extra in annotation["also"]:
+                print(f"  also {extra['effect']}: {extra['gloss']}")
     return 0
+
+
+def _annotation_json(corpus, settings: Settings, clause_id: str) -> dict | None:
+    """The clause's annotation (its main row, with any further effects under `also`), or None if it has none."""
+    from ingest.annotations import load_annotations
+
+    rows = load_annotations(user_dir=settings.user_annotations_dir).rows_for(clause_id)
+    if not rows:
+        return None
+    main = rows[0].to_json()
+    main["also"] = [r.to_json() for r in rows[1:]]
+    return main
 
 
 def cmd_ingest(args, settings: Settings) -> int:
@@ -216,9 +244,17 @@ def _print_answer(ans) -> None:
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
         print("     " + (c.cite or "\u201c" + c.quote.replace("\n", " ") + "\u201d"))
+    if ans.alternatives:
+        print("\nWhat the text does allow:")
+        for alt in ans.alternatives:
+            print(f"  - {alt}")
     if ans.cross_check.notes:
-        print("\nCross-check" + ("" if ans.cross_check.agrees else " (DISAGREEMENT)") + ":")
-        for note in ans.cross_check.notes:
+        cc = ans.cross_check
+        print("\nCross-check" + ("" if cc.agrees else " (WARNING: check before relying on this verdict)") + ":")
+        if not cc.agrees and cc.clause_verdict:
+            print(f"  rules table: {cc.rules_verdict}; clause reading: {cc.clause_verdict}"
+                  + (f" on {cc.clause_ids[0]}" if cc.clause_ids else ""))
+        for note in cc.notes:
             print(f"  - {note}")
     print(f"\n({ans.latency_ms:.0f} ms)")
 
@@ -250,6 +286,23 @@ def cmd_eval(args, settings: Settings) -> int:
     services = Services.load(settings)
     from tqdm import tqdm
 
+    if args.search_only:
+        from evals.search_only import run_search_only, search_metrics, write_predictions
+
+        bar = tqdm(total=len(questions), desc="search", unit="q", file=sys.stderr, dynamic_ncols=True)
+        found = run_search_only(services.engine, questions, k=args.k,
+                                progress=lambda done, total: bar.update(done - bar.n))
+        bar.close()
+        sm = search_metrics(found)
+        if args.predictions:
+            write_predictions(args.predictions, found)
+        if args.json:
+            _print_json(sm)
+        else:
+            for key, value in sm.items():
+                print(f"{key:<22} {value}")
+        return 0
+
     bar = tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, dynamic_ncols=True)
     results = run_eval(services.engine, questions, k=args.k, progress=lambda done, total: bar.update(done - bar.n))
     bar.close()
@@ -270,6 +323,9 @@ def cmd_eval(args, settings: Settings) -> int:
                     "citation_precision", "abstention_accuracy", "quote_fidelity", "latency_p50_ms", "latency_p95_ms"):
             name = key if key in metrics else f"evidence_{key}"
             print(f"{key:<22} {metrics.get(name)}")
+        from evals.calibration import format_table
+
+        print("\n" + format_table(metrics["cross_check"]))
     if not args.set:
         below = check_thresholds(metrics)
         for line in below:
@@ -290,19 +346,31 @@ def cmd_add(args, settings: Settings) -> int:
     if not path.is_file():
         raise _ConfigError(f"{args.file!r} is not a file.")
     store = UserStore(settings)
-    info, doc = store.prepare(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()))
+    info, doc = store.prepare(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()),
+                              governs=tuple(args.governs or ()))
     # Index first, register last: a crash in between leaves the document unregistered, and a rerun completes it.
     reindex_user(settings, lambda: make_embedder(settings.embed_model), settings.embed_model,
                  progress=_progress_bar("embedding"), extra=[doc])
     store.commit(info)
     from ingest.corpus import load_corpus
 
-    clauses = len(load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id].clauses)
+    from retrieval.propose import propose, write_proposals
+
+    added = load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id]
+    clauses = len(added.clauses)
+    write_proposals(added, settings.user_annotations_dir)
+    proposed = len(propose(added)[0])
     found = None if args.no_identify else _identify_text(settings, doc.text)
     if args.json:
-        _print_json({**asdict(info), "clauses": clauses, "identification": found.to_json() if found else None})
+        _print_json({**asdict(info), "clauses": clauses, "proposed_annotations": proposed,
+                     "identification": found.to_json() if found else None})
     else:
         print(f"added {info.doc_id}: {info.title!r}, {clauses} clauses. Ask about it, or cite {info.doc_id}:<clause>.")
+        print(f"{proposed} annotations proposed from its wording; review them with `clausewise annotate {info.doc_id}`.")
+        if info.governs:
+            print(f"Questions naming {', '.join(info.governs)} are answered from this document.")
+        else:
+            print("Tip: `--governs NAME` says which model names it governs, so questions about them use its clauses.")
         if found:
             print()
             _print_identification(found)
@@ -343,6 +411,75 @@ def cmd_identify(args, settings: Settings) -> int:
         _print_json(found.to_json())
     else:
         _print_identification(found)
+    return 0
+
+
+def cmd_annotate(args, settings: Settings) -> int:
+    from ingest.annotations import dump_doc, load_annotations
+    from ingest.corpus import load_corpus
+    from ingest.errors import ConfigError as _ConfigError_
+    from ingest.errors import NotFound as _NotFound
+
+    if not args.id.startswith("user-"):
+        raise _ConfigError_("Only your own documents (ids starting with user-) are annotated here; the corpus "
+                            "annotations live in corpus/annotations/ and are reviewed as data.")
+    corpus = load_corpus(settings, docs=[args.id])
+    annotations = load_annotations(user_dir=settings.user_annotations_dir)
+    doc = annotations.docs.get(args.id)
+    if doc is None:
+        raise _NotFound(f"No annotations for {args.id!r}; add the document with `clausewise add` first.")
+    rows = [{**r.to_json(), "path": r.clause_id.split(":", 1)[1], "sha": r.sha} for r in doc.rows]
+    changed = 0
+    if args.path:
+        target = [r for r in rows if r["path"] == args.path]
+        if not target:
+            near = ", ".join(r["path"] for r in rows[:12])
+            raise _NotFound(f"No annotation at {args.id}:{args.path}. Annotated paths include: {near}.")
+        row = target[0]
+        if args.effect:
+            row["effect"] = args.effect
+        if args.gloss:
+            row["gloss"] = args.gloss
+        if args.acts_on:
+            row["acts_on"] = [a.strip() for a in args.acts_on.split(",") if a.strip()]
+        if args.trigger is not None:
+            from ingest.annotations import parse_trigger
+
+            row["trigger"] = parse_trigger(args.trigger)
+        row["status"] = "reviewed"
+        changed = 1
+    elif args.accept:
+        for row in rows:
+            changed += row["status"] == "proposed"
+            row["status"] = "reviewed"
+    if changed:
+        clean = [{k: v for k, v in r.items() if k in ("path", "sha", "status", "effect", "acts_on", "exception_to",
+                                                       "incorporates", "gloss", "alternative", "trigger") and v is not None}
+                 for r in rows]
+        text = dump_doc(args.id, clean, doc.non_operative)
+        probe = settings.user_annotations_dir / f".{args.id}.check.toml"
+        probe.write_text(text, encoding="utf-8")
+        try:
+            from ingest.annotations import AnnotationSet, _parse_doc
+
+            problems = AnnotationSet({args.id: _parse_doc(probe)}).validate(corpus)
+        finally:
+            probe.unlink(missing_ok=True)
+        if problems:
+            raise _ConfigError_("The edit was not saved: " + "; ".join(problems))
+        (settings.user_annotations_dir / f"{args.id}.toml").write_text(text, encoding="utf-8")
+        doc = load_annotations(user_dir=settings.user_annotations_dir).docs[args.id]
+    if args.json:
+        _print_json({"doc_id": args.id, "changed": changed,
+                     "annotations": [{"clause_id": r.clause_id, **r.to_json()} for r in doc.rows]})
+    else:
+        for r in doc.rows:
+            mark = "proposed" if r.status == "proposed" else "reviewed"
+            print(f"{r.clause_id:<40} {r.effect.value:<13} [{mark}] {r.gloss}")
+        pending = sum(r.status == "proposed" for r in doc.rows)
+        print(f"\n{len(doc.rows)} annotations, {pending} still proposed."
+              + (f" {changed} updated." if changed else "")
+              + ("" if not pending else f" Accept them all with `clausewise annotate {args.id} --accept`."))
     return 0
 
 
@@ -692,6 +829,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", help="a JSONL question set (default: evals/questions.jsonl)")
     p.add_argument("--predictions", metavar="OUT.jsonl", help="write one answer per question")
     p.add_argument("--report", metavar="DIR", help="write report.md, metrics.json and PNG charts")
+    p.add_argument("--search-only", dest="search_only", action="store_true",
+                   help="score retrieval alone (no rules-table votes), steered and unsteered; predictions hold the hits")
     p.add_argument("--json", action="store_true")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--split", choices=["dev", "test"], default="test", help="ContractNLI split")
@@ -718,6 +857,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")
     p.add_argument("file")
     p.add_argument("--id", help="document id (default: from the file name, prefixed user-)")
+    p.add_argument("--governs", nargs="+", metavar="NAME",
+                   help="model names this document governs; questions naming them are answered from it")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-identify", action="store_true", help="skip naming the canonical licence it is closest to")
     p.set_defaults(func=cmd_add)
@@ -765,6 +906,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
     p.add_argument("--output", metavar="FILE", help="write to FILE (required for docx and pdf)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("annotate", help="review, accept or edit the annotations proposed for one of your documents")
+    p.add_argument("id", help="a user document id (user-...)")
+    p.add_argument("--accept", action="store_true", help="accept every proposed annotation as it stands")
+    p.add_argument("--path", help="the clause path of one row to edit (the edit also accepts it)")
+    p.add_argument("--effect", choices=["grant", "obligation", "prohibition", "condition", "threshold", "exception",
+                                        "termination", "incorporation", "definition", "disclaimer"])
+    p.add_argument("--gloss", help="the row's plain-words reading, in your own words")
+    p.add_argument("--acts-on", dest="acts_on", help="comma-separated, e.g. distribution,notices")
+    p.add_argument("--trigger", help='conditions on the facts, e.g. "deployments=weights_release,hosted; mau_over=1000000"')
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_annotate)
 
     p = sub.add_parser("rules", help="validate the rules table; --coverage and --review report on it")
     p.add_argument("--coverage", action="store_true", help="every operative clause: covered, listed as not decisive, or uncovered")

@@ -286,6 +286,10 @@ def test_add_a_document_then_ask_and_cite_it(own_home):
     assert any(USER_ID in s.value for s in at.success), [e.value for e in at.error]
     assert (own_home / "user" / f"{USER_ID}.txt").is_file()
     assert at.dataframe[0].value["doc_id"].tolist() == [USER_ID]
+    proposals = at.dataframe[1].value
+    assert set(proposals["status"]) == {"proposed"} and "prohibition" in set(proposals["effect"])
+    at.button(key=f"accept-{USER_ID}").click().run()
+    assert 'status = "proposed"' not in (own_home / "user" / "annotations" / f"{USER_ID}.toml").read_text()
     at.switch_page("ui/pages/ask.py").run()
     ask(at, "Can I use Zephyrine outputs to train a weather forecasting model?")
     assert f"`{USER_ID}:2.a`" in markdown(at)

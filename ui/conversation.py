@@ -165,6 +165,9 @@ def turn_markdown(turn: Turn, number: int) -> str:
                   _fence(c.text) + "text", c.text, _fence(c.text), ""]
     lines += ["### Cross-check", "", "Rules and retrieval agree." if a.cross_check.agrees
               else "**Warning: the rules and the retrieved clauses do not fully agree. Read the clauses.**", ""]
+    if not a.cross_check.agrees and a.cross_check.clause_verdict:
+        lines += [f"Rules table: `{a.cross_check.rules_verdict}`; clause reading: `{a.cross_check.clause_verdict}`"
+                  + (f" on `{a.cross_check.clause_ids[0]}`" if a.cross_check.clause_ids else "") + ".", ""]
     lines += [f"- {n}" for n in a.cross_check.notes] + [""]
     if a.background:
         lines += ["### Background (explanatory notes, not licence text)", ""]

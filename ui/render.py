@@ -108,11 +108,22 @@ def answer_view(turn: Turn, latest: bool) -> None:
                 icon=":material/edit_note:")
     st.markdown(md_escape(a.summary))
     if not a.cross_check.agrees:
-        st.warning("**Cross-check disagreement.** The rules and the retrieved clauses do not fully agree, so read the "
-                   "clauses below before relying on the verdict.\n\n"
-                   + "\n".join(f"- {md_escape(n)}" for n in a.cross_check.notes), icon=":material/warning:")
+        cc = a.cross_check
+        readings = ""
+        if cc.rules_verdict and cc.clause_verdict:
+            # Both readings side by side, with the clause the clause reading rests on: the reader decides.
+            lead = f" on {code_span(cc.clause_ids[0])}" if cc.clause_ids else ""
+            readings = (f"\n\n**Rules table:** {code_span(cc.rules_verdict)} \u00b7 "
+                        f"**clause reading:** {code_span(cc.clause_verdict)}{lead}"
+                        + (" \u00b7 *the headline follows the clause reading*" if cc.headline_changed else ""))
+        st.error("**Check before relying on this verdict.** The two independent readings of the licence do not "
+                 "support it equally." + readings + "\n\n"
+                 + "\n".join(f"- {md_escape(n)}" for n in cc.notes), icon=":material/warning:")
     elif a.cross_check.notes:
         st.info("\n".join(f"- {md_escape(n)}" for n in a.cross_check.notes), icon=":material/info:")
+    if getattr(a, "alternatives", ()):
+        st.success("**What the text does allow:**\n\n" + "\n".join(f"- {md_escape(x)}" for x in a.alternatives),
+                   icon=":material/alt_route:")
     if a.findings:
         st.markdown("**Findings**")
         order = {"not_permitted": 0, "unclear": 1, "conditional": 2, "permitted": 3}
