@@ -327,3 +327,20 @@ def test_exclusive_choices_and_contradictions():
         correct_facts(facts, methods=["plain_use", "lora"])
     same, changes = correct_facts(facts)
     assert same.methods == facts.methods and changes == []
+
+
+def test_branches_are_shown_and_a_clarifying_choice_answers_again(home):
+    """A question that leaves the deployment open shows each reading with its verdict; a choice settles it."""
+    at = ask(start(), "Can we LoRA fine-tune Llama 3.1 8B on our support tickets?")
+    turn = at.session_state["turns"][-1]
+    assert turn.answer.verdict == "conditional"
+    assert [(b.assumption.value, b.verdict) for b in turn.answer.branches] == [
+        ("weights_release", "conditional"), ("hosted", "conditional"), ("internal", "permitted")]
+    assert "It depends on a fact the question does not state" in markdown(at)
+    inside = next(b for b in at.button if (b.key or "").startswith(f"settle-{turn.id}-") and "inside" in b.label)
+    inside.click().run()
+    assert_clean(at)
+    again = at.session_state["turns"][-1]
+    assert again.parent is not None and again.answer.verdict == "permitted"
+    assert [d.value for d in again.answer.facts.deployments] == ["internal"]
+    assert [f.rule_id for f in again.answer.findings] == ["llama-internal-use"]

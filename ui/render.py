@@ -124,6 +124,13 @@ def answer_view(turn: Turn, latest: bool) -> None:
     if getattr(a, "alternatives", ()):
         st.success("**What the text does allow:**\n\n" + "\n".join(f"- {md_escape(x)}" for x in a.alternatives),
                    icon=":material/alt_route:")
+    if getattr(a, "branches", ()):
+        # The question leaves a deciding fact open: each plausible value with its own verdict and rules.
+        st.markdown("**It depends on a fact the question does not state**")
+        for b in a.branches:
+            rules = ", ".join(dict.fromkeys(code_span(f.rule_id) for f in b.findings)) or "no rule"
+            st.markdown(f"{small_badge(b.verdict)} if {md_escape(b.assumption.label)} \u00b7 <small>{rules}</small>",
+                        unsafe_allow_html=True)
     if a.findings:
         st.markdown("**Findings**")
         order = {"not_permitted": 0, "unclear": 1, "conditional": 2, "permitted": 3}

@@ -245,6 +245,27 @@ def rerun_with_facts(turn_id: int) -> None:
         ss["flash"] = ("toast", f"Re-ran question {_number(turn)} with corrected facts: verdict {new.answer.verdict}.")
 
 
+def settle(turn_id: int, fact: str, value: str, label: str) -> None:
+    """Answer a question again with the open fact its clarifying question asked about set to the chosen value."""
+    from dataclasses import replace
+
+    from retrieval.scenario import Deployment
+
+    turn = next((t for t in turns if t.id == turn_id), None)
+    if turn is None or turn.answer is None:
+        return
+    facts = turn.answer.facts
+    if fact == "deployments":
+        facts = replace(facts, deployments=(Deployment(value),), unknown=tuple(u for u in facts.unknown if u != "deployment"))
+    elif fact == "revenue":
+        facts = replace(facts, revenue=int(value))
+    else:
+        return
+    new = ask(turn.question, turn.k, facts=facts, parent=_number(turn), changes=[f"{fact}: {label}"])
+    if new is not None and new.answer is not None:
+        ss["flash"] = ("toast", f"Answered question {_number(turn)} again with {label}: verdict {new.answer.verdict}.")
+
+
 def set_pending(question: str) -> None:
     ss["pending_question"] = question
 
@@ -278,6 +299,13 @@ def show_turn(turn: Turn, latest: bool) -> None:
         if turn.corpus_version and turn.corpus_version != CORPUS_VERSION:
             st.caption(f"Answered with an earlier corpus (version {turn.corpus_version}; now {CORPUS_VERSION}).")
         answer_view(turn, latest)
+        clarify = turn.answer.clarify
+        if clarify and latest:
+            st.markdown(f"**{md_escape(clarify.question)}**")
+            cols = st.columns(len(clarify.choices))
+            for i, (col, choice) in enumerate(zip(cols, clarify.choices)):
+                col.button(choice.label, key=f"settle-{turn.id}-{i}", on_click=settle,
+                           args=(turn.id, clarify.fact, choice.value, choice.label), width="stretch")
         results = [n[len("Result: "):] for n in turn.notes if n.startswith("Result: ")]
         if results:
             st.info("**What the re-run changed:** " + md_escape("; ".join(results)) + ".", icon=":material/compare:")
