@@ -156,8 +156,9 @@ def to_docx(memo: Memo) -> bytes:
     from docx.shared import Pt
 
     doc = Document()
-    doc.core_properties.title = memo.title
-    doc.core_properties.subject = memo.subject
+    # DOCX core properties hold at most 255 characters; a long first question still titles the memo in its body.
+    doc.core_properties.title = _property(memo.title)
+    doc.core_properties.subject = _property(memo.subject)
     doc.add_heading(memo.title, level=0)
     doc.add_paragraph(memo.day)
     for sec in memo.sections:
@@ -234,3 +235,7 @@ def render(memo: Memo, fmt: str) -> bytes:
     if fmt == "pdf":
         return to_pdf(memo)
     raise ValueError(f"unknown memo format {fmt!r}")
+
+
+def _property(text: str, limit: int = 255) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
