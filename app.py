@@ -96,6 +96,7 @@ def main() -> None:
         getattr(st, flash[0])(flash[1])
     pages = {
         "Research": [st.Page("ui/pages/ask.py", title="Ask", icon=":material/gavel:", default=True),
+                     st.Page("ui/pages/check_release.py", title="Check a release", icon=":material/fact_check:"),
                      st.Page("ui/pages/matrices.py", title="Licence matrices", icon=":material/grid_on:")],
         "Corpus": [st.Page("ui/pages/corpus.py", title="Browse the corpus", icon=":material/menu_book:"),
                    st.Page("ui/pages/compare.py", title="Compare versions", icon=":material/difference:")],

@@ -56,7 +56,14 @@ def cmd_corpus(args, settings: Settings) -> int:
             if r["message"]:
                 print(f"\n{r['doc_id']}: {r['message']}", file=sys.stderr)
         print(f"\n{sum(r['status'] == 'loaded' for r in rows)} of {len(rows)} documents loaded.")
-    return 0 if all(r["status"] == "loaded" for r in rows) or not args.strict else 1
+    from ingest.annotations import load_annotations
+
+    bad = load_annotations(user_dir=settings.user_annotations_dir).validate(corpus)
+    for problem in bad:
+        print(f"annotation: {problem}", file=sys.stderr)
+    if not args.json:
+        print(f"Clause annotations: {'all rows valid' if not bad else f'{len(bad)} bad row(s), listed above'}.")
+    return 0 if (all(r["status"] == "loaded" for r in rows) and not bad) or not args.strict else 1
 
 
 def _changed_since_ingest(settings: Settings, corpus) -> set[str]:
@@ -89,12 +96,14 @@ def cmd_clause(args, settings: Settings) -> int:
     section = corpus.section(clause.clause_id)
     cite_as = locate(spec, doc.clauses, doc.text, clause)
     same_as = corpus.linked(clause.clause_id)
+    annotation = _annotation_json(corpus, settings, clause.clause_id)
     if args.json:
         _print_json({**asdict(clause), "title": spec.title, "version": spec.version, "url": spec.url,
                      "requested_id": args.id, "cite_as": cite_as, "same_as": same_as,
                      "section": {"start": section.start, "end": section.end, "text": section.text,
                                  "heading_only": section.heading_only,
-                                 "clause_ids": [m.clause_id for m in section.members]}})
+                                 "clause_ids": [m.clause_id for m in section.members]},
+                     "annotation": annotation})
     else:
         print(f"{clause.clause_id}  ({spec.title}, {spec.version})")
         if args.id != clause.clause_id:
@@ -106,7 +115,26 @@ def cmd_clause(args, settings: Settings) -> int:
         print(section.text)  # the clause with its sub-clauses, verbatim: a heading alone says nothing
         if section.members:
             print(f"\n(sub-clauses: {', '.join(m.path for m in section.members)})")
+        if annotation:
+            print(f"\n{annotation['effect']} · acts on: {', '.join(annotation['acts_on']) or '-'}"
+                  + (f" · exception to: {', '.join(annotation['exception_to'])}" if annotation["exception_to"] else "")
+                  + (" · proposed, not yet accepted" if annotation["status"] == "proposed" else ""))
+            print(f"In our words (not a quote): {annotation['gloss']}")
+            for extra in annotation["also"]:
+                print(f"  also {extra['effect']}: {extra['gloss']}")
     return 0
+
+
+def _annotation_json(corpus, settings: Settings, clause_id: str) -> dict | None:
+    """The clause's annotation (its main row, with any further effects under `also`), or None if it has none."""
+    from ingest.annotations import load_annotations
+
+    rows = load_annotations(user_dir=settings.user_annotations_dir).rows_for(clause_id)
+    if not rows:
+        return None
+    main = rows[0].to_json()
+    main["also"] = [r.to_json() for r in rows[1:]]
+    return main
 
 
 def cmd_ingest(args, settings: Settings) -> int:
@@ -207,13 +235,26 @@ def _print_answer(ans) -> None:
         for f in ans.findings:
             print(f"  [{f.verdict}] {f.rule_id}: {f.statement} ({', '.join(f.clause_ids)})")
         print()
+    if ans.obligations:
+        print("What to do:")
+        for o in ans.obligations:
+            print("  " + o.checklist_line())
+        print()
     print("Citations:")
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
         print("     " + (c.cite or "\u201c" + c.quote.replace("\n", " ") + "\u201d"))
+    if ans.alternatives:
+        print("\nWhat the text does allow:")
+        for alt in ans.alternatives:
+            print(f"  - {alt}")
     if ans.cross_check.notes:
-        print("\nCross-check" + ("" if ans.cross_check.agrees else " (DISAGREEMENT)") + ":")
-        for note in ans.cross_check.notes:
+        cc = ans.cross_check
+        print("\nCross-check" + ("" if cc.agrees else " (WARNING: check before relying on this verdict)") + ":")
+        if not cc.agrees and cc.clause_verdict:
+            print(f"  rules table: {cc.rules_verdict}; clause reading: {cc.clause_verdict}"
+                  + (f" on {cc.clause_ids[0]}" if cc.clause_ids else ""))
+        for note in cc.notes:
             print(f"  - {note}")
     print(f"\n({ans.latency_ms:.0f} ms)")
 
@@ -245,6 +286,23 @@ def cmd_eval(args, settings: Settings) -> int:
     services = Services.load(settings)
     from tqdm import tqdm
 
+    if args.search_only:
+        from evals.search_only import run_search_only, search_metrics, write_predictions
+
+        bar = tqdm(total=len(questions), desc="search", unit="q", file=sys.stderr, dynamic_ncols=True)
+        found = run_search_only(services.engine, questions, k=args.k,
+                                progress=lambda done, total: bar.update(done - bar.n))
+        bar.close()
+        sm = search_metrics(found)
+        if args.predictions:
+            write_predictions(args.predictions, found)
+        if args.json:
+            _print_json(sm)
+        else:
+            for key, value in sm.items():
+                print(f"{key:<22} {value}")
+        return 0
+
     bar = tqdm(total=len(questions), desc="eval", unit="q", file=sys.stderr, dynamic_ncols=True)
     results = run_eval(services.engine, questions, k=args.k, progress=lambda done, total: bar.update(done - bar.n))
     bar.close()
@@ -265,6 +323,9 @@ def cmd_eval(args, settings: Settings) -> int:
                     "citation_precision", "abstention_accuracy", "quote_fidelity", "latency_p50_ms", "latency_p95_ms"):
             name = key if key in metrics else f"evidence_{key}"
             print(f"{key:<22} {metrics.get(name)}")
+        from evals.calibration import format_table
+
+        print("\n" + format_table(metrics["cross_check"]))
     if not args.set:
         below = check_thresholds(metrics)
         for line in below:
@@ -285,19 +346,31 @@ def cmd_add(args, settings: Settings) -> int:
     if not path.is_file():
         raise _ConfigError(f"{args.file!r} is not a file.")
     store = UserStore(settings)
-    info, doc = store.prepare(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()))
+    info, doc = store.prepare(path.name, path.read_bytes(), args.id, reserved=set(load_manifest().ids()),
+                              governs=tuple(args.governs or ()))
     # Index first, register last: a crash in between leaves the document unregistered, and a rerun completes it.
     reindex_user(settings, lambda: make_embedder(settings.embed_model), settings.embed_model,
                  progress=_progress_bar("embedding"), extra=[doc])
     store.commit(info)
     from ingest.corpus import load_corpus
 
-    clauses = len(load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id].clauses)
+    from retrieval.propose import propose, write_proposals
+
+    added = load_corpus(settings, docs=[info.doc_id]).documents[info.doc_id]
+    clauses = len(added.clauses)
+    write_proposals(added, settings.user_annotations_dir)
+    proposed = len(propose(added)[0])
     found = None if args.no_identify else _identify_text(settings, doc.text)
     if args.json:
-        _print_json({**asdict(info), "clauses": clauses, "identification": found.to_json() if found else None})
+        _print_json({**asdict(info), "clauses": clauses, "proposed_annotations": proposed,
+                     "identification": found.to_json() if found else None})
     else:
         print(f"added {info.doc_id}: {info.title!r}, {clauses} clauses. Ask about it, or cite {info.doc_id}:<clause>.")
+        print(f"{proposed} annotations proposed from its wording; review them with `clausewise annotate {info.doc_id}`.")
+        if info.governs:
+            print(f"Questions naming {', '.join(info.governs)} are answered from this document.")
+        else:
+            print("Tip: `--governs NAME` says which model names it governs, so questions about them use its clauses.")
         if found:
             print()
             _print_identification(found)
@@ -338,6 +411,75 @@ def cmd_identify(args, settings: Settings) -> int:
         _print_json(found.to_json())
     else:
         _print_identification(found)
+    return 0
+
+
+def cmd_annotate(args, settings: Settings) -> int:
+    from ingest.annotations import dump_doc, load_annotations
+    from ingest.corpus import load_corpus
+    from ingest.errors import ConfigError as _ConfigError_
+    from ingest.errors import NotFound as _NotFound
+
+    if not args.id.startswith("user-"):
+        raise _ConfigError_("Only your own documents (ids starting with user-) are annotated here; the corpus "
+                            "annotations live in corpus/annotations/ and are reviewed as data.")
+    corpus = load_corpus(settings, docs=[args.id])
+    annotations = load_annotations(user_dir=settings.user_annotations_dir)
+    doc = annotations.docs.get(args.id)
+    if doc is None:
+        raise _NotFound(f"No annotations for {args.id!r}; add the document with `clausewise add` first.")
+    rows = [{**r.to_json(), "path": r.clause_id.split(":", 1)[1], "sha": r.sha} for r in doc.rows]
+    changed = 0
+    if args.path:
+        target = [r for r in rows if r["path"] == args.path]
+        if not target:
+            near = ", ".join(r["path"] for r in rows[:12])
+            raise _NotFound(f"No annotation at {args.id}:{args.path}. Annotated paths include: {near}.")
+        row = target[0]
+        if args.effect:
+            row["effect"] = args.effect
+        if args.gloss:
+            row["gloss"] = args.gloss
+        if args.acts_on:
+            row["acts_on"] = [a.strip() for a in args.acts_on.split(",") if a.strip()]
+        if args.trigger is not None:
+            from ingest.annotations import parse_trigger
+
+            row["trigger"] = parse_trigger(args.trigger)
+        row["status"] = "reviewed"
+        changed = 1
+    elif args.accept:
+        for row in rows:
+            changed += row["status"] == "proposed"
+            row["status"] = "reviewed"
+    if changed:
+        clean = [{k: v for k, v in r.items() if k in ("path", "sha", "status", "effect", "acts_on", "exception_to",
+                                                       "incorporates", "gloss", "alternative", "trigger") and v is not None}
+                 for r in rows]
+        text = dump_doc(args.id, clean, doc.non_operative)
+        probe = settings.user_annotations_dir / f".{args.id}.check.toml"
+        probe.write_text(text, encoding="utf-8")
+        try:
+            from ingest.annotations import AnnotationSet, _parse_doc
+
+            problems = AnnotationSet({args.id: _parse_doc(probe)}).validate(corpus)
+        finally:
+            probe.unlink(missing_ok=True)
+        if problems:
+            raise _ConfigError_("The edit was not saved: " + "; ".join(problems))
+        (settings.user_annotations_dir / f"{args.id}.toml").write_text(text, encoding="utf-8")
+        doc = load_annotations(user_dir=settings.user_annotations_dir).docs[args.id]
+    if args.json:
+        _print_json({"doc_id": args.id, "changed": changed,
+                     "annotations": [{"clause_id": r.clause_id, **r.to_json()} for r in doc.rows]})
+    else:
+        for r in doc.rows:
+            mark = "proposed" if r.status == "proposed" else "reviewed"
+            print(f"{r.clause_id:<40} {r.effect.value:<13} [{mark}] {r.gloss}")
+        pending = sum(r.status == "proposed" for r in doc.rows)
+        print(f"\n{len(doc.rows)} annotations, {pending} still proposed."
+              + (f" {changed} updated." if changed else "")
+              + ("" if not pending else f" Accept them all with `clausewise annotate {args.id} --accept`."))
     return 0
 
 
@@ -397,6 +539,172 @@ def cmd_loadtest(args, settings: Settings) -> int:
     else:
         print(format_load_report(report))
     return 1 if report.errors else 0
+
+
+def cmd_history(args, settings: Settings) -> int:
+    from retrieval.history import History
+
+    history = History.open(settings)
+    if args.delete:
+        history.delete(args.delete)
+        print(f"deleted {args.delete} (undo with `clausewise history --restore {args.delete}` within "
+              "30 days)")
+        return 0
+    if args.restore:
+        history.undelete(args.restore)
+        print(f"restored {args.restore}")
+        return 0
+    if args.export:
+        if args.format == "json":
+            text = json.dumps(history.export(args.export), indent=2, ensure_ascii=False) + "\n"
+        else:
+            from ui.conversation import conversation_markdown, turn_from_payload
+
+            info = history.get(args.export)
+            turns = [turn_from_payload(t.payload, t.corpus_version, t.rules_version) for t in history.turns(args.export)]
+            text = conversation_markdown(turns, settings.embed_model, 0, title=info.title)
+        if args.out:
+            from pathlib import Path
+
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"wrote {args.out}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    rows = history.list(include_deleted=args.all)
+    if args.json:
+        _print_json([asdict(r) for r in rows])
+        return 0
+    if not rows:
+        print(f"no saved conversations in {history.path}")
+        return 0
+    for r in rows:
+        print(f"{r.id}  {r.created[:16].replace('T', ' ')}  {r.turns:>3} question(s)  {r.title}"
+              + ("  [deleted]" if r.deleted else ""))
+    print(f"{len(rows)} conversation(s) in {history.path}; export one with `clausewise history --export ID`")
+
+
+def _checker(settings: Settings):
+    from release.check import Checker
+    from retrieval.service import Services
+
+    return Checker(Services.load(settings))
+
+
+def cmd_check(args, settings: Settings) -> int:
+    from collections import Counter
+
+    from release.inputs import read_release
+    from release.render import check_text
+
+    checker = _checker(settings)
+    if len(args.paths) == 1:
+        report = checker.check(read_release(args.paths[0], name=args.name))
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            print(check_text(report))
+        return 0
+    # Many cards: one line each, a summary, and a card that cannot be read does not stop the others.
+    results, failed, verdicts = [], 0, Counter()
+    for path in args.paths:
+        try:
+            report = checker.check(read_release(path))
+        except ClausewiseError as exc:
+            failed += 1
+            results.append({"path": path, "error": str(exc)})
+            if not args.json:
+                print(f"{path}: ERROR {exc}")
+            continue
+        verdicts[report.verdict.value] += 1
+        results.append(report.to_json())
+        if not args.json:
+            kinds = ", ".join(f.kind.value for f in report.findings) or "no findings"
+            print(f"{path}: {report.verdict.value.upper()} ({kinds})")
+    if args.json:
+        _print_json(results)
+    else:
+        print(f"\n{len(args.paths)} checked: " + ", ".join(f"{n} {v}" for v, n in verdicts.most_common())
+              + (f", {failed} unreadable" if failed else ""))
+    return EXIT_USER if failed else 0
+
+
+def cmd_obligations(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from release.inputs import read_release
+    from release.ship import build_pack, pack_markdown, spec_from_args, write_pack
+
+    if args.path and args.base:
+        from ingest.errors import ConfigError as _ConfigError
+
+        raise _ConfigError("Give either a PATH or --base MODEL, not both.")
+    spec = read_release(args.path, name=args.name) if args.path else spec_from_args(args.base or [], args.method,
+                                                                                       args.deploy, args.name)
+    checker = _checker(settings)
+    report = checker.check(spec)
+    pack = build_pack(report, checker.services.corpus, checker.terms, name=args.name)
+    if args.output_dir:
+        for path in write_pack(pack, Path(args.output_dir)):
+            print(f"wrote {path}", file=sys.stderr)
+    if args.format == "json":
+        _print_json(pack.to_json())
+    else:
+        print(pack_markdown(pack))
+    return 0
+
+
+def _write_or_print(text: str, output: str | None) -> None:
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        print(text)
+
+
+def cmd_bom(args, settings: Settings) -> int:
+    from release.bom import cyclonedx_json, spdx_jsonld, validate_cyclonedx, validate_spdx
+    from release.inputs import read_release
+
+    checker = _checker(settings)
+    report = checker.check(read_release(args.path, name=args.name))
+    corpus, terms = checker.services.corpus, checker.terms
+    if args.format == "cyclonedx":
+        text = cyclonedx_json(report, corpus, terms)
+        validate_cyclonedx(text)  # never hand out a document that does not validate
+    else:
+        text = spdx_jsonld(report, corpus, terms)
+        validate_spdx(text)
+    _write_or_print(text, args.output)
+    return 0
+
+
+def cmd_report(args, settings: Settings) -> int:
+    from ingest.errors import ConfigError as _ConfigError
+    from release.inputs import read_release
+    from release.memo import memo_for_answers, memo_for_releases, render
+
+    if bool(args.paths) == bool(args.question):
+        raise _ConfigError("Give one or more PATHs (a model, or the models a product is built on) or --question, not both.")
+    if args.format != "md" and not args.output:
+        raise _ConfigError(f"A {args.format} memo is binary: give --output FILE.")
+    checker = _checker(settings)
+    corpus = checker.services.corpus
+    if args.paths:
+        memo = memo_for_releases([checker.check(read_release(p)) for p in args.paths], corpus)
+    else:
+        memo = memo_for_answers([checker.services.engine.answer(q) for q in args.question], corpus)
+    data = render(memo, args.format)
+    if args.output:
+        from pathlib import Path
+
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        print(data.decode("utf-8"))
+    return 0
 
 
 def cmd_matrix(args, settings: Settings) -> int:
@@ -521,6 +829,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", help="a JSONL question set (default: evals/questions.jsonl)")
     p.add_argument("--predictions", metavar="OUT.jsonl", help="write one answer per question")
     p.add_argument("--report", metavar="DIR", help="write report.md, metrics.json and PNG charts")
+    p.add_argument("--search-only", dest="search_only", action="store_true",
+                   help="score retrieval alone (no rules-table votes), steered and unsteered; predictions hold the hits")
     p.add_argument("--json", action="store_true")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--split", choices=["dev", "test"], default="test", help="ContractNLI split")
@@ -547,6 +857,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add", help="add your own licence document (PDF, TXT, Markdown) and index it")
     p.add_argument("file")
     p.add_argument("--id", help="document id (default: from the file name, prefixed user-)")
+    p.add_argument("--governs", nargs="+", metavar="NAME",
+                   help="model names this document governs; questions naming them are answered from it")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-identify", action="store_true", help="skip naming the canonical licence it is closest to")
     p.set_defaults(func=cmd_add)
@@ -562,6 +874,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_identify)
+    p = sub.add_parser("check", help="check a model card, mergekit config or lineage TOML against the terms it inherits")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="README.md with YAML front matter, a mergekit .yaml, a lineage .toml, or a model folder; several "
+                        "PATHs print one line each and a summary")
+    p.add_argument("--name", help="the released model's name (default: from the card; one PATH only)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("obligations", help="the checklist and the files to ship (Notice, licence copy, card section)")
+    p.add_argument("path", nargs="?", help="a model card, mergekit YAML or lineage TOML (or use --base)")
+    p.add_argument("--base", nargs="+", metavar="MODEL", help="the model(s) the release is made from (HF ids or names)")
+    p.add_argument("--method", default="full_finetune", help="lora, full_finetune, quantization, merge, distillation")
+    p.add_argument("--deploy", nargs="+", default=["weights_release"], metavar="HOW",
+                   help="weights_release, hosted, on_device, internal")
+    p.add_argument("--name", help="the released model's name (the name-prefix rule is applied to it)")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--output-dir", metavar="DIR", help="write NOTICE, LICENSE, USE_POLICY.md and MODEL_CARD_LICENSE.md")
+    p.set_defaults(func=cmd_obligations)
+
+    p = sub.add_parser("bom", help="an AI-BOM of a release: CycloneDX 1.6 ML-BOM or SPDX 3.0 AI/Dataset JSON-LD")
+    p.add_argument("path", help="a model card, mergekit YAML or lineage TOML")
+    p.add_argument("--format", choices=["cyclonedx", "spdx"], default="cyclonedx")
+    p.add_argument("--name", help="the released model's name (default: from the card)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_bom)
+
+    p = sub.add_parser("report", help="a due-diligence memo (Markdown, DOCX or PDF) for releases or questions")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="model cards, mergekit YAMLs or lineage TOMLs")
+    p.add_argument("--question", nargs="+", help="one or more scenario questions instead of PATHs")
+    p.add_argument("--format", choices=["md", "docx", "pdf"], default="md")
+    p.add_argument("--output", metavar="FILE", help="write to FILE (required for docx and pdf)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("annotate", help="review, accept or edit the annotations proposed for one of your documents")
+    p.add_argument("id", help="a user document id (user-...)")
+    p.add_argument("--accept", action="store_true", help="accept every proposed annotation as it stands")
+    p.add_argument("--path", help="the clause path of one row to edit (the edit also accepts it)")
+    p.add_argument("--effect", choices=["grant", "obligation", "prohibition", "condition", "threshold", "exception",
+                                        "termination", "incorporation", "definition", "disclaimer"])
+    p.add_argument("--gloss", help="the row's plain-words reading, in your own words")
+    p.add_argument("--acts-on", dest="acts_on", help="comma-separated, e.g. distribution,notices")
+    p.add_argument("--trigger", help='conditions on the facts, e.g. "deployments=weights_release,hosted; mau_over=1000000"')
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_annotate)
 
     p = sub.add_parser("rules", help="validate the rules table; --coverage and --review report on it")
     p.add_argument("--coverage", action="store_true", help="every operative clause: covered, listed as not decisive, or uncovered")
@@ -575,6 +931,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="remove one of your documents")
     p.add_argument("id")
     p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("history", help="list or export the conversations saved by the app")
+    p.add_argument("--export", metavar="ID", help="print one conversation (every answer, quote and pinpoint)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown", help="with --export")
+    p.add_argument("--out", metavar="FILE", help="with --export: write to FILE instead of stdout")
+    p.add_argument("--json", action="store_true", help="the list as JSON")
+    p.add_argument("--all", action="store_true", help="also list deleted conversations (kept for 30 days)")
+    p.add_argument("--delete", metavar="ID", help="delete one conversation (restorable for 30 days)")
+    p.add_argument("--restore", metavar="ID", help="bring back a deleted conversation")
+    p.set_defaults(func=cmd_history)
     return parser
 
 

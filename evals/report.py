@@ -27,6 +27,9 @@ def write_report(folder: Path, metrics: dict, results: list[Result], k: int = 5,
               "| --- |" + " --- |" * len(VERDICTS)]
     for e in VERDICTS:
         lines.append(f"| {e} | " + " | ".join(str(metrics["confusion"][e][p]) for p in VERDICTS) + " |")
+    from evals.calibration import format_table
+
+    lines += ["", "## Cross-check calibration", "", "```", format_table(metrics["cross_check"]), "```"]
     lines += ["", "## Per tag", "", f"| tag | n | accuracy | recall@{k} |", "| --- | --- | --- | --- |"]
     for tag, row in metrics["per_tag"].items():
         lines.append(f"| {tag} | {row['n']} | {row['accuracy']} | {row.get(f'recall@{k}')} |")

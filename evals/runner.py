@@ -94,6 +94,12 @@ def _ratio(a: float, b: float) -> float:
     return round(a / b, 4) if b else 0.0
 
 
+def cross_check_table(results):
+    from evals.calibration import cross_check_table as table
+
+    return table(results)
+
+
 def compute_metrics(results: list[Result], k: int = 5) -> dict:
     """Verdict accuracy, per-verdict precision/recall and confusion, per-tag accuracy, evidence recall@1/3/5 and more."""
     n = len(results)
@@ -155,6 +161,7 @@ def compute_metrics(results: list[Result], k: int = 5) -> dict:
         "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1) if latencies else 0.0,
         "per_tag": per_tag,
+        "cross_check": cross_check_table(results),
     }
 
 

@@ -65,8 +65,22 @@ def _split_long(clause: Clause) -> list[tuple[int, int]]:
     return [(clause.start + a, clause.start + b) for a, b in spans if b > a]
 
 
-def build_chunks(corpus: Corpus, model_name: str) -> list[Chunk]:
-    """Every clause of the corpus as chunks; sub-clauses carry their ancestors' headings as embedding context."""
+def clause_glosses(settings: Settings, corpus: Corpus) -> dict[str, str]:
+    """Each annotated clause's glosses (our plain words, for the search only: quotes stay the verbatim text)."""
+    from ingest.annotations import load_annotations
+
+    annotations = load_annotations(user_dir=settings.user_annotations_dir)
+    out: dict[str, str] = {}
+    for doc_id in corpus.documents:
+        for row in annotations.for_doc(doc_id):
+            if row.effect.value != "definition":
+                out[row.clause_id] = (out.get(row.clause_id, "") + " " + row.gloss).strip()
+    return out
+
+
+def build_chunks(corpus: Corpus, model_name: str, glosses: dict[str, str] | None = None) -> list[Chunk]:
+    """Every clause of the corpus as chunks; sub-clauses carry their ancestors' headings as embedding context, and an
+    annotated clause carries its gloss, so a question in everyday words meets the clause that says it in legal ones."""
     chunks: list[Chunk] = []
     for doc in corpus.documents.values():
         by_id = {c.clause_id: c for c in doc.clauses}
@@ -84,6 +98,9 @@ def build_chunks(corpus: Corpus, model_name: str) -> list[Chunk]:
             for start, end in _split_long(clause):
                 text = doc.text[start:end]
                 embed_text = f"{prefix}: {text}"
+                gloss = (glosses or {}).get(clause.clause_id)
+                if gloss:
+                    embed_text += f"\nIn plain words: {gloss}"
                 key = json.dumps([CHUNK_SCHEMA, model_name, doc.spec.doc_id, clause.clause_id, start, end, embed_text])
                 chunks.append(Chunk(
                     chunk_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
@@ -262,7 +279,7 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
                                                                      "hnsw:construction_ef": 256})
         cpath = catalog_path(settings, name)
         previous = read_catalog(cpath)
-        chunks = build_chunks(corpus, model_name)
+        chunks = build_chunks(corpus, model_name, clause_glosses(settings, corpus))
         if only_docs and previous:
             keep = [Chunk(**c) for c in previous["chunks"] if c["doc_id"] not in set(only_docs)]
             chunks = keep + [c for c in chunks if c.doc_id in set(only_docs)]

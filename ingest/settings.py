@@ -41,3 +41,8 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def user_annotations_dir(self) -> Path:
+        """Annotations of the user's own documents (proposed from their wording, then accepted or edited)."""
+        return self.home / "user" / "annotations"

@@ -35,6 +35,7 @@ class UserDocInfo:
     sha256: str
     chars: int
     added: str = ""  # ISO date the document was added: how it is cited (a hash means nothing to a reader)
+    governs: tuple[str, ...] = ()  # model names, as people write them, that this document governs
 
 
 def extract_text(name: str, data: bytes) -> str:
@@ -99,7 +100,7 @@ class UserStore:
             rows = json.loads(self.manifest.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ParseError(f"The user document list {self.manifest} is damaged ({exc}); remove it and add the files again.") from exc
-        return [UserDocInfo(**row) for row in rows]
+        return [UserDocInfo(**{**row, "governs": tuple(row.get("governs", ()))}) for row in rows]
 
     def _write(self, infos: list[UserDocInfo]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -108,7 +109,7 @@ class UserStore:
         os.replace(tmp, self.manifest)
 
     def prepare(self, name: str, data: bytes, doc_id: str | None = None,
-                reserved: set[str] | None = None) -> tuple[UserDocInfo, Document]:
+                reserved: set[str] | None = None, governs: tuple[str, ...] = ()) -> tuple[UserDocInfo, Document]:
         """Check and store a file's text without registering it; refuses bad ids, corpus clashes and duplicates."""
         text = extract_text(name, data)
         doc_id = doc_id or slug_id(name)
@@ -129,8 +130,12 @@ class UserStore:
         tmp = path.with_suffix(f".tmp-{os.getpid()}")
         tmp.write_bytes(text.encode("utf-8"))
         os.replace(tmp, path)
+        names = tuple(dict.fromkeys(n.strip() for n in governs if n and n.strip()))
+        bad = [n for n in names if len(n) < 2 or len(n) > 80]
+        if bad:
+            raise ConfigError(f"--governs names must be 2 to 80 characters: {bad}.")
         info = UserDocInfo(doc_id, title_of(text, doc_id), Path(name.replace("\\", "/")).name, sha, len(text),
-                           datetime.date.today().isoformat())
+                           added=datetime.date.today().isoformat(), governs=names)
         return info, self._document(info, text)
 
     def commit(self, info: UserDocInfo) -> None:
@@ -149,6 +154,7 @@ class UserStore:
             raise NotFound(f"No user document {doc_id!r}. User documents: {', '.join(i.doc_id for i in infos) or 'none'}.")
         self._write([i for i in infos if i.doc_id != doc_id])
         (self.folder / f"{doc_id}.txt").unlink(missing_ok=True)
+        (self.folder / "annotations" / f"{doc_id}.toml").unlink(missing_ok=True)
 
     def documents(self) -> list[Document]:
         docs = []

@@ -15,12 +15,13 @@ from ingest.errors import ConfigError, QuoteError
 from retrieval.citeform import cite
 from retrieval.quotes import Span, best_quote, choose_quote, tokens  # noqa: F401 - best_quote re-exported
 from retrieval.rules import Firing, RuleTable, Verdict, combine
+from retrieval.clause_verdict import RANKED, ClauseVerdict, compose, governing_documents
+from retrieval.crosscheck import reconcile
 from retrieval.language import is_supported, language_name
 from retrieval.scenario import Deployment, Facts, Method, read_facts
 
 MAX_QUESTION = 4000
 SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish and Portuguese"
-PROHIBITIVE = re.compile(r"\b(?:you (?:will|shall|must|may) not|must not|may not|prohibit\w*|not (?:be )?permitted|shall not)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,11 @@ class Clarify:
 class CrossCheck:
     agrees: bool
     notes: tuple[str, ...]
+    # Both readings, so a disagreement can be shown with each side: the rules table's and the clause path's.
+    rules_verdict: str = ""
+    clause_verdict: str = ""
+    clause_ids: tuple[str, ...] = ()
+    headline_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,10 +110,14 @@ class Answer:
     latency_ms: float
     branches: tuple[Branch, ...] = ()
     clarify: Clarify | None = None
+    obligations: tuple = ()  # retrieval.obligations.Obligation items triggered by the conditional findings
+    clause_verdict: ClauseVerdict | None = None  # the independent, clause-grounded reading
+    alternatives: tuple[str, ...] = ()  # lawful routes the text offers around a not_permitted finding
 
     def to_json(self) -> dict:
         out = asdict(self)
         out["facts"] = facts_json(self.facts)
+        out["obligations"] = [o.to_json() for o in self.obligations]
         return out
 
 
@@ -151,11 +161,13 @@ def _findings(fired: list[Firing]) -> tuple[Finding, ...]:
 class Engine:
     """Answers questions from loaded services; construct once, call `answer` many times (thread-safe reads)."""
 
-    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable):
+    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable, obligations=None, annotations=None):
         self.corpus = corpus
         self.registry = registry
         self.searcher = searcher
         self.rules = rules
+        self.obligations = obligations  # a retrieval.obligations.ObligationTable; None means no checklist
+        self.annotations = annotations
 
     def search(self, query: str, k: int = 5, **kwargs):
         """Rule-guided search: the clauses the rules ground a scenario in are voted up in the hybrid ranking."""
@@ -232,13 +244,52 @@ class Engine:
         limit = max(k, sum(len(r.clauses) for r in fired))
         citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired))), rank=i)
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
-        cross = self._cross_check(text, facts, fired, verdict, hits, scenario_docs, notes, scores)
+        clause = self.clause_reading(text, facts, scores)
+        cross, headline, why = self._cross_check(text, facts, fired, verdict, clause, citations, notes)
         background = self._background(text, terms, scores)
         findings = _findings(fired)
-        summary = _summary(verdict, fired, facts, scenario_docs, branches)
-        return Answer(question=text, verdict=verdict.value, summary=summary, facts=facts, findings=findings,
+        summary = _summary(headline, fired, facts, scenario_docs, branches)
+        if why:
+            summary = summary.replace(_VERDICT_LEAD[headline], _VERDICT_LEAD[headline] + " " + why, 1)
+        # With branches the findings are the most restrictive branch's, so its deployment triggers the duties.
+        decided = self._assume(facts, worst.assumption) if branches else facts
+        obligations = self.obligations.items(findings, decided, self.corpus) if self.obligations else ()
+        return Answer(question=text, verdict=headline.value, summary=summary, facts=facts, findings=findings,
                       citations=citations, cross_check=cross, background=background,
-                      latency_ms=round((time.perf_counter() - t0) * 1000, 1), branches=branches, clarify=clarify)
+                      latency_ms=round((time.perf_counter() - t0) * 1000, 1), branches=branches, clarify=clarify,
+                      obligations=obligations, clause_verdict=clause,
+                      alternatives=self._alternatives(headline, fired, clause, facts, scenario_docs))
+
+    def clause_reading(self, text: str, facts: Facts, scores=None) -> ClauseVerdict | None:
+        """The clause-grounded verdict: rule-free retrieval inside the governing documents, read through the
+        clause annotations (None when no annotations are loaded)."""
+        if self.annotations is None:
+            return None
+        loaded = set(self.corpus.documents)
+        governing = governing_documents(facts, self.annotations, loaded)
+        hits = self.searcher.search(text, k=RANKED, doc_ids=governing, steer=False, scores=scores) if governing else []
+        pool = sum(len(self.corpus.documents[d].clauses) for d in governing)
+        return compose(facts, [(h.clause_id, h.rank) for h in hits], self.annotations, loaded, governing, pool)
+
+    def _alternatives(self, verdict: Verdict, fired, clause: ClauseVerdict | None, facts: Facts,
+                      docs: list[str]) -> tuple[str, ...]:
+        """For a not_permitted answer: the lawful routes the governing text itself offers, each with its clause."""
+        if verdict is not Verdict.NOT_PERMITTED or self.annotations is None:
+            return ()
+        out: list[str] = []
+        ids = [c for r in fired if r.verdict is Verdict.NOT_PERMITTED for c in r.clauses]
+        ids += [s.clause_id for s in clause.deciding] if clause else []
+        for cid in dict.fromkeys(ids):
+            for row in self.annotations.rows_for(cid):
+                if row.alternative:
+                    out.append(f"{row.alternative} ({cid})")
+        if facts.target_licence:
+            # Relicensing a derivative: where the licence lets you put your own terms on your changes, say so.
+            for doc in docs:
+                for row in self.annotations.for_doc(doc):
+                    if row.effect.value == "grant" and "relicensing" in row.acts_on:
+                        out.append(f"Keep the original licence on the base material; {row.gloss[0].lower()}{row.gloss[1:]} ({row.clause_id})")
+        return tuple(dict.fromkeys(out))
 
     def _decide(self, facts: Facts, notes: list[str]) -> list[Firing]:
         fired = self.rules.evaluate(facts)
@@ -314,37 +365,27 @@ class Engine:
         hits = self.searcher.search(text, k=2, doc_ids=explainers, include_secondary=True, scores=scores)
         return tuple(replace(self._citation(h.clause_id, h.score, terms), rank=i) for i, h in enumerate(hits, 1))
 
-    def _cross_check(self, text: str, facts: Facts, fired: list[Firing], verdict: Verdict, hits, scenario_docs,
-                     notes: list[str], scores=None) -> CrossCheck:
+    def _cross_check(self, text: str, facts: Facts, fired: list[Firing], verdict: Verdict,
+                     clause: ClauseVerdict | None, citations, notes: list[str]) -> tuple[CrossCheck, Verdict, str]:
+        """Compare the rules table with the clause-grounded reading; notes only where they tell the reader something
+        the answer does not already show."""
         notes = list(notes)
-        disagreements = 0
-        ranked = {h.clause_id for h in hits}
-        if not fired:
-            notes.append("No rule covers this scenario, so the verdict is 'unclear'; the clauses shown are the closest "
-                         "matches and may be relevant.")
-        missing = [cid for r in fired for cid in r.clauses if cid not in ranked]
-        if missing:
-            disagreements += 1
-            notes.append("The rules rely on clauses that retrieval did not rank for this wording: " + ", ".join(dict.fromkeys(missing)) + ".")
-        if scenario_docs:
-            wide = self.searcher.search(text, k=3, steer=False, scores=scores)
-            outside = [h for h in wide[:2] if h.doc_id not in scenario_docs and h.score >= (hits[0].score if hits else 0)]
-            if outside:
-                disagreements += 1
-                notes.append("Strong matches from documents outside this scenario: "
-                             + ", ".join(h.clause_id for h in outside) + ". Check whether they also govern it.")
-        if verdict is Verdict.PERMITTED:
-            strict = [h.clause_id for h in hits[:3] if PROHIBITIVE.search(h.text)]
-            if strict:
-                disagreements += 1
-                notes.append("The verdict is 'permitted' but highly ranked clauses contain prohibitions: "
-                             + ", ".join(strict) + ". Read them to confirm they do not apply.")
         missing_terms = [m.name for m in facts.models if not m.in_corpus]
         if missing_terms:
             notes.append("Terms not in the corpus for: " + ", ".join(missing_terms) + ".")
-        if facts.unknown:
-            notes.append("Not stated in the question: " + ", ".join(facts.unknown) + ".")
-        return CrossCheck(agrees=disagreements == 0, notes=tuple(notes))
+        if clause is None:
+            return CrossCheck(True, tuple(notes), verdict.value), verdict, ""
+        shown = {c.clause_id for c in citations}
+        rule_clauses = {c for r in fired for c in r.clauses}
+        result = reconcile(verdict, rule_clauses, clause, self.annotations, shown, bool(fired),
+                           ranked=list(clause.ranked),
+                           deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired})
+        notes.extend(result.notes)
+        if result.changed:
+            notes.insert(0, result.why)
+        cross = CrossCheck(agrees=not result.flagged, notes=tuple(notes), rules_verdict=verdict.value,
+                           clause_verdict=clause.verdict, clause_ids=clause.clause_ids, headline_changed=result.changed)
+        return cross, result.verdict, result.why
 
 
 _VERDICT_LEAD = {

@@ -20,7 +20,9 @@ What counts as operative is decided clause by clause, in this order (the first t
    carve-outs, acceptance, termination, incorporation by reference, warranty, indemnity and liability.
 
 An operative clause is `covered` when a rule grounds it (in `grounds`, or in a use category's clauses for a policy
-document), when it introduces a list (ends with a colon) and one of its items is covered, or `listed` when
+document), when it introduces a list (ends with a colon) and one of its items is covered (its sub-clauses, or the
+numbered or bulleted clauses that follow it, up to the next paragraph, where the items are parsed as siblings), or
+`listed` when
 not-decisive.toml gives the reason no scenario turns on it; otherwise it is `uncovered`, and the test suite fails.
 Items of a use-restriction list (a policy document, or an OpenRAIL "Attachment A") are reported in their own column:
 they are covered by the use categories of `use-policies.toml`.
@@ -232,6 +234,7 @@ def coverage(corpus: Corpus, table: RuleTable, not_decisive: Path | None = None)
     known = {c.clause_id for c in corpus.all_clauses()}
     docs = []
     kinds: dict[str, ClauseKind] = {}
+    statuses: dict[str, Status] = {}
     for doc in corpus.documents.values():
         if doc.spec.kind in (DocKind.EXPLAINER, DocKind.USER):
             continue
@@ -244,19 +247,30 @@ def coverage(corpus: Corpus, table: RuleTable, not_decisive: Path | None = None)
         def items_grounded(cid: str) -> bool:
             return any(k in grounded or items_grounded(k) for k in children.get(cid, ()))
 
+        def next_items_grounded(i: int) -> bool:
+            # Where the parser makes a list's items siblings of its lead-in, the items are the numbered or bulleted
+            # clauses that follow it, up to the next paragraph or heading.
+            for nxt in doc.clauses[i + 1:]:
+                if nxt.kind in ("heading", "paragraph", "definition"):
+                    return False
+                if nxt.clause_id in grounded:
+                    return True
+            return False
+
         rows = []
-        for c in doc.clauses:
+        for i, c in enumerate(doc.clauses):
             kind, use_list = classes[c.clause_id]
             kinds[c.clause_id] = kind
             rules = tuple(dict.fromkeys(grounded.get(c.clause_id, ())))
             if kind is not ClauseKind.OPERATIVE:
                 status = Status.NOT_OPERATIVE
-            elif rules or (LEAD_IN.search(c.text) and items_grounded(c.clause_id)):
+            elif rules or (LEAD_IN.search(c.text) and (items_grounded(c.clause_id) or next_items_grounded(i))):
                 status = Status.COVERED
             elif c.clause_id in listed:
                 status = Status.LISTED
             else:
                 status = Status.UNCOVERED
+            statuses[c.clause_id] = status
             rows.append(ClauseCoverage(c.clause_id, kind, status, use_list, rules,
                                        listed.get(c.clause_id, "") if status is Status.LISTED else "", c.text))
         docs.append(DocCoverage(doc.spec.doc_id, doc.spec.title, doc.spec.version, tuple(rows)))
@@ -271,6 +285,9 @@ def coverage(corpus: Corpus, table: RuleTable, not_decisive: Path | None = None)
             problems.append(f"not-decisive: unknown clause id {cid}")
         elif cid in grounded:
             problems.append(f"not-decisive: {cid} grounds {', '.join(dict.fromkeys(grounded[cid]))}; remove it from the list")
+        elif statuses.get(cid) is Status.COVERED:
+            problems.append(f"not-decisive: {cid} introduces a list whose items ground a rule, so it is covered; "
+                            "remove it from the list")
         elif kinds.get(cid) is not ClauseKind.OPERATIVE:
             problems.append(f"not-decisive: {cid} is not operative ({kinds[cid].value}); it needs no listing")
     return CoverageReport(tuple(docs), tuple(problems))

@@ -289,3 +289,18 @@ class Registry:
             else "; ids are the `id` fields of corpus/models.toml"
         )
         raise NotFound(f"no model with id {model_id!r} in the registry{hint}")
+
+
+def with_user_documents(registry: Registry, infos) -> Registry:
+    """The registry plus one entry per model name a user document governs (`clausewise add FILE --governs NAME`);
+    user entries come first, so a name the user declared wins over a built-in pattern."""
+    extra = []
+    for info in infos:
+        for name in getattr(info, "governs", ()):
+            words = [re.escape(w) for w in re.split(r"[\s_-]+", name.strip()) if w]
+            pattern = re.compile(r"(?<![\w.-])" + r"[\s_-]*".join(words) + r"(?![\w-])", re.I)
+            extra.append(ModelEntry(id=f"{info.doc_id}/{name}", name=name, provider="user", family="user", version="",
+                                    modality=Modality.TEXT, status=Status.IN_CORPUS, documents=(info.doc_id,),
+                                    licence=info.doc_id, source="clausewise add --governs", patterns=(pattern,),
+                                    examples=(name,)))
+    return Registry([*extra, *registry.entries], path=registry.path) if extra else registry

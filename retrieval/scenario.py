@@ -209,7 +209,8 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     # thresholds, trade controls, statutory exceptions, and the list of models a set of terms covers.
     "acceptance": [r"\b(?:never|didn'?t|did not|without) (?:click(?:ed|ing)?|accept(?:ed|ing)?|agree(?:d|ing)?|sign(?:ed|ing)?)\b",
                    r"\bi accept\b", r"click[\s-]?through", r"\b(?:am i|are we|is (?:my|our) (?:company|team)) (?:still )?bound\b",
-                   r"\b(?:mirror|re-?upload(?:ed)?|torrent|unofficial (?:copy|upload)|third[\s-]party (?:upload|mirror|copy|host))\b"],
+                   r"\bfrom (?:a|an|some|the) (?:[\w-]+ ){0,2}mirror\b", r"\bmirror(?:ed)? (?:site|copy|repo)", r"\bre-?upload(?:ed|s)?\b",
+                   r"\btorrent\b", r"\bunofficial (?:copy|upload|repo)", r"\bthird[\s-]party (?:upload|mirror|copy|host)"],
     "warranty": [r"\bwarrant(?:y|ies|s)?\b", r"\bindemni", r"\bliab(?:le|ility)\b", r"\bas[\s-]is\b", r"\bsupport contract\b", r"\bsla\b"],
     "affiliates": [r"\baffiliates?\b", r"\bsubsidiar(?:y|ies)\b", r"\bparent (?:company|group)\b", r"\bgroup(?:'s)? (?:revenue|users|companies)\b",
                    r"\bsister compan"],
@@ -220,7 +221,9 @@ FLAG_PATTERNS: dict[str, list[str]] = {
                            r"\b(?:art|film|museum) (?:project|installation|piece)\b"],
     "disclosed": [r"\b(?:clearly |explicitly |visibly )?(?:label(?:l)?ed|disclosed?|marked|watermarked)\b.{0,25}\b(?:as )?(?:ai|synthetic|machine|generated|fake|parody|satire)",
                   r"\b(?:parody|satire|satirical)\b"],
-    "model_scope": [r"\bappendix\b", r"which (?:models|checkpoints|variants) (?:are|count|fall)"],
+    "model_scope": [r"\bis (?:it|this|that|[\w.-]+) (?:a |an )?(?:official )?[\"']?gemma[\"']? model\b",
+                    r"\bcounts? as (?:a |an )?[\"']?gemma[\"']?(?:\s+model)?\s*\?",
+                    r"\bwhich (?:models|checkpoints) (?:does|do) the (?:gemma )?(?:terms|appendix) (?:cover|list)"],
     "from_scratch": [r"from[\s-]scratch", r"our own (?:\d+b |foundation |base )?model", r"different architecture", r"own foundation", r"\bown\b[\w\s-]{0,25}\bfoundation(?:al)? model", r"(?:pre-?train|creat|build|train|improv)\w*\b.{0,40}\bfoundation(?:al)?\b.{0,25}\bmodel"],
 }
 

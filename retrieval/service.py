@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.annotations import AnnotationSet, load_annotations
 from ingest.corpus import Corpus, load_corpus
 from ingest.embed import make_embedder
 from ingest.settings import Settings
@@ -21,15 +22,24 @@ class Services:
     searcher: Searcher
     rules: RuleTable
     engine: Engine
+    annotations: AnnotationSet | None = None
 
     @classmethod
     def load(cls, settings: Settings, *, embedder=None, corpus: Corpus | None = None) -> "Services":
         corpus = corpus or load_corpus(settings)
-        registry = Registry.load()
+        from ingest.userdocs import UserStore
+        from retrieval.registry import with_user_documents
+
+        registry = with_user_documents(Registry.load(), UserStore(settings).list())
         from ingest.sources import load_manifest
 
         rules = RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()},
                                known_doc_ids=set(load_manifest().ids()))
+        annotations = load_annotations(corpus, user_dir=settings.user_annotations_dir)
         embedder = embedder or make_embedder(settings.embed_model)
         searcher = Searcher(corpus, settings, embedder, registry=registry)
-        return cls(settings, corpus, registry, searcher, rules, Engine(corpus, registry, searcher, rules))
+        from retrieval.obligations import ObligationTable
+
+        obligations = ObligationTable.load(corpus)
+        engine = Engine(corpus, registry, searcher, rules, obligations, annotations=annotations)
+        return cls(settings, corpus, registry, searcher, rules, engine, annotations)

@@ -74,7 +74,9 @@ def test_answer_json_contract(fake_services):
     cite = data["citations"][0]
     for key in ("clause_id", "doc_id", "title", "version", "text", "quote", "start", "end", "score", "rank"):
         assert key in cite
-    assert set(data["cross_check"]) == {"agrees", "notes"}
+    assert set(data["cross_check"]) == {"agrees", "notes", "rules_verdict", "clause_verdict", "clause_ids",
+                                        "headline_changed"}
+    assert {"verdict", "clause_ids", "strong", "reason", "steps", "alternatives", "ranked"} <= set(data["clause_verdict"])
     assert set(data["findings"][0]) == {"rule_id", "verdict", "statement", "clause_ids", "doc_id"}
 
 
@@ -89,27 +91,31 @@ def test_corrupted_clause_is_detected_not_shown(fake_services, monkeypatch):
 def test_no_rule_means_unclear_with_closest_clauses(fake_services):
     answer = fake_services.engine.answer("What is the airspeed velocity of an unladen swallow?")
     assert answer.verdict == "unclear"
-    assert any("No rule covers" in n for n in answer.cross_check.notes)
+    assert any("No rule covers" in n for n in answer.cross_check.notes) and not answer.cross_check.agrees
     assert answer.citations  # the closest clauses are still shown as possibly relevant
 
 
-def test_rules_and_retrieval_disagreement_is_noted(fake_services):
+def test_cross_check_names_the_clause_the_other_reading_rests_on(fake_services):
+    from retrieval.clause_verdict import compose
+    from retrieval.crosscheck import reconcile
     from retrieval.rules import Verdict
     from retrieval.scenario import read_facts
 
     engine = fake_services.engine
-    question = "Can we use Llama 3 70B outputs to train a Mistral model and publish it?"
-    facts = read_facts(question, engine.registry)
-    fired = engine.rules.evaluate(facts)
-    unrelated = fake_services.searcher.search("warranty disclaimer liability", k=3, doc_ids=["apache-2.0"])
-    cross = engine._cross_check(question, facts, fired, Verdict.NOT_PERMITTED, unrelated, ["llama-3-license"], [])
-    assert cross.agrees is False
-    assert any("llama-3-license:1.b.v" in note and "did not rank" in note for note in cross.notes)
-    permitted = engine._cross_check("x", facts, [], Verdict.PERMITTED,
-                                    fake_services.searcher.search("You will not use", k=3, doc_ids=["llama-3-license"],
-                                                                  prior=["llama-3-license:1.b.v"]),
-                                    ["llama-3-license"], [])
-    assert any("prohibitions" in note for note in permitted.notes)
+    facts = read_facts("Can we use Llama 3 70B outputs to train a Mistral model and publish it?", engine.registry)
+    loaded = set(fake_services.corpus.documents)
+    clause = compose(facts, [("llama-3-license:1.b.v", 1), ("llama-3-license:1.b.i", 2)], fake_services.annotations,
+                     loaded, ["llama-3-license", "llama-3-aup"])
+    assert clause.verdict == "not_permitted" and clause.clause_ids[0] == "llama-3-license:1.b.v" and clause.strong
+    # A rules table that said 'permitted' here is overruled, and the note says which clause and what it does.
+    result = reconcile(Verdict.PERMITTED, {"llama-3-license:1.a"}, clause, fake_services.annotations, set(), True,
+                       ranked=list(clause.ranked), deployment_stated=True)
+    assert result.verdict is Verdict.NOT_PERMITTED and result.changed and result.flagged
+    assert any("llama-3-license:1.b.v" in n and "different large language model" in n for n in result.notes)
+    # When both readings agree on the same grounds, nothing is flagged and no note repeats what the answer shows.
+    agree = reconcile(Verdict.NOT_PERMITTED, {"llama-3-license:1.b.v"}, clause, fake_services.annotations,
+                      {"llama-3-license:1.b.v"}, True, ranked=list(clause.ranked), deployment_stated=True)
+    assert not agree.flagged and agree.notes == () and not agree.changed
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\n\t"])

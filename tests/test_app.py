@@ -137,7 +137,7 @@ def test_correcting_a_fact_reruns_with_the_corrected_facts(app_env):
     deployments = at.multiselect(key="facts-1-deployments")
     assert deployments.value == ["internal"]
     deployments.set_value(["weights_release"])
-    at.button(key="FormSubmitter:facts-1-Re-run with these facts").click().run()
+    at.button(key="facts-1-rerun").click().run()
     assert_clean(at)
     assert verdicts(at) == ["permitted", "conditional"]
     second = at.session_state["turns"][1]
@@ -146,7 +146,7 @@ def test_correcting_a_fact_reruns_with_the_corrected_facts(app_env):
     assert any("deployment" in i.value and "Weights released" in i.value for i in at.info)
     assert "`llama-3-license:1.b.i`" in markdown(at)  # the redistribution clause now governs
     # the same facts again: nothing to re-run
-    at.button(key="FormSubmitter:facts-2-Re-run with these facts").click().run()
+    at.button(key="facts-2-rerun").click().run()
     assert_clean(at)
     assert len(at.session_state["turns"]) == 2
     assert any("unchanged" in i.value for i in at.info)
@@ -157,7 +157,7 @@ def test_correcting_eu_and_target_licence(app_env):
     first = verdicts(at)[0]
     at.selectbox(key="facts-1-target").set_value("mit")
     at.selectbox(key="facts-1-eu").set_value("yes")
-    at.button(key="FormSubmitter:facts-1-Re-run with these facts").click().run()
+    at.button(key="facts-1-rerun").click().run()
     assert_clean(at)
     second = at.session_state["turns"][1].answer
     assert second.facts.target_licence == "mit" and second.facts.eu is True
@@ -194,7 +194,8 @@ def test_a_list_item_is_shown_and_cited_with_its_lead_in(app_env):
 
 def test_empty_and_hostile_questions_do_not_break_the_page(app_env):
     at = ask(start(), "   ")
-    assert any("empty" in e.value for e in at.error)
+    assert any("The question is empty" in w.value for w in at.warning)
+    assert not at.chat_message and not at.session_state["turns"]  # a message, never an empty bubble
     at = ask(at, "<script>alert(1)</script> **bold** $x$ :red[red] can I fine-tune Llama 3?")
     user_text = [m.value for m in at.markdown if "alert" in m.value]
     assert user_text and all("<script>" not in v for v in user_text)
@@ -285,6 +286,10 @@ def test_add_a_document_then_ask_and_cite_it(own_home):
     assert any(USER_ID in s.value for s in at.success), [e.value for e in at.error]
     assert (own_home / "user" / f"{USER_ID}.txt").is_file()
     assert at.dataframe[0].value["doc_id"].tolist() == [USER_ID]
+    proposals = at.dataframe[1].value
+    assert set(proposals["status"]) == {"proposed"} and "prohibition" in set(proposals["effect"])
+    at.button(key=f"accept-{USER_ID}").click().run()
+    assert 'status = "proposed"' not in (own_home / "user" / "annotations" / f"{USER_ID}.toml").read_text()
     at.switch_page("ui/pages/ask.py").run()
     ask(at, "Can I use Zephyrine outputs to train a weather forecasting model?")
     assert f"`{USER_ID}:2.a`" in markdown(at)
@@ -445,6 +450,8 @@ def test_matrices_page_cells_open_their_clauses(app_env):
     assert "cw-v-not_permitted" in text and "`llama-improve-other-llm`" in text
     assert "improve any other large language model" in text  # the verbatim clause
     assert any('s. 1.b.v: "You will not use the Llama Materials' in c.value for c in at.code)
+    # 1.b.i grounds two of the rules that fired: quoted once, pointed back to the second time.
+    assert any("`llama-3-license:1.b.i`: quoted above." in c.value for c in at.caption)
     at.button(key="mx-method-outputs_train_other-llama-3.1").click().run()
     text = markdown(at)
     assert "cw-v-conditional" in text and "`llama-derived-model-naming`" in text and "`llama-3.1-license:1.b.i`" in text

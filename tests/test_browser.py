@@ -139,6 +139,93 @@ def test_compare_page_in_the_browser(server, page):
     page.screenshot(path=str(ARTIFACTS / "browser-compare.png"))
 
 
+FIRST = "We did a full fine-tune of Llama 3.1 8B and will publish the weights on Hugging Face."
+FOLLOW = "And if we only serve it through an API?"
+
+
+def _ask(page, question: str, answers: int) -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)  # two cores shared with other work: a rerun can take several seconds
+
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.wait_for()
+    box.fill(question)
+    box.press("Enter")
+    expect(page.locator(".cw-verdict")).to_have_count(answers, timeout=WAIT_MS)
+
+
+def test_research_workspace_in_the_browser(server, page):
+    """Ask, follow up with carried facts, reload and find the conversation, delete and undo."""
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    _ask(page, FIRST, 1)
+    _ask(page, FOLLOW, 2)
+    carried = page.get_by_text("Carried over from question 1: Llama 3.1; Full fine-tune / SFT")
+    expect(carried).to_be_visible()
+    expect(page.get_by_role("button", name="Full fine-tune / SFT", exact=True)).to_be_visible()  # one click drops it
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.wait_for_timeout(500)
+    page.get_by_test_id("stChatMessage").nth(2).evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "browser-follow-up.png"))
+    page.get_by_test_id("stChatMessage").nth(2).evaluate(
+        "e => { e.style.scrollMarginTop = '80px'; e.scrollIntoView({block: 'start'}); }")  # clear of the header
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "readme-follow-up.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 1150})
+    assert "?c=" in page.url
+
+    page.reload()  # the whole conversation comes back from the store
+    expect(page.locator(".cw-verdict")).to_have_count(2, timeout=WAIT_MS)
+    expect(page.get_by_text(FOLLOW).first).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("button", name=FIRST[:40], exact=False)).to_be_visible()
+
+    sidebar.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Delete it").click()
+    expect(page.get_by_text("Deleted \u201c")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator(".cw-verdict")).to_have_count(0)
+    expect(sidebar.get_by_role("button", name=FIRST[:40], exact=False)).to_have_count(0)
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator(".cw-verdict")).to_have_count(2, timeout=WAIT_MS)
+    expect(sidebar.get_by_role("button", name=FIRST[:40], exact=False)).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_compare_summary_names_the_training_ban_first_in_the_browser(server, page):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+
+    page.goto(f"{server}/compare?old=llama-3-license&new=llama-3.1-license")
+    expect(page.locator(".cw-st-moved").first).to_be_visible(timeout=WAIT_MS)  # the page has rendered to the end
+    first = page.locator(".st-key-cmp-change-1")
+    expect(first).to_contain_text("1. Restriction removed", timeout=WAIT_MS)
+    expect(first).to_contain_text("llama-improve-other-llm")
+    expect(first).to_contain_text("improve any other large language model")
+    expect(first).to_contain_text("llama-3-license:1.b.v", timeout=WAIT_MS)
+    expect(first).to_contain_text("You will not use the Llama Materials or any output")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "browser-compare-summary.png"))
+
+
+def test_clause_link_opens_in_a_fresh_page(server, chromium):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            fresh = browser.new_context().new_page()  # no cookies, no session: only the URL
+            fresh.set_default_timeout(WAIT_MS)
+            fresh.goto(f"{server}/corpus?clause=llama-3-license%3A1.b.v")
+            expect(fresh.get_by_test_id("stCode").filter(
+                has_text='s. 1.b.v: \u201cYou will not use the Llama Materials').first).to_be_visible(timeout=WAIT_MS)
+            expect(fresh.get_by_test_id("stException")).to_have_count(0)
+        finally:
+            browser.close()
+
+
 def test_matrices_page_in_the_browser_opens_a_cell(server, page):
     page.goto(f"{server}/matrices")
     from playwright.sync_api import expect

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from ingest.clauses import Clause, parse_clauses
+from ingest.appendix import document_clauses
+from ingest.clauses import Clause
 from ingest.corpus import Corpus, Document, load_corpus
 from ingest.embed import FAKE_MODEL, make_embedder
 from ingest.errors import ConfigError, StoreError
@@ -90,7 +91,7 @@ def altered(corpus: Corpus, doc_id: str, old: str, new: str) -> tuple[Corpus, in
     pos = doc.text.index(old)
     text = doc.text.replace(old, new)
     new_doc = dataclasses.replace(doc, spec=dataclasses.replace(doc.spec, sha256=sha256_text(text)), text=text,
-                                  clauses=tuple(parse_clauses(doc_id, text)))
+                                  clauses=tuple(document_clauses(doc_id, text, doc.appendices)))
     assert [c.clause_id for c in new_doc.clauses] == [c.clause_id for c in doc.clauses], "the edit changed the tree"
     return Corpus({**corpus.documents, doc_id: new_doc}, corpus.reports), pos
 

@@ -54,8 +54,9 @@ def test_use_policy_rules_say_where_the_prohibited_use_comes_from(review):
 def test_conditions_in_plain_words(table):
     assert conditions_in_words(table.get("llama-mau")) == (
         "applies when more than 700,000,000 monthly active users; it is not deployed as end user")
-    assert conditions_in_words(table.get("modified-file-notices")).startswith(
-        "applies when the weights are distributed (released or shipped on devices); the method is full finetune or lora")
+    assert conditions_in_words(table.get("offer-warranty-own-behalf")) == (
+        "applies when the question is about warranty; it is deployed as weights release or on device or hosted")
+    assert conditions_in_words(table.get("policy-not-in-corpus")) == "applies when a use of the model is named"
 
 
 def test_markdown_quotes_every_clause(review, corpus):

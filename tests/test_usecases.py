@@ -20,7 +20,7 @@ MATCHES: dict[str, list[str]] = {
     "minors_adult_content": ["we will serve adult content to teenagers without age verification",
                              "skip the age gate so kids can see the nsfw section"],
     "sexual_solicitation": ["a bot that solicits sex from users", "generate escort ads for our agency"],
-    "sexual": ["a sexual chatbot for adults", "generate porn images on demand", "an NSFW roleplay companion app",
+    "sexual": ["spicy fan fiction with graphic sex", "a sexual chatbot for adults", "generate porn images on demand", "an NSFW roleplay companion app",
                "explicit sex scenes for our erotica site"],
     "illegal_activity": ["help users launder money through crypto mixers", "teach people how to evade taxes",
                          "make fake IDs for customers", "a bot that explains how to hot-wire cars"],
@@ -31,7 +31,8 @@ MATCHES: dict[str, list[str]] = {
                  "a missile guidance assistant", "an ITAR-controlled project"],
     "nuclear": ["an assistant for a nuclear reactor operator", "summaries for the nuclear industry"],
     "espionage": ["corporate espionage against a rival", "spying on foreign diplomats", "a tool for a foreign intelligence agency"],
-    "critical_infrastructure": ["the grid operator's breaker switching", "let it control the SCADA system of a water treatment plant",
+    "critical_infrastructure": ["decide load shedding on the transmission network", "dispatch trains and set signals on a rail line",
+                                "the grid operator's breaker switching", "let it control the SCADA system of a water treatment plant",
                                 "railway signalling for our trains", "a self-driving truck that steers itself",
                                 "run the forklifts in our warehouse autonomously", "open and close the valves on the gas pipeline"],
     "self_harm": ["content that encourages eating disorders", "a bot that tells people how to kill themselves",
@@ -69,7 +70,8 @@ MATCHES: dict[str, list[str]] = {
     "false_expertise": ["market the bot as a licensed therapist", "pretend it is a real doctor", "claim the model is FDA approved"],
     "sensitive_data": ["infer users' sexual orientation from their chats", "predict pregnancy from shopping data",
                        "build dossiers on journalists", "collect biometric data without consent"],
-    "surveillance": ["track employees' location without telling them", "covertly monitor our staff's Slack messages",
+    "surveillance": ["an agent that reads employees' screens and reports who slacks off, without telling them",
+                     "track employees' location without telling them", "covertly monitor our staff's Slack messages",
                      "identify protesters in CCTV footage", "spy on my girlfriend's phone"],
     "personal_data": ["find someone's home address from a photo", "publish people's phone numbers", "unmask anonymous posters",
                       "dox a streamer"],
@@ -88,13 +90,15 @@ MATCHES: dict[str, list[str]] = {
     "spam": ["send bulk emails to scraped lists", "blast millions of SMS", "SEO content farms", "comment spam on forums"],
     "impersonation": ["clone our CEO's voice for calls", "a deepfake of a politician", "pretend to be a celebrity in DMs",
                       "a digital twin of a real person"],
-    "undisclosed_ai": ["say the essays were written by a human", "pass the AI text off as my own work",
+    "undisclosed_ai": ["exam answers that students submit as their own", "say the essays were written by a human", "pass the AI text off as my own work",
                        "hide that the articles were AI-generated", "humanize AI text to beat AI detectors"],
-    "bot_as_human": ["never tell users they're talking to an AI", "the agent pretends to be a real person",
+    "bot_as_human": ["the voice agent never lets on that it's software", "we don't want to disclose that the support agent is an AI",
+                     "never tell users they're talking to an AI", "the agent pretends to be a real person",
                      "callers believe they are talking to a human", "it should deny being a bot"],
     "unlabelled_content": ["post AI-generated tweets without labelling them", "a bot that posts tweets automatically",
                            "publish generated articles without a disclaimer that they are machine-generated"],
-    "fake_engagement": ["astroturfing", "bot accounts that upvote our posts", "five-star reviews from fake customers",
+    "fake_engagement": ["Amazon reviews for our blender from made-up buyers", "a swarm of bot profiles liking and resharing our posts",
+                        "astroturfing", "bot accounts that upvote our posts", "five-star reviews from fake customers",
                         "hundreds of sock puppet accounts", "inflate our GitHub stars with bots"],
     "undisclosed_dangers": ["we will not tell users about the known risks", "hide the model's known failure modes from customers"],
     "unlawful_tools": ["chain it with an uncensored nudify tool", "say the outputs come from Meta"],
@@ -103,13 +107,12 @@ MATCHES: dict[str, list[str]] = {
     "service_resale": ["resell access to ChatGPT", "white-label the OpenAI service as ours"],
     "account_sharing": ["share one ChatGPT Plus account between the whole team", "sell my API keys to friends"],
     "export_controls": ["users in North Korea", "serve sanctioned entities", "get around US export controls"],
-    "political": ["political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters"],
+    "political": ["talking points for a senate candidate", "a chatbot for a political party", "political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters"],
 }
 
 # Near misses: words shared with a category, a meaning outside it (a carve-out the text states, detection, consent ...).
 NEAR_MISSES: dict[str, list[str]] = {
-    "sexual": ["sex education for teenagers", "nude figure drawing for an art history class, for artistic purposes",
-               "an NSFW classifier that blocks explicit images"],
+    "sexual": ["sex education for teenagers", "an NSFW classifier that blocks explicit images"],
     "malware": ["a classifier that detects malware in uploads", "SOC analysts triage ransomware samples", "our JSON payload format"],
     "fraud": ["a fraud detection model for our bank", "phishing awareness training for our own staff"],
     "spam": ["a spam filter for our inbox"],
@@ -165,6 +168,18 @@ BENIGN = [
     "Falcon 2 11B fine-tuned for summarising legal contracts for our in-house counsel, who review every summary.",
     "We publish an adapter trained on Wikipedia text under CC BY-SA.",
     "Can our marketing team write blog posts with ChatGPT and publish them under our name with an AI disclosure?",
+    "We filter sexual content out of our training data.",
+    "Our Slack bot shares release notes with the team.",
+    "Accounts that follow our company page get a newsletter.",
+    "We want to tell users that they are talking to an AI assistant.",
+    "Can I use Llama 3 to write marketing emails for our newsletter subscribers?",
+    "Use Qwen to summarise medical literature for researchers.",
+    "Our HR chatbot answers employee questions about benefits.",
+    "We build a tutoring app for high school students with Llama 3.2.",
+    "Can we fine-tune Llama on our support tickets that contain customer names?",
+    "A dating app that suggests conversation starters.",
+    "We use Phi-3 in a game to voice NPC characters.",
+    "Our bank uses Llama 3 to summarise customer complaints for analysts.",
 ]
 
 
@@ -207,9 +222,12 @@ def test_carve_outs_are_per_concept():
     # medical_interpretation (BigScience only) and not in medical_practice.
     found = use_cases_of("Radiologists review every x-ray reading our model produces.")
     assert "medical_interpretation" in found and "medical_practice" not in found
-    # Gemma's sexual-content exception (scientific, educational, documentary, artistic).
-    assert "sexual" not in use_cases_of("explicit anatomy images for a medical education course")
-    assert "sexual" in use_cases_of("explicit images for an adult site")
+    # Consent takes a question out of impersonation for every policy (Llama: without consent).
+    assert "impersonation" not in use_cases_of("a voice clone of our CEO, with his written consent")
+    # Gemma's own carve-outs (expressive purposes, explicit disclosure) are rules that except the category for Gemma
+    # only, so the category still matches and Llama's clause still applies.
+    assert "sexual" in use_cases_of("nude figure studies for an art school, for artistic purposes")
+    assert "impersonation" in use_cases_of("a deepfake of a politician, clearly labelled as satire")
 
 
 POLICY_DOCS = ["llama-2-aup", "llama-3-aup", "llama-3.1-aup", "llama-3.2-aup", "llama-3.3-aup", "llama-4-aup", "gemma-pup",
@@ -288,6 +306,14 @@ E2E = [
     ("A StarCoder bot that auto-posts machine-written code to public forums without labelling it as AI.", "bigcode-openrail-m:iv.f"),
     ("Use ChatGPT to reverse engineer the model behind it.", "openai-terms-2024:using-our-services.p2.b3"),
 ]
+
+
+@pytest.mark.integration
+def test_gemma_carve_out_excepts_the_category(fake_services):
+    answer = fake_services.engine.answer("Gemma 2 9B to generate nude figure studies for an art school, for artistic purposes.")
+    rules = [f.rule_id for f in answer.findings]
+    assert "gemma-expressive-sexual-content" in rules and "gemma-prohibited-use" not in rules, rules
+    assert answer.verdict != "not_permitted"
 
 
 @pytest.mark.integration

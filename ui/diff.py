@@ -15,7 +15,8 @@ from ui.text import html_text
 
 UNCHANGED, FORMATTING, CHANGED, MOVED, ADDED, REMOVED = ("unchanged", "formatting only", "changed", "renumbered",
                                                         "added", "removed")
-STATUSES = (CHANGED, REMOVED, ADDED, MOVED, FORMATTING, UNCHANGED)
+ELSEWHERE = "moved to another document"
+STATUSES = (CHANGED, REMOVED, ADDED, ELSEWHERE, MOVED, FORMATTING, UNCHANGED)
 _TYPO = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-",
                        "\u00a0": " ", "*": None, "_": None, "#": None})
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.U)
@@ -30,6 +31,7 @@ class Row:
     old_text: str
     new_text: str
     similarity: float
+    moved_to: str | None = None  # for ELSEWHERE: the clause id in the other document that now holds this text
 
     @property
     def path(self) -> str:
@@ -104,6 +106,42 @@ def align(old_clauses, new_clauses, threshold: float = PAIR_THRESHOLD) -> list[R
         else:
             keyed.append(((anchor, 1, j), Row(ADDED, None, n.path, "", n.text, 0.0)))
     return [row for _, row in sorted(keyed, key=lambda kv: kv[0])]
+
+
+def companions(doc_id: str, family_docs: list[str], old_id: str) -> list[str]:
+    """Where text leaving `old_id` may have gone when `doc_id` is the newer version: the family's documents of the
+    same release ("llama-3.1-aup" beside "llama-3.1-license"), else every other document of the family."""
+    stem = doc_id.rsplit("-", 1)[0]
+    same_release = [d for d in family_docs if d not in (doc_id, old_id) and d.rsplit("-", 1)[0] == stem]
+    return same_release or [d for d in family_docs if d not in (doc_id, old_id)]
+
+
+def find_moved(rows: list[Row], other_clauses, threshold: float = PAIR_THRESHOLD) -> list[Row]:
+    """Removed rows whose text now lives in another document (`other_clauses`: (clause_id, text) pairs) become
+    ELSEWHERE rows naming the clause that holds it: the Llama 3 licence's appended use policy is the separate
+    Llama 3.1 AUP, not 36 dropped prohibitions."""
+    others = [(cid, _norm(text)) for cid, text in other_clauses if text.strip()]
+    out = []
+    for r in rows:
+        if r.status != REMOVED or not others:
+            out.append(r)
+            continue
+        a = _norm(r.old_text)
+        best, best_id = 0.0, None
+        for cid, b in others:
+            if not a or min(len(a), len(b)) / max(len(a), len(b)) < threshold:
+                continue
+            m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            if m.quick_ratio() < max(threshold, best):
+                continue
+            ratio = m.ratio()
+            if ratio > best:
+                best, best_id = ratio, cid
+        if best_id is not None and best >= threshold:
+            out.append(Row(ELSEWHERE, r.old_path, None, r.old_text, "", round(best, 3), best_id))
+        else:
+            out.append(r)
+    return out
 
 
 def word_diff_html(old: str, new: str) -> tuple[str, str]:

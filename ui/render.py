@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from retrieval.answer import Answer, Citation
+from ui.checklist import checklist_view
 from ui.conversation import VERDICT_LABELS, Turn
 from ui.text import code_span, html_text, md_escape, safe_url
 
@@ -38,6 +39,7 @@ CSS = """
 .cw-rowhead { font-family: monospace; font-size: 0.85rem; margin-top: 0.6rem; }
 .cw-st-removed { color: #b42318; font-weight: 600; } .cw-st-added { color: #067647; font-weight: 600; }
 .cw-st-changed { color: #b54708; font-weight: 600; } .cw-st-renumbered { color: #5925dc; font-weight: 600; }
+.cw-st-moved { color: #026aa2; font-weight: 600; }
 .cw-st-unchanged, .cw-st-formatting { color: #6b7280; }
 </style>
 """
@@ -106,11 +108,29 @@ def answer_view(turn: Turn, latest: bool) -> None:
                 icon=":material/edit_note:")
     st.markdown(md_escape(a.summary))
     if not a.cross_check.agrees:
-        st.warning("**Cross-check disagreement.** The rules and the retrieved clauses do not fully agree, so read the "
-                   "clauses below before relying on the verdict.\n\n"
-                   + "\n".join(f"- {md_escape(n)}" for n in a.cross_check.notes), icon=":material/warning:")
+        cc = a.cross_check
+        readings = ""
+        if cc.rules_verdict and cc.clause_verdict:
+            # Both readings side by side, with the clause the clause reading rests on: the reader decides.
+            lead = f" on {code_span(cc.clause_ids[0])}" if cc.clause_ids else ""
+            readings = (f"\n\n**Rules table:** {code_span(cc.rules_verdict)} \u00b7 "
+                        f"**clause reading:** {code_span(cc.clause_verdict)}{lead}"
+                        + (" \u00b7 *the headline follows the clause reading*" if cc.headline_changed else ""))
+        st.error("**Check before relying on this verdict.** The two independent readings of the licence do not "
+                 "support it equally." + readings + "\n\n"
+                 + "\n".join(f"- {md_escape(n)}" for n in cc.notes), icon=":material/warning:")
     elif a.cross_check.notes:
         st.info("\n".join(f"- {md_escape(n)}" for n in a.cross_check.notes), icon=":material/info:")
+    if getattr(a, "alternatives", ()):
+        st.success("**What the text does allow:**\n\n" + "\n".join(f"- {md_escape(x)}" for x in a.alternatives),
+                   icon=":material/alt_route:")
+    if getattr(a, "branches", ()):
+        # The question leaves a deciding fact open: each plausible value with its own verdict and rules.
+        st.markdown("**It depends on a fact the question does not state**")
+        for b in a.branches:
+            rules = ", ".join(dict.fromkeys(code_span(f.rule_id) for f in b.findings)) or "no rule"
+            st.markdown(f"{small_badge(b.verdict)} if {md_escape(b.assumption.label)} \u00b7 <small>{rules}</small>",
+                        unsafe_allow_html=True)
     if a.findings:
         st.markdown("**Findings**")
         order = {"not_permitted": 0, "unclear": 1, "conditional": 2, "permitted": 3}
@@ -118,6 +138,7 @@ def answer_view(turn: Turn, latest: bool) -> None:
             st.markdown(f"{small_badge(f.verdict)} {md_escape(f.statement)}  \n"
                         f"<small>rule {code_span(f.rule_id)} \u00b7 grounded in "
                         + ", ".join(code_span(cid) for cid in f.clause_ids) + "</small>", unsafe_allow_html=True)
+    checklist_view(a, key=f"turn-{turn.id}")
     st.markdown(f"**Cited clauses** ({len(a.citations)})")
     for c in a.citations:
         citation_card(c, turn)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
@@ -114,3 +115,19 @@ def progress_callback(bar, label: str) -> Callable[[int, int], None]:
         bar.progress(frac, text=f"{label}: {done:,} of {total:,}" if total else f"{label}: nothing to embed")
 
     return update
+
+
+@st.cache_resource(show_spinner=False)
+def _history(path: str):
+    from retrieval.history import History
+
+    history = History(Path(path))
+    history.purge()
+    return history
+
+
+def history(s: Settings):
+    """The conversation store under CLAUSEWISE_HOME (opened, migrated and purged once per process)."""
+    from retrieval.history import DB_NAME
+
+    return _history(str(s.home / DB_NAME))

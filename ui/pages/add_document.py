@@ -54,11 +54,16 @@ def identify(text: str) -> dict | None:
         return {"error": str(exc)}
 
 
-def add(upload, raw_id: str) -> None:
+def add(upload, raw_id: str, governs: str = "") -> None:
     # As `clausewise add`: check and store the text, index it, register it last, so a failure or a crash in between
     # leaves no half-added document that answers could cite.
-    info, prepared = store.prepare(upload.name, upload.getvalue(), normalise_id(raw_id), reserved=reserved_ids())
+    from retrieval.propose import write_proposals
+
+    names = tuple(n.strip() for n in governs.split(",") if n.strip())
+    info, prepared = store.prepare(upload.name, upload.getvalue(), normalise_id(raw_id), reserved=reserved_ids(),
+                                   governs=names)
     reindex("Indexing the new clauses", extra=[prepared])
+    write_proposals(prepared, settings.user_annotations_dir)
     store.commit(info)
     doc = state.app_state().services.corpus.documents.get(info.doc_id)  # a fresh index stamp: services reload here
     clauses = doc.clauses if doc else ()
@@ -110,9 +115,12 @@ raw_id = st.text_input("Document id (optional)", key="add-id",
                        placeholder=slug_id(upload.name) if upload else "user-acme-model-licence",
                        help="Lower-case letters, digits, '.' and '-'. `user-` is added in front if missing. "
                             "Default: from the file name.")
+governs = st.text_input("Model names it governs (optional, comma-separated)", key="add-governs",
+                        placeholder="AcmeLM, Acme-7B",
+                        help="Questions that name one of these models are answered from this document's clauses.")
 if st.button("Add and index", type="primary", icon=":material/upload_file:", disabled=upload is None, key="add-go"):
     try:
-        add(upload, raw_id)
+        add(upload, raw_id, governs)
     except Exception as exc:  # noqa: BLE001 - a banner (ClausewiseError: its message), never a traceback
         show(exc)
     else:
@@ -129,7 +137,23 @@ with guard():
         st.dataframe(pd.DataFrame([{"doc_id": i.doc_id, "title": i.title, "file": i.filename, "characters": i.chars,
                                     "clauses": len(docs[i.doc_id].clauses) if i.doc_id in docs else None}
                                    for i in infos]), hide_index=True, width="stretch")
+        from ingest.annotations import load_annotations
+
+        annotations = load_annotations(user_dir=settings.user_annotations_dir)
         for info in infos:
+            rows = annotations.for_doc(info.doc_id)
+            pending = sum(r.status == "proposed" for r in rows)
+            with st.expander(f"Annotations of {info.doc_id}: {len(rows)} rows, {pending} proposed"):
+                st.caption("Proposed from the document's own wording; the clause-grounded verdict uses them. Accept "
+                           "them here, or edit single rows with `clausewise annotate " + info.doc_id + "`.")
+                st.dataframe(pd.DataFrame([{"clause": r.clause_id, "effect": r.effect.value, "status": r.status,
+                                            "acts on": ", ".join(r.acts_on), "trigger": str(r.conditions),
+                                            "gloss": r.gloss} for r in rows]), hide_index=True, width="stretch")
+                if pending and st.button("Accept all proposed annotations", key=f"accept-{info.doc_id}"):
+                    path = settings.user_annotations_dir / f"{info.doc_id}.toml"
+                    path.write_text(path.read_text(encoding="utf-8").replace('status = "proposed"',
+                                                                            'status = "reviewed"'), encoding="utf-8")
+                    st.rerun()
             with st.popover(f"Remove {info.doc_id}", icon=":material/delete:"):
                 st.markdown(f"Remove {code_span(info.doc_id)} (\u201c{md_escape(info.title)}\u201d) and its clauses "
                             "from the index? Answers already given keep their quotes.")

@@ -75,6 +75,15 @@ def show_clause(clause) -> None:
                    + (f" \u00b7 shown with its {len(section.members)} sub-clause(s)" if section.members else ""))
         # The clause with its sub-clauses: "3.3 Generated Output" alone would show a heading and no terms.
         st.markdown(f'<div class="cw-clause">{html_text(section.text)}</div>', unsafe_allow_html=True)
+        annotations = app.services.annotations
+        for row in (annotations.rows_for(clause.clause_id) if annotations else ()):
+            # The gloss is our reading, never shown as a quote: a caption beside the verbatim text.
+            meta = f"**{row.effect.value}** \u00b7 acts on {md_escape(', '.join(row.acts_on) or '-')}"
+            if row.exception_to:
+                meta += f" \u00b7 exception to {md_escape(', '.join(row.exception_to))}"
+            if row.status == "proposed":
+                meta += " \u00b7 *proposed, not yet accepted*"
+            st.info(f"{meta}  \nIn our words: {md_escape(row.gloss)}", icon=":material/gavel:")
         st.caption("Citation, ready to paste:")
         st.code(cite_whole(spec, doc.clauses, doc.text, section), language=None, wrap_lines=True)
         if clause.parent:

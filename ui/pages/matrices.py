@@ -53,7 +53,12 @@ def matrices_for(kind: str, _table, _registry, rules_key: int) -> list[Matrix]:
     return build(kind, _table, _registry)
 
 
-def clause_block(clause_id: str) -> None:
+def clause_block(clause_id: str, shown: set[str]) -> None:
+    """The clause verbatim with its citation, once per opened cell (later mentions point back to it)."""
+    if clause_id in shown:
+        st.caption(f"{code_span(clause_id)}: quoted above.")
+        return
+    shown.add(clause_id)
     try:
         clause = corpus.clause(clause_id)
     except NotFound:
@@ -71,7 +76,8 @@ def open_cell(m: Matrix, cell: Cell) -> None:
     row = next(a.label for a in m.rows if a.id == cell.row)
     col = next(a.label for a in m.columns if a.id == cell.column)
     with st.container(border=True, key="mx-detail"):
-        st.subheader(f"{row} \u00d7 {col}")
+        st.subheader(f"{md_escape(row)} \u00d7 {md_escape(col)}")
+        shown: set[str] = set()
         if cell.verdict is None:
             st.markdown(f"**{md_escape(cell.row)}** is not in {md_escape(col)}"
                         + (" (removed in this version)." if cell.change and cell.change.value == "removed" else "."))
@@ -88,18 +94,18 @@ def open_cell(m: Matrix, cell: Cell) -> None:
                 st.markdown(f"{small_badge(f.verdict.value)} **{code_span(f.rule_id)}** on {code_span(f.doc_id or 'any')}"
                             f": {md_escape(rule.statement)}")
                 for cid in f.clauses:
-                    clause_block(cid)
+                    clause_block(cid, shown)
         else:
             rule = table.get(cell.row)
             st.markdown(f"{small_badge(rule.verdict.value)} {md_escape(rule.statement)}")
             if cell.change is not None:
                 st.caption(f"Change from the version before: **{cell.change.value}**")
             for cid in cell.clauses:
-                clause_block(cid)
+                clause_block(cid, shown)
             if cell.previous and cell.change is not None and cell.change.value == "moved":
                 st.caption("In the version before:")
                 for cid in cell.previous:
-                    clause_block(cid)
+                    clause_block(cid, shown)
 
 
 st.title("Licence matrices")

@@ -1,0 +1,75 @@
+"""Retrieval on its own: the clauses hybrid search returns for each question with no rules-table vote, scored against
+the questions' expected evidence. Steered = restricted to the documents the question names (and those they
+incorporate); unsteered = the whole corpus."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+from evals.runner import KS, Question, evidence_found
+
+
+@dataclass
+class SearchResult:
+    question: Question
+    steered: list[tuple[str, str, str, float]]  # (clause id, doc id, text, score), best first
+    unsteered: list[tuple[str, str, str, float]]
+
+
+def retrieve(engine, question: str, k: int, *, steered: bool) -> list:
+    """Rule-free hits for one question (the same search the clause-grounded verdict reads when steered)."""
+    from retrieval.answer import clean_question
+    from retrieval.clause_verdict import governing_documents
+    from retrieval.scenario import read_facts
+
+    text, _ = clean_question(question)
+    if not steered:
+        return engine.searcher.search(text, k=k, steer=False)
+    facts = read_facts(text, engine.registry)
+    loaded = set(engine.corpus.documents)
+    docs = (governing_documents(facts, engine.annotations, loaded) if engine.annotations is not None
+            else [d for d in facts.documents if d in loaded])
+    return engine.searcher.search(text, k=k, doc_ids=docs or None, steer=False)
+
+
+def run_search_only(engine, questions: list[Question], *, k: int = 5,
+                    progress: Callable[[int, int], None] | None = None) -> list[SearchResult]:
+    out = []
+    depth = max(max(KS), k)
+    for i, q in enumerate(questions, 1):
+        rows = {}
+        for mode in ("steered", "unsteered"):
+            hits = retrieve(engine, q.question, depth, steered=mode == "steered")
+            rows[mode] = [(h.clause_id, h.doc_id, h.text, h.score) for h in hits]
+        out.append(SearchResult(q, rows["steered"], rows["unsteered"]))
+        if progress:
+            progress(i, len(questions))
+    return out
+
+
+def search_metrics(results: list[SearchResult]) -> dict:
+    """Evidence recall@1/3/5, steered and unsteered, over questions that have expected evidence."""
+    metrics: dict = {"questions": len(results)}
+    for mode in ("steered", "unsteered"):
+        for kk in KS:
+            found = total = 0
+            for r in results:
+                cites = [(doc, text) for _, doc, text, _ in getattr(r, mode)[:kk]]
+                for ev in r.question.expected_evidence:
+                    total += 1
+                    found += evidence_found(ev, cites)
+            metrics[f"{mode}_recall@{kk}"] = round(found / total, 4) if total else 0.0
+    metrics["evidence_items"] = sum(len(r.question.expected_evidence) for r in results)
+    return metrics
+
+
+def write_predictions(path, results: list[SearchResult]) -> None:
+    """One JSON line per question in the shape of `clausewise eval --predictions`: citations are the steered hits."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in results:
+            fh.write(json.dumps({"id": r.question.id, "question": r.question.question, "verdict": None,
+                                 "citations": [{"rank": i, "clause_id": c, "doc_id": d, "text": t, "score": s}
+                                               for i, (c, d, t, s) in enumerate(r.steered, 1)],
+                                 "unsteered": [c for c, *_ in r.unsteered]}, ensure_ascii=False) + "\n")
