@@ -52,7 +52,10 @@ def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdi
     top = set(ranked[:10])
     grounded_ids = sorted(c for c in rule_clauses if c.split(":", 1)[0] in {r.split(":", 1)[0] for r in ranked})
     said = f"{lead} says, in our words: {_gloss(annotations, lead)}" if lead else clause.reason
-    changed = rules_fired and cv.severity > rule_verdict.severity and clause.strong and cv is not Verdict.UNCLEAR
+    # The policy is the one the design states: a 'permitted' headline cannot stand against a more restrictive clause
+    # reading on strong evidence; a conditional or stricter rules verdict stays, flagged, for the reader to weigh.
+    changed = (rules_fired and rule_verdict is Verdict.PERMITTED and cv.severity > rule_verdict.severity
+               and clause.strong and cv is not Verdict.UNCLEAR)
     changed = changed or (not rules_fired and cv is not Verdict.UNCLEAR and bool(lead))
     headline = cv if changed else rule_verdict
     why = ""
