@@ -81,6 +81,16 @@ def clause_glosses(settings: Settings, corpus: Corpus) -> dict[str, str]:
 def build_chunks(corpus: Corpus, model_name: str, glosses: dict[str, str] | None = None) -> list[Chunk]:
     """Every clause of the corpus as chunks; sub-clauses carry their ancestors' headings as embedding context, and an
     annotated clause carries its gloss, so a question in everyday words meets the clause that says it in legal ones."""
+    if glosses is None:
+        from ingest.annotations import AnnotationSet
+
+        # The corpus's own annotations; `ingest` passes the user's too (clause_glosses).
+        annotations = AnnotationSet.load()
+        glosses = {}
+        for doc_id in corpus.documents:
+            for row in annotations.for_doc(doc_id):
+                if row.effect.value != "definition":
+                    glosses[row.clause_id] = (glosses.get(row.clause_id, "") + " " + row.gloss).strip()
     chunks: list[Chunk] = []
     for doc in corpus.documents.values():
         by_id = {c.clause_id: c for c in doc.clauses}

@@ -250,7 +250,8 @@ def test_real_long_clauses_are_split_and_cover_the_clause(corpus):
         assert mine[0].start == clause.start and mine[-1].end == clause.end
         for c in mine:
             assert c.text == doc.text[c.start:c.end] and c.doc_id == clause.doc_id
-            assert c.embed_text.endswith(": " + c.text)
+            # The verbatim piece, then (for an annotated clause) our gloss for the search: never inside the text.
+            assert c.embed_text.split("\nIn plain words: ")[0].endswith(": " + c.text)
         for a, b in zip(mine, mine[1:]):
             assert a.end < b.start and doc.text[a.end:b.start].isspace()
     # every other clause is exactly one chunk, equal to the clause
@@ -287,8 +288,9 @@ def test_real_subclauses_carry_ancestor_headings(corpus):
     [leaf] = [c for c in chunks if c.clause_id == "llama-3-license:1.b.v"]
     clause = corpus.clause("llama-3-license:1.b.v")
     assert leaf.text == clause.text
-    assert leaf.embed_text == ("Meta Llama 3 Community License Agreement (2024-04-18), 1.b.v - "
-                               "License Rights and Redistribution > Redistribution and Use: " + clause.text)
+    assert leaf.embed_text.startswith("Meta Llama 3 Community License Agreement (2024-04-18), 1.b.v - "
+                                      "License Rights and Redistribution > Redistribution and Use: " + clause.text
+                                      + "\nIn plain words: You may not use Llama 3 or its outputs")
     assert "improve any other large language model" in leaf.text and "Redistribution" not in leaf.text
     for chunk in chunks:
         doc = corpus.documents[chunk.doc_id]
@@ -303,7 +305,7 @@ def test_real_subclauses_carry_ancestor_headings(corpus):
         prefix = f"{doc.spec.title} ({doc.spec.version}), {clause.path}"
         if context:
             prefix += " - " + " > ".join(reversed(context))
-        assert chunk.embed_text == f"{prefix}: {chunk.text}", chunk.clause_id
+        assert chunk.embed_text.split("\nIn plain words: ")[0] == f"{prefix}: {chunk.text}", chunk.clause_id
 
 
 def test_chunk_ids_are_deterministic_and_change_with_text_context_and_model():
