@@ -582,6 +582,7 @@ def cmd_history(args, settings: Settings) -> int:
         print(f"{r.id}  {r.created[:16].replace('T', ' ')}  {r.turns:>3} question(s)  {r.title}"
               + ("  [deleted]" if r.deleted else ""))
     print(f"{len(rows)} conversation(s) in {history.path}; export one with `clausewise history --export ID`")
+    return 0
 
 
 def _checker(settings: Settings):

@@ -10,6 +10,8 @@ from dataclasses import MISSING, fields
 from typing import Any
 
 from retrieval.answer import Answer, Assumption, Branch, Choice, Citation, Clarify, CrossCheck, Finding
+from retrieval.clause_verdict import ClauseStep, ClauseVerdict
+from retrieval.obligations import Obligation, ObligationKind
 from retrieval.quotes import Span
 from retrieval.scenario import Deployment, Facts, Method, ModelRef, Role
 
@@ -56,11 +58,24 @@ def _clarify(c: dict[str, Any] | None) -> Clarify | None:
     return Clarify(**_kwargs(Clarify, c, choices=tuple(Choice(**_kwargs(Choice, x)) for x in c.get("choices", []))))
 
 
+def _obligation(o: dict[str, Any]) -> Obligation:
+    return Obligation(**_kwargs(Obligation, o, kind=ObligationKind(o["kind"])))
+
+
+def _clause_verdict(c: dict[str, Any] | None) -> ClauseVerdict | None:
+    if not c:
+        return None
+    return ClauseVerdict(**_kwargs(ClauseVerdict, c, steps=tuple(ClauseStep(**_kwargs(ClauseStep, s))
+                                                                   for s in c.get("steps", []))))
+
+
 def answer_from_json(data: dict[str, Any]) -> Answer:
     try:
         nested = {
             "branches": tuple(_branch(b) for b in data.get("branches", [])),
             "clarify": _clarify(data.get("clarify")),
+            "obligations": tuple(_obligation(o) for o in data.get("obligations", [])),
+            "clause_verdict": _clause_verdict(data.get("clause_verdict")),
             "facts": facts_from_json(data.get("facts", {})),
             "findings": tuple(_finding(f) for f in data.get("findings", [])),
             "citations": tuple(_citation(c) for c in data.get("citations", [])),
@@ -68,5 +83,5 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
             "cross_check": CrossCheck(**_kwargs(CrossCheck, data.get("cross_check", {"agrees": True, "notes": []}))),
         }
         return Answer(**_kwargs(Answer, data, **nested))
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"stored answer cannot be read: {exc}") from exc
