@@ -21,17 +21,19 @@ class SearchResult:
 def retrieve(engine, question: str, k: int, *, steered: bool) -> list:
     """Rule-free hits for one question (the same search the clause-grounded verdict reads when steered)."""
     from retrieval.answer import clean_question
-    from retrieval.clause_verdict import governing_documents
+    from retrieval.freesearch import rule_free_search
     from retrieval.scenario import read_facts
 
     text, _ = clean_question(question)
-    if not steered:
-        return engine.searcher.search(text, k=k, steer=False)
     facts = read_facts(text, engine.registry)
-    loaded = set(engine.corpus.documents)
-    docs = (governing_documents(facts, engine.annotations, loaded) if engine.annotations is not None
-            else [d for d in facts.documents if d in loaded])
-    return engine.searcher.search(text, k=k, doc_ids=docs or None, steer=False)
+    return rule_free_search(engine.searcher, engine.annotations, facts, text, k, steered=steered)
+
+
+def cited_text(corpus, hit) -> str:
+    """The text an answer shows for a hit: the clause, or for a heading or a list's lead-in the whole section (as
+    `Engine._citation` cites it), so retrieval is scored on what the reader gets."""
+    section = corpus.section(hit.clause_id)
+    return section.text if section.is_container else hit.text
 
 
 def run_search_only(engine, questions: list[Question], *, k: int = 5,
@@ -42,7 +44,7 @@ def run_search_only(engine, questions: list[Question], *, k: int = 5,
         rows = {}
         for mode in ("steered", "unsteered"):
             hits = retrieve(engine, q.question, depth, steered=mode == "steered")
-            rows[mode] = [(h.clause_id, h.doc_id, h.text, h.score) for h in hits]
+            rows[mode] = [(h.clause_id, h.doc_id, cited_text(engine.corpus, h), h.score) for h in hits]
         out.append(SearchResult(q, rows["steered"], rows["unsteered"]))
         if progress:
             progress(i, len(questions))

@@ -1,0 +1,68 @@
+"""Retrieval that stands on its own: the search the clause-grounded verdict reads and `clausewise eval --search-only`
+scores. No rule of the rules table votes in it. What it knows about the scenario comes from the facts the question
+states (which documents govern, how the model is changed and shipped, which uses it names) and from the clause
+annotations, which say what each clause does and when it is triggered.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.annotations import AnnotationSet, Effect
+from retrieval.clause_verdict import governing_documents, triggered
+from retrieval.scenario import VERSION_PAIRS, Facts
+
+# Effects whose trigger, once it holds on the stated facts, makes a clause an answer to the scenario. A definition
+# or a disclaimer carries no trigger of its own.
+VOTING = {Effect.PROHIBITION, Effect.OBLIGATION, Effect.CONDITION, Effect.THRESHOLD, Effect.EXCEPTION,
+          Effect.TERMINATION, Effect.INCORPORATION, Effect.GRANT}
+
+
+def triggered_clauses(facts: Facts, annotations: AnnotationSet, docs: list[str]) -> list[str]:
+    """Clause ids of `docs` whose annotation is triggered by the stated facts, in document order."""
+    deployments = {d.value for d in facts.deployments}
+    family = set(docs)
+    out: list[str] = []
+    for doc in docs:
+        for a in annotations.for_doc(doc):
+            if a.effect in VOTING and triggered(a, facts, family, deployments)[0] == "yes":
+                out.append(a.clause_id)
+    return list(dict.fromkeys(out))
+
+
+def other_versions(facts: Facts, text: str) -> list[str]:
+    """Older dated versions of terms that a named model's entry lists and the question does not rule out.
+
+    The verdict reads the current version when a question names no date (`resolve_versions`), but a model released
+    under the older terms (Gemma 2 under the 2024 Gemma Terms) is also described by them, and a reader checks both.
+    """
+    low = text.lower()
+    listed = [d for m in facts.models for d in m.documents]
+    out = []
+    for old, new, old_pat, new_pat in VERSION_PAIRS:
+        if (old in listed and old not in facts.documents and new in facts.documents
+                and not re.search(old_pat, low) and not re.search(new_pat, low)):
+            out.append(old)
+    return out
+
+
+def scope(facts: Facts, annotations: AnnotationSet | None, loaded: set[str], text: str = "") -> list[str]:
+    """The documents a steered rule-free search reads: the governing documents, those they incorporate, and the
+    older versions of them a named model was released under."""
+    docs = ([d for d in facts.documents if d in loaded] if annotations is None
+            else governing_documents(facts, annotations, loaded))
+    return docs + [d for d in other_versions(facts, text) if d in loaded and d not in docs]
+
+
+def rule_free_search(searcher, annotations: AnnotationSet | None, facts: Facts, text: str, k: int, *,
+                     steered: bool = True, scores=None, docs: list[str] | None = None):
+    """Hybrid search with the clause-annotation vote and no rules vote; `steered` restricts it to the scenario's
+    documents (`docs` when the caller already resolved them)."""
+    loaded = set(searcher.corpus.documents)
+    if steered:
+        docs = docs if docs is not None else scope(facts, annotations, loaded, text)
+    else:
+        docs = []
+    voted_docs = docs or [d for d, doc in searcher.corpus.documents.items() if doc.spec.is_primary]
+    annotated = triggered_clauses(facts, annotations, voted_docs) if annotations is not None else []
+    return searcher.search(text, k=k, doc_ids=docs or None, steer=False, scores=scores, annotated=annotated)
