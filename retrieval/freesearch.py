@@ -57,7 +57,9 @@ def scope(facts: Facts, annotations: AnnotationSet | None, loaded: set[str], tex
 def rule_free_search(searcher, annotations: AnnotationSet | None, facts: Facts, text: str, k: int, *,
                      steered: bool = True, scores=None, docs: list[str] | None = None):
     """Hybrid search with the clause-annotation vote and no rules vote; `steered` restricts it to the scenario's
-    documents (`docs` when the caller already resolved them)."""
+    documents (`docs` when the caller already resolved them). Unsteered, the same provision repeated in other versions
+    of the terms is moved down (see `Searcher.search`); steered, the scope holds only the versions the facts
+    resolve, and where a model is described by two versions both stay, so the reader sees each."""
     loaded = set(searcher.corpus.documents)
     if steered:
         docs = docs if docs is not None else scope(facts, annotations, loaded, text)
@@ -65,4 +67,5 @@ def rule_free_search(searcher, annotations: AnnotationSet | None, facts: Facts, 
         docs = []
     voted_docs = docs or [d for d, doc in searcher.corpus.documents.items() if doc.spec.is_primary]
     annotated = triggered_clauses(facts, annotations, voted_docs) if annotations is not None else []
-    return searcher.search(text, k=k, doc_ids=docs or None, steer=False, scores=scores, annotated=annotated)
+    return searcher.search(text, k=k, doc_ids=docs or None, steer=False, scores=scores, annotated=annotated,
+                           distinct_versions=not steered)
