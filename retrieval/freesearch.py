@@ -30,6 +30,63 @@ def triggered_clauses(facts: Facts, annotations: AnnotationSet, docs: list[str])
     return list(dict.fromkeys(out))
 
 
+FACETS = True
+CHANGES = {"full_finetune", "lora", "quantization", "merge", "continued_pretraining", "rlhf"}
+
+
+def acted_on(facts: Facts) -> set[str]:
+    """What the scenario acts on, in the annotations' `acts_on` vocabulary: the stated method, deployment, flags and
+    uses, read as the subjects a clause can govern."""
+    out: set[str] = set()
+    methods = {m.value for m in facts.methods}
+    deployments = {d.value for d in facts.deployments}
+    if methods & CHANGES:
+        out.add("modification")
+    if "distillation" in methods:
+        out |= {"training_other_models", "outputs"}
+    if deployments & {"weights_release", "on_device"}:
+        out |= {"distribution", "licence_copy", "notices"}
+    if "hosted" in deployments:
+        out.add("hosting")
+    if "internal" in deployments:
+        out.add("use")
+    if "acquisition" in deployments:
+        out.add("assignment")
+    flags = set(facts.flags)
+    for flag, subjects in FLAG_SUBJECTS.items():
+        if flag in flags:
+            out |= subjects
+    if facts.target_licence:
+        out |= {"relicensing", "sublicensing"}
+    if facts.use_cases:
+        out.add("use_categories")
+    if facts.mau is not None or facts.revenue is not None:
+        out.add("scale")
+    return out
+
+
+FLAG_SUBJECTS = {"outputs": {"outputs", "ownership"}, "ownership": {"ownership"}, "commercial": {"commercial_use"},
+                 "naming": {"naming"}, "notice": {"notices"}, "other_model": {"training_other_models"},
+                 "competing": {"training_other_models"}, "termination": {"termination"},
+                 "litigation": {"litigation", "patents"}, "trademark": {"trademark"}, "export": {"export"},
+                 "warranty": {"warranty", "liability"}, "safety_removal": {"safety", "technical_measures"},
+                 "assign_licence": {"assignment"}}
+
+
+def facet_clauses(facts: Facts, annotations: AnnotationSet, docs: list[str]) -> dict[str, int]:
+    """Clause ids of `docs` whose annotation acts on what the scenario acts on, with how many of those subjects."""
+    wanted = acted_on(facts)
+    out: dict[str, int] = {}
+    if not wanted:
+        return out
+    for doc in docs:
+        for a in annotations.for_doc(doc):
+            shared = len(wanted & set(a.acts_on))
+            if shared and a.effect is not Effect.DISCLAIMER:
+                out[a.clause_id] = max(out.get(a.clause_id, 0), shared)
+    return out
+
+
 def other_versions(facts: Facts, text: str) -> list[str]:
     """Older dated versions of terms that a named model's entry lists and the question does not rule out.
 
@@ -67,5 +124,7 @@ def rule_free_search(searcher, annotations: AnnotationSet | None, facts: Facts, 
         docs = []
     voted_docs = docs or [d for d, doc in searcher.corpus.documents.items() if doc.spec.is_primary]
     annotated = triggered_clauses(facts, annotations, voted_docs) if annotations is not None else []
+    facets = facet_clauses(facts, annotations, voted_docs) if annotations is not None and FACETS else {}
     return searcher.search(text, k=k, doc_ids=docs or None, steer=False, scores=scores, annotated=annotated,
+                           facets=facets,
                            distinct_versions=not steered)

@@ -26,6 +26,8 @@ PRIOR_WEIGHT = 2.0
 # it describes) get a vote of their own, ranked among themselves by the hybrid score; it comes from the clause
 # annotations, never from the rules table. Measured on the blind dev sets with the default model (see README).
 ANNOTATION_WEIGHT = 2.0
+MARKED_WEIGHT = 2.0
+FACET_WEIGHT = 0.5
 CANDIDATES = 40
 HEADING_WEIGHT = 0.6  # titles and bare headings match many queries and rarely answer one
 # Keyword candidates are the best KEYWORD_POOL rows over all loaded chunks, then cut to the search's scope: the
@@ -182,6 +184,7 @@ class Searcher:
     def search(self, query: str, k: int = 5, doc_ids: list[str] | None = None, family: str | None = None,
                steer: bool = True, include_secondary: bool = False, prior: list[str] | None = None,
                scores: QueryScores | None = None, annotated: list[str] | None = None,
+               facets: dict[str, int] | None = None,
                distinct_versions: bool = False) -> list[Hit]:
         """Top-k clauses for `query`, restricted to `doc_ids` / `family` when given, else steered by named models.
 
@@ -189,7 +192,9 @@ class Searcher:
         in); each gets an extra vote in the fusion, as a third ranked list would. `scores` is this query's
         `score(query)`, passed when one question is searched in several scopes. `annotated` are clause ids whose
         annotation the scenario's facts trigger (`retrieval.freesearch`); they vote as one more ranked list, ordered
-        by their hybrid score. With `distinct_versions`, a clause that repeats one ranked above it in another version
+        by their hybrid score. `facets` maps clause ids to how many of the things the scenario acts on (distribution,
+        hosting, outputs, ...) their annotation names; they vote as a weaker list, most shared first. With
+        `distinct_versions`, a clause that repeats one ranked above it in another version
         of the same terms (Llama 3 and Llama 3.1, Gemma 2024 and 2025) moves below the clauses that do not, unless
         the query names its version: five copies of one provision answer one question, not five.
         """
@@ -226,11 +231,23 @@ class Searcher:
                 rank += 1
                 fused[chunk.clause_id] = fused.get(chunk.clause_id, 0.0) + wsys * self._row_weight[row] / (RRF_K + rank)
                 best_chunk.setdefault(chunk.clause_id, chunk)
+        if distinct_versions and MARKED_WEIGHT:
+            # The documents whose version the query names ("Llama 3.1", "the 2023 terms") vote for their clauses.
+            named = _query_marks(query)
+            marked = [c for c in sorted(fused, key=lambda c: (-fused[c], c)) if _doc_marks(c.split(":", 1)[0]) & named]
+            for rank, cid in enumerate(marked, 1):
+                fused[cid] += MARKED_WEIGHT / (RRF_K + rank)
         if annotated:
             wanted = [c for c in dict.fromkeys(annotated) if c in self._chunks_by_clause
                       and (not allowed_set or c.split(":", 1)[0] in allowed_set)]
             for rank, cid in enumerate(sorted(wanted, key=lambda c: (-fused.get(c, 0.0), c)), 1):
                 fused[cid] = fused.get(cid, 0.0) + ANNOTATION_WEIGHT / (RRF_K + rank)
+                best_chunk.setdefault(cid, self._chunks_by_clause[cid][0])
+        if facets:
+            wanted = [c for c in facets if c in self._chunks_by_clause
+                      and (not allowed_set or c.split(":", 1)[0] in allowed_set)]
+            for rank, cid in enumerate(sorted(wanted, key=lambda c: (-facets[c], -fused.get(c, 0.0), c)), 1):
+                fused[cid] = fused.get(cid, 0.0) + FACET_WEIGHT / (RRF_K + rank)
                 best_chunk.setdefault(cid, self._chunks_by_clause[cid][0])
         for rank, cid in enumerate(dict.fromkeys(prior or []), 1):
             chunk = next((c for c in self._chunks_by_clause.get(cid, ())), None)
@@ -260,7 +277,7 @@ class Searcher:
         return sig
 
     def _distinct_versions(self, ordered: list[str], query: str, k: int) -> list[str]:
-        named = set(version_tags(query)) | set(re.findall(r"\b(?:19|20)\d\d\b", query))
+        named = _query_marks(query)
         kept: list[str] = []
         later: list[str] = []
         for cid in ordered:
@@ -286,6 +303,10 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
         return False
     return len(a & b) / len(a | b) >= TWIN_OVERLAP
+
+
+def _query_marks(query: str) -> set[str]:
+    return set(version_tags(query)) | set(re.findall(r"\b(?:19|20)\d\d\b", query))
 
 
 def _doc_marks(doc_id: str) -> set[str]:
