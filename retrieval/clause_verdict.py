@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 from ingest.annotations import Annotation, AnnotationSet, Effect
 from retrieval.rules import Verdict, combine
+from retrieval.rules import holds as rule_holds
 from retrieval.scenario import Deployment, Facts
 
 RANKED = 15   # how many ranked clauses of the governing documents the clause path reads
@@ -66,50 +67,15 @@ class ClauseVerdict:
         return [s for s in self.steps if s.verdict == self.verdict]
 
 
-def _governed(facts: Facts, doc_id: str, family_docs: set[str]):
-    return [m for m in facts.models if doc_id in m.documents or set(m.documents) & family_docs]
-
-
-def holds(key: str, value, facts: Facts, doc_id: str, family_docs: set[str], deployments: set[str]) -> bool:
-    """One trigger condition against the facts (the vocabulary is the scenario reader's)."""
-    if key == "deployments":
-        return bool(deployments & set(value))
-    if key == "not_deployments":
-        return not deployments & set(value)
-    if key == "distributes":
-        return bool(deployments & DISTRIBUTING) == value
-    if key == "methods":
-        return any(m.value in value for m in facts.methods)
-    if key == "not_methods":
-        return not any(m.value in value for m in facts.methods)
-    if key == "roles":
-        return any(m.role.value in value for m in _governed(facts, doc_id, family_docs))
-    if key == "use_cases":
-        return any(u in facts.use_cases for u in value)
-    if key == "flags":
-        return all(f in facts.flags for f in value)
-    if key == "not_flags":
-        return not any(f in facts.flags for f in value)
-    if key == "other_model":
-        others = [m for m in facts.models if not (doc_id in m.documents or set(m.documents) & family_docs)]
-        return (bool(others) or facts.has("from_scratch") or facts.has("other_model")) == value
-    if key == "mau_over":
-        return facts.mau is not None and facts.mau > value
-    if key == "revenue_over":
-        return facts.revenue is not None and facts.revenue > value
-    if key == "eu":
-        return facts.eu is value
-    if key == "multimodal":
-        governed = _governed(facts, doc_id, family_docs)
-        return (any(m.multimodal for m in governed) if governed else bool(facts.multimodal)) == value
-    if key == "targets":
-        return facts.target_licence in value
-    if key == "has_target":
-        # Re-licensing under the same licence is not a new licence.
-        return (facts.target_licence is not None and facts.target_licence != doc_id) == value
-    if key == "datasets":
-        return any(d in facts.datasets for d in value)
-    return False  # text_only and anything unknown are never applied automatically
+def holds(key: str, value, facts: Facts, doc_id: str, family_docs: set[str], deployments: set[str] | None = None) -> bool:
+    """One trigger condition against the facts, read exactly as the rules table reads its conditions
+    (`retrieval.rules.holds`), with the documents read together counted as one and a re-licensing under the same
+    licence not counted as a new licence; a condition the facts cannot express (`text_only`) never holds here.
+    `deployments` is accepted for the callers that pass it; the facts carry the same values."""
+    if key == "text_only":
+        return False
+    return rule_holds(key, value, facts, doc_id, family_docs=frozenset(family_docs), new_licence_only=True,
+                      strict=False)
 
 
 def unstated(key: str, facts: Facts, deployments: set[str]) -> bool:
