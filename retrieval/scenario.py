@@ -414,6 +414,16 @@ VERSION_PAIRS = [("openai-terms-2023", "openai-terms-2024", r"\b2023\b|march 202
                  ("gemma-terms-2024", "gemma-terms-2025", r"april 2024|2024-04|\b2024\b", r"march 2025|2025-03|\b2025\b")]
 
 
+def other_versions(documents: tuple[str, ...]) -> tuple[str, ...]:
+    """The dated versions of the same terms that an answer from `documents` does not use (2024 Gemma for 2025)."""
+    out = []
+    for old, new, _, _ in VERSION_PAIRS:
+        for have, other in ((old, new), (new, old)):
+            if have in documents and other not in documents and other not in out:
+                out.append(other)
+    return tuple(out)
+
+
 def resolve_versions(documents: tuple[str, ...], text: str) -> tuple[str, ...]:
     """A question that names a dated version of terms (Gemma 2024, OpenAI March 2023) is answered from that version;
     one that names neither is answered from the current one, and one that compares them from both."""
