@@ -14,8 +14,8 @@ from evals.runner import KS, Question, evidence_found
 @dataclass
 class SearchResult:
     question: Question
-    steered: list[tuple[str, str, str, float]]  # (clause id, doc id, text, score), best first
-    unsteered: list[tuple[str, str, str, float]]
+    steered: list[tuple]  # (clause id, doc id, text, score[, same_in doc ids]), best first
+    unsteered: list[tuple]
 
 
 def retrieve(engine, question: str, k: int, *, steered: bool) -> list:
@@ -36,6 +36,14 @@ def cited_text(corpus, hit) -> str:
     return section.text if section.is_container else hit.text
 
 
+def same_in(corpus, hit) -> tuple[str, ...]:
+    """The other dated versions of the hit's terms where the clause reads word for word the same (as answers cite
+    them, `Citation.same_in`); the eval counts such a hit for either version."""
+    from retrieval.scenario import other_versions
+
+    return tuple(i.split(":", 1)[0] for i in corpus.same_text_in(hit.clause_id, other_versions((hit.doc_id,))))
+
+
 def run_search_only(engine, questions: list[Question], *, k: int = 5,
                     progress: Callable[[int, int], None] | None = None) -> list[SearchResult]:
     out = []
@@ -44,7 +52,8 @@ def run_search_only(engine, questions: list[Question], *, k: int = 5,
         rows = {}
         for mode in ("steered", "unsteered"):
             hits = retrieve(engine, q.question, depth, steered=mode == "steered")
-            rows[mode] = [(h.clause_id, h.doc_id, cited_text(engine.corpus, h), h.score) for h in hits]
+            rows[mode] = [(h.clause_id, h.doc_id, cited_text(engine.corpus, h), h.score, same_in(engine.corpus, h))
+                          for h in hits]
         out.append(SearchResult(q, rows["steered"], rows["unsteered"]))
         if progress:
             progress(i, len(questions))
@@ -58,7 +67,7 @@ def search_metrics(results: list[SearchResult]) -> dict:
         for kk in KS:
             found = total = 0
             for r in results:
-                cites = [(doc, text) for _, doc, text, _ in getattr(r, mode)[:kk]]
+                cites = [(row[1], row[2], row[4] if len(row) > 4 else ()) for row in getattr(r, mode)[:kk]]
                 for ev in r.question.expected_evidence:
                     total += 1
                     found += evidence_found(ev, cites)
@@ -72,6 +81,7 @@ def write_predictions(path, results: list[SearchResult]) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for r in results:
             fh.write(json.dumps({"id": r.question.id, "question": r.question.question, "verdict": None,
-                                 "citations": [{"rank": i, "clause_id": c, "doc_id": d, "text": t, "score": s}
-                                               for i, (c, d, t, s) in enumerate(r.steered, 1)],
+                                 "citations": [{"rank": i, "clause_id": row[0], "doc_id": row[1], "text": row[2],
+                                                "score": row[3], "same_in": list(row[4]) if len(row) > 4 else []}
+                                               for i, row in enumerate(r.steered, 1)],
                                  "unsteered": [c for c, *_ in r.unsteered]}, ensure_ascii=False) + "\n")

@@ -6,11 +6,9 @@ annotations, which say what each clause does and when it is triggered.
 
 from __future__ import annotations
 
-import re
-
 from ingest.annotations import AnnotationSet, Effect
 from retrieval.clause_verdict import governing_documents, triggered
-from retrieval.scenario import VERSION_PAIRS, Facts
+from retrieval.scenario import Facts
 
 # Effects whose trigger, once it holds on the stated facts, makes a clause an answer to the scenario. A definition
 # or a disclaimer carries no trigger of its own.
@@ -87,28 +85,13 @@ def facet_clauses(facts: Facts, annotations: AnnotationSet, docs: list[str]) -> 
     return out
 
 
-def other_versions(facts: Facts, text: str) -> list[str]:
-    """Older dated versions of terms that a named model's entry lists and the question does not rule out.
-
-    The verdict reads the current version when a question names no date (`resolve_versions`), but a model released
-    under the older terms (Gemma 2 under the 2024 Gemma Terms) is also described by them, and a reader checks both.
-    """
-    low = text.lower()
-    listed = [d for m in facts.models for d in m.documents]
-    out = []
-    for old, new, old_pat, new_pat in VERSION_PAIRS:
-        if (old in listed and old not in facts.documents and new in facts.documents
-                and not re.search(old_pat, low) and not re.search(new_pat, low)):
-            out.append(old)
-    return out
-
-
-def scope(facts: Facts, annotations: AnnotationSet | None, loaded: set[str], text: str = "") -> list[str]:
-    """The documents a steered rule-free search reads: the governing documents, those they incorporate, and the
-    older versions of them a named model was released under."""
-    docs = ([d for d in facts.documents if d in loaded] if annotations is None
-            else governing_documents(facts, annotations, loaded))
-    return docs + [d for d in other_versions(facts, text) if d in loaded and d not in docs]
+def scope(facts: Facts, annotations: AnnotationSet | None, loaded: set[str]) -> list[str]:
+    """The documents a steered rule-free search reads: the governing documents and those they incorporate. (Another
+    dated version of the same terms is not searched: a hit names its word-for-word twin there, `same_in`; searching
+    both measured lower, the twins crowding each other out of the top five.)"""
+    if annotations is None:
+        return [d for d in facts.documents if d in loaded]
+    return governing_documents(facts, annotations, loaded)
 
 
 def rule_free_search(searcher, annotations: AnnotationSet | None, facts: Facts, text: str, k: int, *,
@@ -119,7 +102,7 @@ def rule_free_search(searcher, annotations: AnnotationSet | None, facts: Facts, 
     resolve, and where a model is described by two versions both stay, so the reader sees each."""
     loaded = set(searcher.corpus.documents)
     if steered:
-        docs = docs if docs is not None else scope(facts, annotations, loaded, text)
+        docs = docs if docs is not None else scope(facts, annotations, loaded)
     else:
         docs = []
     voted_docs = docs or [d for d, doc in searcher.corpus.documents.items() if doc.spec.is_primary]

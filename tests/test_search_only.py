@@ -35,9 +35,6 @@ def test_search_metrics_and_predictions(tmp_path):
 
 def test_steered_retrieval_has_no_rules_vote(fake_services):
     hits = retrieve(fake_services.engine, "We publish our Gemma 2 fine-tune on Hugging Face", 5, steered=True)
-    # Gemma 2 was released under the 2024 terms, which its model entry lists beside the current ones.
-    assert hits and {h.doc_id for h in hits} <= {"gemma-terms-2025", "gemma-pup", "gemma-terms-2024"}
-    dated = retrieve(fake_services.engine, "We publish our Gemma 2 fine-tune under the March 2025 terms", 5, steered=True)
-    assert dated and {h.doc_id for h in dated} <= {"gemma-terms-2025", "gemma-pup"}
+    assert hits and {h.doc_id for h in hits} <= {"gemma-terms-2025", "gemma-pup"}
     wide = retrieve(fake_services.engine, "We publish our Gemma 2 fine-tune on Hugging Face", 5, steered=False)
     assert len(wide) == 5
