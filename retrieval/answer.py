@@ -276,7 +276,9 @@ class Engine:
         hits = (rule_free_search(self.searcher, self.annotations, facts, text, RANKED, scores=scores, docs=governing)
                 if governing else [])
         pool = sum(len(self.corpus.documents[d].clauses) for d in governing)
-        return compose(facts, [(h.clause_id, h.rank) for h in hits], self.annotations, loaded, governing, pool)
+        lead_ins = {h.clause_id for h in hits if h.text.rstrip().endswith(":")}
+        return compose(facts, [(h.clause_id, h.rank) for h in hits], self.annotations, loaded, governing, pool,
+                       lead_ins=lead_ins)
 
     def _alternatives(self, verdict: Verdict, fired, clause: ClauseVerdict | None, facts: Facts,
                       docs: list[str]) -> tuple[str, ...]:

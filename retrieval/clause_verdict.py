@@ -24,6 +24,7 @@ MIN_POOL = 20  # ...and only when the governing documents hold at least this man
 TEXT_RANK = 2  # a restrictive clause this high, not contradicted by any stated fact, applies on its wording alone
 RESTRICTIVE = {Effect.PROHIBITION, Effect.THRESHOLD, Effect.TERMINATION}
 TRAVELS = {"licence_copy", "use_policy"}  # what an obligation makes travel with the model
+SKIPPABLE = {"notices", "licence_copy", "attribution", "use_policy", "naming"}  # duties a question can say it skips
 DISTRIBUTING = {Deployment.WEIGHTS_RELEASE.value, Deployment.ON_DEVICE.value}
 CHANGES = {"full_finetune", "lora", "quantization", "merge", "distillation", "continued_pretraining", "rlhf"}
 
@@ -115,8 +116,9 @@ def governing_documents(facts: Facts, annotations: AnnotationSet, loaded: set[st
 
 
 def compose(facts: Facts, ranked: list[tuple[str, int]], annotations: AnnotationSet, loaded: set[str],
-            governing: list[str], pool: int | None = None) -> ClauseVerdict:
-    """The clause-grounded verdict from ranked clause ids (clause id, rank) of the governing documents."""
+            governing: list[str], pool: int | None = None, lead_ins: set[str] | frozenset[str] = frozenset()) -> ClauseVerdict:
+    """The clause-grounded verdict from ranked clause ids (clause id, rank) of the governing documents. `lead_ins` are
+    ranked clauses whose text only introduces what follows (it ends in a colon)."""
     if not governing:
         missing = [m.name for m in facts.models if not m.in_corpus]
         why = ("terms not in the corpus for " + ", ".join(missing)) if missing else "the question names no document the corpus holds"
@@ -148,6 +150,8 @@ def compose(facts: Facts, ranked: list[tuple[str, int]], annotations: Annotation
         elif a.effect is Effect.GRANT:
             if state == "yes" or not a.conditions or (state == "open" and rank <= TEXT_RANK):
                 verdict = Verdict.PERMITTED
+        elif a.effect is Effect.CONDITION and (cid in parents or cid in lead_ins):
+            why = "it leads in to a list; its sub-clauses say what applies"
         elif a.effect in _EFFECT_VERDICT and hit:
             verdict = _EFFECT_VERDICT[a.effect]
             if (verdict is Verdict.CONDITIONAL and facts.target_licence and facts.target_licence != a.doc_id
@@ -155,6 +159,10 @@ def compose(facts: Facts, ranked: list[tuple[str, int]], annotations: Annotation
                     and ("use_policy" in a.acts_on or a.doc_id not in relicensing_allowed)):
                 # The licence the user wants in its place would drop what this clause makes travel with the model.
                 verdict, why = Verdict.NOT_PERMITTED, f"putting it under {facts.target_licence} instead drops what this clause requires"
+            if (verdict is Verdict.CONDITIONAL and a.effect is Effect.OBLIGATION and state == "yes"
+                    and facts.has("skips_obligation") and SKIPPABLE & set(a.acts_on)):
+                # The question says this duty will not be met (a white label, the notice stripped): a breach.
+                verdict, why = Verdict.NOT_PERMITTED, "the question says this duty will not be met"
             if cid in excepted and verdict is not Verdict.PERMITTED:
                 verdict, why = None, "an exception that applies takes it away"
         steps.append(ClauseStep(cid, rank, a.effect.value, verdict.value if verdict else None, a.gloss, why))
