@@ -336,7 +336,14 @@ def test_branches_are_shown_and_a_clarifying_choice_answers_again(home):
     assert turn.answer.verdict == "conditional"
     assert [(b.assumption.value, b.verdict) for b in turn.answer.branches] == [
         ("weights_release", "conditional"), ("hosted", "conditional"), ("internal", "permitted")]
-    assert "It depends on a fact the question does not state" in markdown(at)
+    text = markdown(at)
+    assert "It depends on a fact the question does not state" in text
+    # Each reading names its rules and the clauses it rests on.
+    assert ("if the weights leave your organisation \\(published, sold or shipped to others\\)  \n<small>rule "
+            "`llama-redistribution`") in text
+    assert "grounded in `llama-3.1-license:1.b.i`, `llama-3.1-license:1.b.iii`</small>" in text
+    assert "if it stays inside your organisation  \n<small>rule `llama-internal-use` \u00b7 grounded in " \
+           "`llama-3.1-license:1.a`</small>" in text
     inside = next(b for b in at.button if (b.key or "").startswith(f"settle-{turn.id}-") and "inside" in b.label)
     inside.click().run()
     assert_clean(at)
