@@ -289,3 +289,22 @@ def test_branches_and_a_clarifying_choice_in_the_browser(server, page):
     expect(page.locator(".st-key-settle-2-0")).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "browser-clarified.png"))
+
+
+def test_review_sheet_page_in_the_browser(server, page):
+    """The review sheet, filtered by a deep link to the Llama 3 licence: the training ban beside its verbatim clause."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/review?family=llama&doc=llama-3-license")
+    card = page.locator(".st-key-rv-rule-llama-improve-other-llm")
+    expect(card).to_be_visible(timeout=WAIT_MS)
+    expect(card).to_contain_text("llama-3-license:1.b.v")
+    expect(card.locator(".cw-clause").first).to_contain_text("You will not use the Llama Materials or any output")
+    expect(card).not_to_contain_text("llama-2-license:1.b.v")
+    for fmt in ("md", "csv", "html"):
+        expect(page.get_by_test_id("stDownloadButton").filter(has_text=f"Download {fmt} (the filtered sheet)")
+               ).to_have_count(1)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    card.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "browser-review.png"))
