@@ -351,3 +351,22 @@ def test_branches_are_shown_and_a_clarifying_choice_answers_again(home):
     assert again.parent is not None and again.answer.verdict == "permitted"
     assert [d.value for d in again.answer.facts.deployments] == ["internal"]
     assert [f.rule_id for f in again.answer.findings] == ["llama-internal-use"]
+
+
+def test_an_open_revenue_is_settled_by_its_clarifying_choice(home):
+    """Stability's community licence turns on annual revenue: both readings with their clauses, then the lower one."""
+    at = ask(start(), "Can our company use Stable Diffusion 3.5 Large commercially to sell generated images?")
+    turn = at.session_state["turns"][-1]
+    assert turn.answer.verdict == "not_permitted"
+    assert [(b.assumption.value, b.verdict, b.clause_ids) for b in turn.answer.branches] == [
+        ("1000001", "not_permitted", ("stability-ai-community:p5",)),
+        ("1000000", "conditional", ("stability-ai-community:p5", "stability-ai-community:p6"))]
+    assert "grounded in `stability-ai-community:p5`, `stability-ai-community:p6`</small>" in markdown(at)
+    assert "**What is your organisation\\'s annual revenue?**" in markdown(at)  # as md_escape writes it
+    lower = next(b for b in at.button if (b.key or "").startswith(f"settle-{turn.id}-") and "or less" in b.label)
+    lower.click().run()
+    assert_clean(at)
+    again = at.session_state["turns"][-1]
+    assert again.parent is not None and again.answer.verdict == "conditional"
+    assert again.answer.facts.revenue == 1_000_000 and not again.answer.branches
+    assert again.changes == ("revenue: your organisation's annual revenue is USD 1,000,000 or less",)
