@@ -13,7 +13,7 @@ from retrieval.registry import Registry
 from retrieval.review import build_review, render
 from retrieval.rules import RuleTable
 from test_app import APP, TIMEOUT, app_env, assert_clean, indexed_home, markdown  # noqa: F401  (pytest fixtures)
-from ui.review_sheet import Filter, apply, file_name
+from retrieval.review_filter import Filter, apply, file_name
 
 pytestmark = pytest.mark.integration
 
@@ -148,3 +148,22 @@ def test_review_page_pages_and_deep_link(app_env, sheet):
     expected = apply(sheet, Filter(families=("gemma",), documents=("gemma-terms-2025",)))
     assert rule_ids_shown(linked) == [r.id for r in expected[:15]]
     assert linked.multiselect(key="rv-family").value == ["gemma"]
+
+
+def test_cli_review_filters_match_the_page(sheet, settings, monkeypatch, tmp_path, capsys):
+    from cli import main
+
+    for key, value in {"CLAUSEWISE_SOURCES": str(settings.sources), "CLAUSEWISE_HOME": str(settings.home)}.items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "llama3.md"
+    assert main(["rules", "--review", "--family", "llama", "--doc", "llama-3-license", "--output", str(out)]) == 0
+    expected = apply(sheet, Filter(families=("llama",), documents=("llama-3-license",)))
+    assert out.read_text(encoding="utf-8") == render(expected, "md")
+    assert f"wrote {len(expected)} rules as md" in capsys.readouterr().err
+    assert main(["rules", "--review", "--verdict", "not_permitted", "--grep", "large language model",
+                 "--format", "csv"]) == 0
+    rows = capsys.readouterr().out
+    assert rows == render(apply(sheet, Filter(verdicts=("not_permitted",), text="large language model")), "csv")
+    assert "llama-improve-other-llm" in rows
+    assert main(["rules", "--review", "--doc", "llama-9-license"]) == 2
+    assert "Unknown document 'llama-9-license' for the review sheet" in capsys.readouterr().err

@@ -11,10 +11,10 @@ from retrieval.cases import load_cases
 from retrieval.citeform import cite_whole
 from retrieval.registry import Registry
 from retrieval.review import FORMATS, ReviewRule, build_review, render
+from retrieval.review_filter import Filter, apply, documents, families, file_name
 from ui import state
 from ui.errors import show
 from ui.render import small_badge
-from ui.review_sheet import Filter, apply, documents, families, file_name
 from ui.text import code_span, html_text, md_escape
 
 ss = st.session_state

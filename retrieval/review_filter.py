@@ -1,13 +1,14 @@
-"""The review sheet narrowed to what a reviewer is signing off today: some families, some documents, some words.
+"""The review sheet narrowed to what a reviewer is signing off today: some families, some documents, verdicts, words.
 
-Pure functions over `retrieval.review.ReviewRule`, so the page and its downloads show exactly the same rules, and the
-unfiltered sheet is byte for byte what `clausewise rules --review` writes.
+Pure functions over `retrieval.review.ReviewRule`, shared by `clausewise rules --review --family/--doc/--verdict/--grep`
+and the app's review page, so both show exactly the same rules; with no filter the sheet is unchanged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ingest.errors import ConfigError
 from retrieval.review import ReviewRule
 
 
@@ -73,3 +74,14 @@ def file_name(f: Filter, fmt: str) -> str:
     bits = list(f.families) + list(f.documents) + list(f.verdicts) + (["search"] if f.text.strip() else [])
     stem = "-".join(bits)[:80].strip("-") or "filtered"
     return f"clausewise-review-{stem}.{fmt}"
+
+
+def check(rules: list[ReviewRule], f: Filter) -> None:
+    """ConfigError naming any family, document or verdict the sheet does not have (a typo would show nothing)."""
+    known = {"family": families(rules), "document": documents(rules),
+             "verdict": ["not_permitted", "unclear", "conditional", "permitted"]}
+    for what, given in (("family", f.families), ("document", f.documents), ("verdict", f.verdicts)):
+        bad = [g for g in given if g not in known[what]]
+        if bad:
+            raise ConfigError(f"Unknown {what} {', '.join(map(repr, bad))} for the review sheet; known: "
+                              f"{', '.join(known[what])}.")
