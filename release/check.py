@@ -373,7 +373,14 @@ class Checker:
                 for cid in f.clause_ids:
                     reported.setdefault(cid, f"rule {f.rule_id} ({f.verdict})")
         s = self.services
-        return apply_annotations(facts, s.annotations, set(s.corpus.documents), reported, s.corpus.linked, prohibited)
+        def text_of(clause_id: str) -> str:
+            try:
+                return s.corpus.clause(clause_id).text
+            except NotFound:
+                return ""
+
+        return apply_annotations(facts, s.annotations, set(s.corpus.documents), reported, s.corpus.linked, prohibited,
+                                 text_of)
 
     def _clause_finding(self, c: ClauseApplied, answer) -> CheckFinding:
         rows = self.services.annotations.rows_for(c.clause_id) if self.services.annotations else ()

@@ -10,6 +10,7 @@ Only triggers that hold on stated facts count here: a release is checked on what
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.annotations import Annotation, AnnotationSet, Effect
@@ -52,15 +53,26 @@ def _parent(clause_id: str) -> str:
     return clause_id.rsplit(".", 1)[0] if "." in clause_id.split(":", 1)[-1] else ""
 
 
+_OR_END = re.compile(r"\bor[,;:]?\s*$", re.I)
+_OR_START = re.compile(r"^\s*(?:\(?[a-z0-9]{1,4}[.)]\s*)?or\b", re.I)
+
+
+def _alternatives(first: str, second: str) -> bool:
+    """Two items of a list joined by "or" ("a. this License, or," / "b. conditions to the same effect"): meeting
+    either meets the duty."""
+    return bool(_OR_END.search(first) or _OR_START.search(second))
+
+
 def apply_annotations(facts: Facts, annotations: AnnotationSet | None, loaded: set[str],
-                      reported: dict[str, str], linked=None, prohibited_docs: dict[str, str] | None = None
-                      ) -> list[ClauseApplied]:
+                      reported: dict[str, str], linked=None, prohibited_docs: dict[str, str] | None = None,
+                      text_of=None) -> list[ClauseApplied]:
     """Every triggered restrictive clause, duty or incorporation of missing terms in the governing documents (and the
     policies they incorporate), each with what covers it.
 
     `reported` maps clause ids to what reports them; `linked(clause_id)` gives the same words in another document (the
     policy appended to the Llama 3 licence is the standalone policy); `prohibited_docs` maps a document to a rule that
-    already forbids the stated use under it, so the policy's other items forbidding the same use are not repeated.
+    already forbids the stated use under it, so the policy's other items forbidding the same use are not repeated;
+    `text_of(clause_id)` gives a clause's text, to recognise items that are alternatives to each other.
     """
     if annotations is None:
         return []
@@ -88,14 +100,17 @@ def apply_annotations(facts: Facts, annotations: AnnotationSet | None, loaded: s
             doc = (same or a.clause_id).split(":", 1)[0]
             if doc in prohibited_docs:
                 cover = f"{prohibited_docs[doc]} (the same use, another item of {doc})"
-        if not cover and a.effect in DUTIES:
+        if not cover and a.effect in DUTIES and text_of is not None:
             # An item that is another way of meeting a reported duty ("include this licence, or conditions to the
-            # same effect") shares its parent and what it acts on.
+            # same effect"): a sibling joined to it by "or", acting on the same thing.
             mine = set(a.acts_on) - _GENERAL
             for cid, what in reported.items():
                 other = by_id.get(cid)
-                if (other is not None and cid != a.clause_id and _parent(cid) == _parent(a.clause_id) != ""
-                        and mine & (set(other.acts_on) - _GENERAL)):
+                if (other is None or cid == a.clause_id or _parent(cid) != _parent(a.clause_id)
+                        or not _parent(cid) or not mine & (set(other.acts_on) - _GENERAL)):
+                    continue
+                first, second = sorted((cid, a.clause_id))
+                if _alternatives(text_of(first), text_of(second)):
                     cover = f"{what} (the same duty, met another way: {cid})"
                     break
         if not cover and a.clause_id in lifted:

@@ -165,3 +165,18 @@ def test_a_licence_only_the_annotations_know(acme, capsys):
     calm = _check(capsys, acme / "lineage.toml")
     assert [(f["kind"], f["clause_ids"]) for f in calm["findings"]] == [("clause-obligation", ["user-acme:2"])]
     assert calm["verdict"] == "incomplete"
+
+
+def test_alternative_items_joined_by_or_cover_each_other(checker):
+    """BigCode s. 5.1: pass on "a. Paragraph 4 and the restrictions in Attachment A ..., or," "b. Use conditions
+    similar ...": the second is another way of meeting the reported duty, not a duty of its own."""
+    from release.ship import spec_from_args
+
+    report = checker.check(spec_from_args(["bigcode/starcoder2-15b"], "full_finetune", ["weights_release"],
+                                          "Acme-StarCoder2-SQL"))
+    assert [c.clause_id for c in report.clauses if c.new] == []
+    covers = dict((c.clause_id, c.covered_by) for c in report.clauses)
+    assert covers["bigcode-openrail-m:iii.5.1.a"] == "finding use-restrictions-not-passed-on"
+    assert covers["bigcode-openrail-m:iii.5.1.b"] == ("finding use-restrictions-not-passed-on (the same duty, met "
+                                                      "another way: bigcode-openrail-m:iii.5.1.a)")
+    assert covers["bigcode-openrail-m:iii.5.1"] == "its items: bigcode-openrail-m:iii.5.1.a"
