@@ -351,6 +351,10 @@ def test_branches_are_shown_and_a_clarifying_choice_answers_again(home):
     assert again.parent is not None and again.answer.verdict == "permitted"
     assert [d.value for d in again.answer.facts.deployments] == ["internal"]
     assert [f.rule_id for f in again.answer.findings] == ["llama-internal-use"]
+    # What settling it changed, as after a corrected fact.
+    assert any(i.value.replace("\\", "").startswith("**What the re-run changed:** verdict: conditional \u2192 "
+                                                    "permitted; rules now applying: llama-internal-use")
+               for i in at.info), [i.value for i in at.info]
 
 
 def test_an_open_revenue_is_settled_by_its_clarifying_choice(home):

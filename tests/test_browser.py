@@ -285,6 +285,7 @@ def test_branches_and_a_clarifying_choice_in_the_browser(server, page):
     expect(page.locator(".cw-verdict").nth(1)).to_have_class("cw-verdict cw-v-permitted")
     expect(page.get_by_text("Re-run of question 1 with corrected facts: deployments: it stays inside your organisation")
            ).to_be_visible()
+    expect(page.get_by_text("What the re-run changed:")).to_be_visible()
     expect(page.locator(".st-key-branch-2-0")).to_have_count(0)  # the deployment is settled: no branches any more
     expect(page.locator(".st-key-settle-2-0")).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
