@@ -56,7 +56,14 @@ def test_keyword_scores_and_order_are_llama_index_bm25_retrievers(indexed, corpu
     from llama_index.retrievers.bm25 import BM25Retriever
 
     searcher = Searcher(corpus, indexed, make_embedder(FAKE_MODEL))
-    nodes = [TextNode(id_=c.chunk_id, text=c.embed_text, metadata={"doc_id": c.doc_id, "family": c.family})
+    from retrieval.search import version_tags
+
+    def keyword_text(c):
+        # The indexed keyword text ends with the chunk's version tokens (`llama3p1`), header included.
+        tags = version_tags(f"doc_id: {c.doc_id}\nfamily: {c.family}\n\n{c.embed_text}")
+        return c.embed_text + ("\n" + " ".join(tags) if tags else "")
+
+    nodes = [TextNode(id_=c.chunk_id, text=keyword_text(c), metadata={"doc_id": c.doc_id, "family": c.family})
              for c in searcher._rows]
     reference = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=KEYWORD_POOL)
     for query in ("distribute copies of the Llama Materials with a copy of this Agreement",
