@@ -388,7 +388,8 @@ class Engine:
         rule_clauses = {c for r in fired for c in r.clauses}
         result = reconcile(verdict, rule_clauses, clause, self.annotations, shown, bool(fired),
                            ranked=list(clause.ranked),
-                           deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired})
+                           deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired},
+                           ruled=bool({d for r in self.rules.rules for d in r.grounds} & set(facts.documents)))
         notes.extend(result.notes)
         if result.changed:
             notes.insert(0, result.why)

@@ -54,10 +54,11 @@ def _gloss(annotations: AnnotationSet, cid: str) -> str:
 
 def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdict, annotations: AnnotationSet,
               shown: set[str], rules_fired: bool, *, ranked: list[str], deployment_stated: bool,
-              finding_verdicts: set[Verdict] | None = None) -> Reconciled:
+              finding_verdicts: set[Verdict] | None = None, ruled: bool = True) -> Reconciled:
     """Compare the two verdicts and their grounds; apply the headline policy; flag what may be wrong.
 
-    `ranked` is what rule-free retrieval ranks in the governing documents (best first). Each sign of a wrong answer
+    `ranked` is what rule-free retrieval ranks in the governing documents (best first); `ruled` says whether the
+    rules table has rules for any of them. Each sign of a wrong answer
     has a strength, measured on the blind dev sets by how much more often it comes with wrong answers than with right
     ones. Strong: no rule covers the scenario; 'permitted' while none of the clauses the rules rely on is among the
     ten retrieval ranks first; a clause reading more restrictive than the rules on strong evidence (a clause the
@@ -79,8 +80,9 @@ def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdi
     changed = rules_fired and rule_verdict is Verdict.PERMITTED and stricter and clause.strong
     # With no rule, the clause reading decides only when it restricts on strong evidence: a bare grant ranked first
     # does not turn "no rule covers this" into "permitted" (measured on the blind dev sets: 1 of 4 such were right).
-    changed = changed or (not rules_fired and cv.severity > Verdict.PERMITTED.severity and cv is not Verdict.UNCLEAR
-                          and clause.strong and bool(lead))
+    # A document no rule is written for (your own licence, `ruled` false) is answered from its clauses alone.
+    changed = changed or (not rules_fired and cv is not Verdict.UNCLEAR and bool(lead)
+                          and (not ruled or (cv.severity > Verdict.PERMITTED.severity and clause.strong)))
     headline = cv if changed else rule_verdict
     why = ""
     if changed and rules_fired:
