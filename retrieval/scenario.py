@@ -316,7 +316,7 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
     corpus lacks displaces the nearby licence it would otherwise be read as."""
     from retrieval.absent import load_absent
 
-    if target and target in documents and (models or len(licences) > 1):
+    if target and target in documents and (models or len(licences) > 1) and not any(target in m.documents for m in models):
         documents = [d for d in documents if d != target]
     for m in _NAMED_AS.finditer(low):
         name = m.group(1)
