@@ -142,7 +142,10 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bour staff use an?\b.{0,30}\b(?:vendor|third)",
                           r"\b(?:paying |a )?customers? of (?:their|a|the|someone else'?s|another company'?s|a vendor'?s) (?:\w+ )?(?:app|saas|service|product|platform|tool)\b",
                           r"\busing an? (?:\w+ ){0,2}(?:saas|app|service|product)\b.{0,30}\b(?:that|which) (?:runs|uses|is built on)\b",
-                          r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b"],
+                          r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b",
+                          # a product someone else built and runs, which the user only uses
+                          r"\b(?:use|uses|using|licen[cs]e|subscribe to|bought|buy)\b (?:an? |their |the )?(?:third[\s-]party|vendor'?s?|outside|external|off[\s-]the[\s-]shelf|commercial) (?:[\w-]+ ){0,2}(?:tool|app|application|product|service|platform|software|saas|assistant|plugin)\b",
+                          r"\bunder the vendor'?s (?:own )?(?:licen[cs]e|arrangement|agreement|terms|contract)\b"],
     Deployment.ACQUISITION: [r"\bacqui(?:re[sd]?|ring|sition)\b.{0,40}\b(?:company|startup|business|subsidiary|us|them|firm|target)\b",
                              r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
                              r"divest", r"\bmerger\b", r"share purchase", r"asset (?:sale|purchase|deal)", r"due diligence",
@@ -492,6 +495,16 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
 
 VERSION_PAIRS = [("openai-terms-2023", "openai-terms-2024", r"\b2023\b|march 2023", r"\b2024\b|\b2025\b|december 2024"),
                  ("gemma-terms-2024", "gemma-terms-2025", r"april 2024|2024-04|\b2024\b", r"march 2025|2025-03|\b2025\b")]
+
+
+def other_versions(documents: tuple[str, ...]) -> tuple[str, ...]:
+    """The dated versions of the same terms that an answer from `documents` does not use (2024 Gemma for 2025)."""
+    out = []
+    for old, new, _, _ in VERSION_PAIRS:
+        for have, other in ((old, new), (new, old)):
+            if have in documents and other not in documents and other not in out:
+                out.append(other)
+    return tuple(out)
 
 
 def resolve_versions(documents: tuple[str, ...], text: str) -> tuple[str, ...]:

@@ -55,6 +55,8 @@ def test_methods(reg, question, method):
     ("we'll post only the benchmark results in a paper", Deployment.INTERNAL, Deployment.WEIGHTS_RELEASE),
     ("we publish the adapter on HF together with our eval results", Deployment.WEIGHTS_RELEASE, None),
     ("hosted behind our API; it runs on our servers", Deployment.HOSTED, Deployment.INTERNAL),
+    ("our accountants use an off-the-shelf bookkeeping app that embeds it", Deployment.END_USER, Deployment.HOSTED),
+    ("we license a vendor's transcription service built on it, under the vendor's own agreement", Deployment.END_USER, None),
 ])
 def test_deployments(reg, question, deployment, absent):
     facts = parse_scenario("Llama 3.1 8B fine-tune: " + question, reg)
