@@ -288,13 +288,17 @@ FLAG_PATTERNS.update({
                       r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:within|after|in)\s+(?:[1-4]|one|two|three|four|a|a couple of)\s+weeks?\b",
                       r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,40}\b(?:the (?:same|next) day|immediately|right away|within hours|the day after)\b",
                       r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-9]|[12]\d|30|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty) days? (?:after|later|from|of)\b",
-                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-4]|one|two|three|four|a|a couple of) weeks? (?:after|later|from|of)\b"],
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-4]|one|two|three|four|a|a couple of) weeks? (?:after|later|from|of)\b",
+                      r"\b(?:(?:[1-9]|[12]\d|30|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty) days?|(?:[1-4]|one|two|three|four|a|a couple of) weeks?) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
     "cured_late": [r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:after|in|only)\s+(?:(?:3[1-9]|[4-9]\d|\d{3})\s+days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several)\s+weeks?|(?:\d+|two|three|four|six|several|a few|many)\s+months?|a (?:month|year))\b",
-                   r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|later|from|of)\b"],
+                   r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|later|from|of)\b",
+                   r"\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
     # a distribution already made without the required notices, and the question how to put it right
     "past_omission": [r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
-                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)"],
+                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)"],
 })
+# The licence text or copyright notice deleted from the copies passed on.
+FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{0,30}\b(?:licen[cs]e|copyright|permission) (?:notice|file|text|header)s?\b"]
 # Weights handed to customers inside a product or image leave the organisation.
 DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\bship(?:s|ped|ping)?\b.{0,60}\b(?:inside|in|within|with|as part of) (?:a |an |its |our |their |the )?(?:[\w-]+ ){0,2}(?:product|appliance|app|device|software|container|image|installer|package)\b",
                                               r"\b(?:container|docker|vm) images?\b.{0,40}\b(?:to|for) (?:our |its |their )?(?:customers|clients)\b"]

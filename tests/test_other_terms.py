@@ -1,0 +1,140 @@
+"""Questions about the terms beyond the model-family licences (OpenAI Terms of Use, Creative Commons, Apache-2.0 and
+MIT, NVIDIA) and about documents the corpus lacks: read from the question, decided by the rules table, with the exact
+clauses. The wordings are our own paraphrases of each clause's scenario, not eval questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.errors import ConfigError
+from retrieval.absent import load_absent, parse_absent
+from retrieval.registry import Registry
+from retrieval.rules import RuleTable, combine
+from retrieval.scenario import read_facts
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return Registry.load()
+
+
+@pytest.fixture(scope="module")
+def table(corpus):
+    return RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()}, known_doc_ids=set(corpus.documents))
+
+
+def decide(table, reg, question):
+    facts = read_facts(question, reg)
+    fired = table.evaluate(facts)
+    return facts, combine([f.verdict for f in fired]).value, {f.id for f in fired}, {c for f in fired for c in f.clauses}
+
+
+@pytest.mark.parametrize("question,verdict,rule,clause", [
+    # OpenAI Terms of Use
+    ("We opened three OpenAI accounts so we could use the free trial credits more than once (March 2023 terms).",
+     "not_permitted", "openai-free-tier-accounts", "openai-terms-2023:4.e"),
+    ("Can my 15-year-old use ChatGPT for her essays if I agree to it?",
+     "conditional", "openai-minimum-age", "openai-terms-2024:registration-and-access.p1"),
+    ("Our 9 year old wants his own ChatGPT login. We're fine with it, is OpenAI?",
+     "not_permitted", "openai-under-minimum-age", "openai-terms-2024:registration-and-access.p1"),
+    ("Under the March 2023 OpenAI terms: a larger firm is acquiring our startup. Does our OpenAI agreement go with the company?",
+     "not_permitted", "openai-change-of-control", "openai-terms-2023:9.e"),
+    ("Using GPT-4 outputs (2023 terms) to train a narrow classifier that only routes support tickets: is that a model that competes with OpenAI?",
+     "unclear", "openai-competition-undefined", "openai-terms-2023:2.c"),
+    ("What disclosure does OpenAI require when I publish a blog post drafted with ChatGPT?",
+     "unclear", "openai-publication-policy", "openai-terms-2024:using-our-services.p1"),
+    # Creative Commons
+    ("We trimmed a CC BY-SA 4.0 dataset and want to republish it under CC BY-NC 4.0.",
+     "not_permitted", "cc-by-sa-sharealike", "cc-by-sa-4.0:3.b.1"),
+    ("Can we publish a cropped version of a CC BY 4.0 image set under CC BY-SA 4.0?",
+     "conditional", "cc-by-adapter-licence", "cc-by-4.0:3.a.4"),
+    ("We will redistribute a CC BY 4.0 corpus inside our toolkit and add our own field-of-use restrictions on top of it.",
+     "not_permitted", "cc-added-restrictions", "cc-by-4.0:2.a.5.b"),
+    ("The CC BY-SA 4.0 dataset we shared on the hub lacked the credits; we corrected it within 5 days of noticing. Is our licence back?",
+     "permitted", "cc-breach-cured-in-time", "cc-by-sa-4.0:6.b.1"),
+    ("We shared a CC BY 4.0 dataset without attribution and only fixed it 3 months after we found out. Are we licensed again?",
+     "not_permitted", "cc-breach-cured-late", "cc-by-4.0:6.b.2"),
+    # Apache-2.0 and MIT
+    ("Our team shipped a Mistral 7B fine-tune to customers inside our appliance without the Apache licence text. How do we fix this going forward?",
+     "conditional", "past-omission-remedied", "apache-2.0:4.a"),
+    ("I want to publish an MIT-licensed model's weights after deleting the license notice.",
+     "not_permitted", "notices-stripped", "mit:p2"),
+    ("Can we call our app 'Mistral Helper'? It runs Mistral 7B behind our API.",
+     "not_permitted", "apache-trademark", "apache-2.0:6"),
+    # NVIDIA Open Model License
+    ("We fine-tuned the refusals out of a model under the NVIDIA Open Model License and plan to post it.",
+     "not_permitted", "nvidia-guardrails", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
+])
+def test_clause_scenarios(table, reg, question, verdict, rule, clause):
+    facts, got, rules, clauses = decide(table, reg, question)
+    assert rule in rules, (rules, facts.flags, facts.deployments, facts.target_licence)
+    assert clause in clauses
+    assert got == verdict
+
+
+@pytest.mark.parametrize("question,title,displaced", [
+    ("Is Qwen-14B-Chat, under the Tongyi Qianwen licence, fine for commercial use?", "Tongyi Qianwen", "qwen-license"),
+    ("BLOOM is under the BigScience RAIL License v1.0. Can we host it for paying users?", "BigScience RAIL License v1.0", "bigscience-openrail-m"),
+    ("We downloaded 01-ai/Yi-6B early on; the Apache licence came later, I think. Commercial use OK?", "Yi Series", "apache-2.0"),
+])
+def test_a_named_document_the_corpus_lacks_is_unclear_and_no_nearby_licence_stands_in(table, reg, question, title, displaced):
+    facts, verdict, rules, _ = decide(table, reg, question)
+    assert any(title in m for m in facts.missing)
+    assert displaced not in facts.documents
+    assert verdict == "unclear" and "document-not-in-corpus" in rules
+
+
+def test_an_absent_document_beside_a_corpus_licence_keeps_that_licence(table, reg):
+    facts, verdict, rules, _ = decide(table, reg, "We fine-tune Mistral 7B on GPL-3.0 code and keep the model internal.")
+    assert facts.missing == ("GNU General Public License (GPL)",)
+    assert "apache-2.0" in facts.documents and verdict == "unclear"
+
+
+@pytest.mark.parametrize("question", [
+    "We don't use any GPL code; the Mistral 7B fine-tune stays internal.",
+    "We fine-tune Llama 3.1 8B on support tickets and release the weights on Hugging Face.",
+    "Our brand team wants a new logo for the app built on Gemma 2.",
+])
+def test_ordinary_questions_name_no_missing_document(reg, question):
+    facts = read_facts(question, reg)
+    assert facts.missing == ()
+
+
+def test_new_flags_stay_quiet_on_ordinary_questions(reg):
+    quiet = {"multiple_accounts", "minor", "under_13", "publication_rules", "adds_restrictions", "cured_in_time",
+             "cured_late", "past_omission"}
+    for q in ["We fine-tune Llama 3.1 8B on support tickets and release the weights on Hugging Face.",
+              "A 5 year old startup hosts Gemma 2 9B for 300 customers.",
+              "We serve Mistral 7B to paying users through our API; what must we do?",
+              "Can I sell images I make with Stable Diffusion 3.5?"]:
+        assert not quiet & set(read_facts(q, reg).flags), q
+
+
+def test_a_non_profit_is_not_commercial(reg):
+    facts = read_facts("A non-profit lab uses a CC BY-NC 4.0 dataset for a psychology study.", reg)
+    assert "commercial" not in facts.flags
+
+
+def test_the_target_licence_is_not_a_governing_document_beside_the_source(reg):
+    facts = read_facts("We relabelled a CC BY 4.0 dataset and want to publish it under CC BY-NC 4.0.", reg)
+    assert facts.target_licence == "cc-by-nc-4.0" and facts.documents == ("cc-by-4.0",)
+
+
+def test_the_absent_documents_file_is_valid(corpus):
+    assert load_absent().validate(set(corpus.documents)) == []
+
+
+def test_bad_absent_rows_are_all_reported():
+    table, problems = parse_absent({"document": [
+        {"id": "a", "title": "A", "patterns": ["("], "examples": ["x"]},
+        {"id": "b", "title": "B", "patterns": ["bee"], "examples": ["wasp"], "instead_of": ["no-such-doc"]},
+        {"id": "c"},
+    ]}, "t.toml")
+    assert any("does not compile" in p for p in problems)
+    assert any("'wasp' is not matched" in p for p in problems)
+    assert any("missing field" in p for p in problems)
+    assert any("no-such-doc" in p for p in table.validate({"mit"}))
+    with pytest.raises(ConfigError):
+        from pathlib import Path
+        bad = Path(__file__).parent / "fixtures" / "__no_such_absent__.toml"
+        load_absent(bad)
