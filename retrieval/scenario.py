@@ -299,6 +299,10 @@ FLAG_PATTERNS.update({
 })
 # The licence text or copyright notice deleted from the copies passed on.
 FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{0,30}\b(?:licen[cs]e|copyright|permission) (?:notice|file|text|header)s?\b"]
+# Which models a set of terms covers, when the list is an appendix the corpus lacks ("identified in the Appendix").
+FLAG_PATTERNS["model_scope"] += [r"\b(?:does|do|would) (?:that|the|this) (?:definition|appendix|list) (?:cover|include|reach|apply to)\b",
+                                 r"\b(?:is|are) [\w .-]{2,40} (?:covered|included|listed) (?:by|in|under) (?:the |that |this )?(?:appendix|definition)\b",
+                                 r"\bidentified in the appendix\b[^?]{0,120}\b(?:cover|covered|include|included|count|counts)\b"]
 # Weights handed to customers inside a product or image leave the organisation.
 DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\bship(?:s|ped|ping)?\b.{0,60}\b(?:inside|in|within|with|as part of) (?:a |an |its |our |their |the )?(?:[\w-]+ ){0,2}(?:product|appliance|app|device|software|container|image|installer|package)\b",
                                               r"\b(?:container|docker|vm) images?\b.{0,40}\b(?:to|for) (?:our |its |their )?(?:customers|clients)\b"]

@@ -138,3 +138,21 @@ def test_bad_absent_rows_are_all_reported():
         from pathlib import Path
         bad = Path(__file__).parent / "fixtures" / "__no_such_absent__.toml"
         load_absent(bad)
+
+
+@pytest.mark.parametrize("question,title,displaced", [
+    ("Our scraped forum dataset is CC BY-NC-SA 4.0; can we publish a cleaned copy?", "NonCommercial-ShareAlike", {"cc-by-nc-4.0", "cc-by-sa-4.0"}),
+    ("The photos are CC BY 3.0. We'd like to ship them in our app with credits.", "before version 4.0", {"cc-by-4.0"}),
+    ("A CC BY-ND 4.0 text collection: may we publish a translated version?", "NoDerivatives", {"cc-by-4.0"}),
+    ("What do OpenAI's usage policies say about generating campaign slogans?", "OpenAI Usage Policies", set()),
+])
+def test_a_named_licence_version_or_policy_the_corpus_lacks_is_not_read_as_its_neighbour(table, reg, question, title, displaced):
+    facts, verdict, rules, _ = decide(table, reg, question)
+    assert any(title in m for m in facts.missing)
+    assert not displaced & set(facts.documents)
+    assert verdict == "unclear" and "document-not-in-corpus" in rules
+
+
+def test_the_gemma_appendix_question_is_unclear(table, reg):
+    facts, verdict, rules, clauses = decide(table, reg, 'The 2025 Gemma Terms define "Gemma" by an Appendix. Does that definition cover CodeGemma?')
+    assert "model-list-not-in-corpus" in rules and "gemma-terms-2025:1.1.c" in clauses and verdict == "unclear"
