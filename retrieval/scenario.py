@@ -117,7 +117,7 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
     "stability-ai-community": [r"stability ai community", r"\bcommunity licen[cs]e\b(?=.*\b(?:sd|stable diffusion|stability)\b)"],
     "falcon-2-license": [r"falcon 2 (?:11b )?(?:tii )?licen[cs]e"],
-    "openai-terms": [r"\bopenai\b", r"\bchat\s?gpt\b", r"\bgpt[\s-]?[345]", r"\bgpt-?4o\b", r"\bdall[\s.·-]*e\b"],
+    "openai-terms": [r"\bopenai\b(?![\s-]*(?:compatible|style|format|schema|spec)\b)", r"\bchat\s?gpt\b", r"\bgpt[\s-]?[345]", r"\bgpt-?4o\b", r"\bdall[\s.·-]*e\b"],
 }
 
 METHOD_PATTERNS: dict[Method, list[str]] = {
@@ -221,7 +221,8 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "outputs": [r"\b(?:outputs?|labels|generations|generated (?:text|images|content|data)|responses|answers)\b"],
     "licensed_professional": [r"licensed (?:physicians|doctors|clinicians|lawyers|attorneys|professionals|pharmacists)", r"(?:physicians|doctors|lawyers) review"],
     "describes_origin": [r"\b(?:say|says|mention|describe|state|note)s?\b.{0,40}\b(?:fine-?tuned from|based on|built on|derived from)\b"],
-    "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)", r"(?:openai|gpt[\w.-]*)\b.{0,30}\bapi\b"],
+    "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)(?![\s-]*(?:compatible|style|format|schema|spec)\b)",
+                   r"(?:openai|gpt[\w.-]*)\b(?![\s-]*(?:compatible|style|format|schema|spec)\b).{0,30}\bapi\b"],
     "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
                     r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
     # The facts the coverage rules read (issue 11): acceptance without clicking, warranty and indemnity, affiliates in

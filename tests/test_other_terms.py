@@ -156,3 +156,9 @@ def test_a_named_licence_version_or_policy_the_corpus_lacks_is_not_read_as_its_n
 def test_the_gemma_appendix_question_is_unclear(table, reg):
     facts, verdict, rules, clauses = decide(table, reg, 'The 2025 Gemma Terms define "Gemma" by an Appendix. Does that definition cover CodeGemma?')
     assert "model-list-not-in-corpus" in rules and "gemma-terms-2025:1.1.c" in clauses and verdict == "unclear"
+
+
+def test_an_openai_compatible_endpoint_is_not_openai(reg):
+    facts = read_facts("We serve Llama 3.1 70B behind an OpenAI-compatible API to paying developers.", reg)
+    assert not {"openai-terms-2023", "openai-terms-2024"} & set(facts.documents) and "openai_api" not in facts.flags
+    assert "openai-terms-2024" in read_facts("We call the OpenAI API to label our tickets.", reg).documents
