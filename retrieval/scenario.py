@@ -265,16 +265,21 @@ FLAG_PATTERNS.update({
     # OpenAI 2023 s.4(e): more than one account to benefit from free-tier credits
     "multiple_accounts": [r"\b(?:several|multiple|many|extra|\d+|two|three|four|five|ten|a bunch of) (?:\w+ )?(?:openai |chatgpt |api )?accounts\b.{0,60}\b(?:free|credits?|trial)\b",
                           r"\b(?:free[\s-]tier|free|trial|signup|sign-up) credits?\b.{0,60}\b(?:accounts|sign[\s-]?ups|emails)\b",
-                          r"\bmore than one (?:openai |chatgpt )?account\b", r"\bstack\w* (?:the )?(?:free[\s-]tier |free |trial )?credits\b"],
+                          r"\bmore than one (?:openai |chatgpt )?account\b", r"\bstack\w* (?:the )?(?:free[\s-]tier |free |trial )?credits\b",
+                          r"\b(?:several|multiple|many|extra|different|\d+|two|three|new) (?:e-?mails?|e-?mail addresses|phone numbers|accounts|sign[\s-]?ups)\b.{0,60}\b(?:free|trial)\b.{0,30}\bcredits?\b",
+                          r"\bsign(?:ed|ing)? up (?:again|repeatedly|multiple times|several times)\b.{0,60}\bcredits?\b"],
     # OpenAI minimum age: 13, and a parent's or guardian's permission under 18
     "minor": [r"\b(?:my|our|a|the|his|her|their) 1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
-              r"\bteen(?:ager)?s?\b", r"\bminors?\b", r"\bunder[\s-]?18s?\b", r"\bhigh[\s-]school(?:ers?| students?)\b", r"\baged? 1[3-7]\b"],
+              r"\bteen(?:ager|age|aged)?s?\b", r"\bminors?\b", r"\bunder[\s-]?18s?\b", r"\bhigh[\s-]school(?:ers?| students?)?\b", r"\baged? 1[3-7]\b",
+              r"\bages? 1[3-7]\s*(?:-|to|\u2013)\s*1[3-7]\b"],
     "under_13": [r"\b(?:my|our|a|the|his|her|their) (?:[1-9]|1[0-2])[\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
                  r"\bunder[\s-]?13s?\b", r"\b(?:elementary|primary|grade)[\s-]school(?:ers?| students?| kids| children)?\b", r"\baged? (?:[5-9]|1[0-2])\b"],
     # what the Sharing & Publication Policy (incorporated, not in the corpus) asks of published Output
     "publication_rules": [r"\b(?:what|which|how)\b[^.?]{0,40}\b(?:requir|attribut|disclos|credit|cite|label|acknowledg)\w*[^.?]{0,60}\b(?:publish|publication|post(?:ed|ing)?|share|sharing)\w*",
                           r"\b(?:publish|publication|post(?:ed|ing)?)\w*[^.?]{0,60}\b(?:what|which|how)\b[^.?]{0,30}\b(?:requir|attribut|disclos|credit|cite|label)\w*",
-                          r"sharing (?:&|and) publication policy"],
+                          r"sharing (?:&|and) publication policy",
+                          r"\b(?:require|requires|need|needs|must|have to)\b[^.?]{0,30}\b(?:disclos|attribut|credit|label|acknowledg|cit)\w*[^.?]{0,40}\b(?:publish|publication|post)\w*",
+                          r"\b(?:disclos|attribut|credit|label|acknowledg)\w*\b[^.?]{0,30}\bwhen (?:publishing|posting|sharing|we publish|i publish)\b"],
     # a model that does one narrow job, where "competes with OpenAI" (undefined) is in doubt
     "narrow_task": [r"\b(?:narrow|single[\s-]task|task[\s-]specific|special(?:ised|ized)|domain[\s-]specific|small in[\s-]house)\b.{0,30}\b(?:model|classifier)\b",
                     r"\bclassifier\b", r"\bmodel (?:that |which )?only (?:does|converts|classifies|extracts|tags|labels|summari[sz]es|detects|routes|translates)\b",
@@ -283,15 +288,20 @@ FLAG_PATTERNS.update({
     "adds_restrictions": [r"\badd(?:s|ed|ing)?\b.{0,30}\b(?:use|usage|field[\s-]of[\s-]use) restrictions\b",
                           r"\b(?:add|impos|attach|layer)\w*\b.{0,40}\b(?:extra|additional|further|our own|its own|their own|more) (?:terms|restrictions|conditions)\b",
                           r"\b(?:add|apply|impos|wrap)\w*\b.{0,30}\b(?:drm|technical (?:protection )?measures|encryption that stops)\b",
-                          r"\b(?:add|impos|attach)\w* (?:a |an )?(?:no[\s-]commercial|non[\s-]commercial|nc|no[\s-]derivatives?) (?:clause|restriction|term|condition)\b"],
+                          r"\b(?:add|impos|attach)\w* (?:a |an )?(?:no[\s-]commercial|non[\s-]commercial|nc|no[\s-]derivatives?) (?:clause|restriction|term|condition)\b",
+                          r"\bunder (?:\w+ ){0,2}terms (?:that|which) (?:prohibit|forbid|ban|restrict|bar|limit|disallow)\b",
+                          r"\bwith (?:drm|copy[\s-]protection|technical (?:protection )?measures)\b"],
     # a breach cured within / after the 30 days from discovery (CC BY 4.0 s.6(b)(1))
-    "cured_in_time": [r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|added (?:it|them|the \w+)|restored|put (?:it |them )?back)\b.{0,60}\b(?:within|after|in|inside)\s+(?:(?:[1-9]|[12]\d|30)|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty)\s+days?\b",
+    "cured_in_time": [r"\b(?:noticed|discovered|found|spotted)\b.{0,30}\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b.{0,40}\b(?:fixed|cured|corrected|restored)\b.{0,20}\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+                      r"\b(?:fixed|cured|corrected|restored) (?:it |them )?(?:the same week|that week|that day|the next day|the following day)\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|added (?:it|them|the \w+)|restored|put (?:it |them )?back)\b.{0,60}\b(?:within|after|in|inside)\s+(?:(?:[1-9]|[12]\d|30)|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty)\s+days?\b",
                       r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:within|after|in)\s+(?:[1-4]|one|two|three|four|a|a couple of)\s+weeks?\b",
                       r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,40}\b(?:the (?:same|next) day|immediately|right away|within hours|the day after)\b",
                       r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-9]|[12]\d|30|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty) days? (?:after|later|from|of)\b",
                       r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-4]|one|two|three|four|a|a couple of) weeks? (?:after|later|from|of)\b",
                       r"\b(?:(?:[1-9]|[12]\d|30|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty) days?|(?:[1-4]|one|two|three|four|a|a couple of) weeks?) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
-    "cured_late": [r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:after|in|only)\s+(?:(?:3[1-9]|[4-9]\d|\d{3})\s+days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several)\s+weeks?|(?:\d+|two|three|four|six|several|a few|many)\s+months?|a (?:month|year))\b",
+    "cured_late": [r"^(?=[\s\S]*\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b)[\s\S]*?\b(?:missing|absent|wrong|uncorrected|unfixed)\b.{0,20}\bfor (?:over |more than )?(?:(?:\d+|two|three|four|five|six|several|a few|many) (?:months?|years?)|a (?:month|year)|(?:3[1-9]|[4-9]\d|\d{3}) days|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks)\b",
+                   r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:after|in|only)\s+(?:(?:3[1-9]|[4-9]\d|\d{3})\s+days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several)\s+weeks?|(?:\d+|two|three|four|six|several|a few|many)\s+months?|a (?:month|year))\b",
                    r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|later|from|of)\b",
                    r"\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
     # a distribution already made without the required notices, and the question how to put it right
@@ -304,10 +314,16 @@ FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{
 FLAG_PATTERNS["model_scope"] += [r"\b(?:does|do|would) (?:that|the|this) (?:definition|appendix|list) (?:cover|include|reach|apply to)\b",
                                  r"\b(?:is|are) [\w .-]{2,40} (?:covered|included|listed) (?:by|in|under) (?:the |that |this )?(?:appendix|definition)\b",
                                  r"\bidentified in the appendix\b[^?]{0,120}\b(?:cover|covered|include|included|count|counts)\b"]
+# A company merger or purchase is an acquisition; "merging with another startup" is not a model merge.
+DEPLOYMENT_PATTERNS[Deployment.ACQUISITION] += [r"\bmerg(?:e|es|ed|ing) with (?:another|a|an|the|our) (?:\w+ )?(?:company|startup|firm|business|competitor|rival|group)\b",
+                                                r"\bchange of control\b", r"\bbuys (?:our|the|a) (?:company|startup|business|firm)\b"]
+_COMPANY_MERGER = re.compile(r"\bmerg(?:e|es|ed|ing|er) (?:with|of) (?:another|a|an|the|our|two) (?:\w+ )?(?:company|companies|startups?|firms?|business(?:es)?|competitor|rival|group)\b|\bmerged (?:entity|company)\b")
+_MODEL_MERGE = re.compile(r"mergekit|slerp|\bties\b|frankenmerge|\bmerg\w*\b.{0,30}\b(?:weights|models?|checkpoints?|fine-?tunes?|adapters?|loras?)\b")
 # Weights handed to customers inside a product or image leave the organisation.
 DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\bship(?:s|ped|ping)?\b.{0,60}\b(?:inside|in|within|with|as part of) (?:a |an |its |our |their |the )?(?:[\w-]+ ){0,2}(?:product|appliance|app|device|software|container|image|installer|package)\b",
                                               r"\b(?:container|docker|vm) images?\b.{0,40}\b(?:to|for) (?:our |its |their )?(?:customers|clients)\b"]
-DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:ship|deliver|hand|sell|licen[cs]e)\w*\b.{0,50}\b(?:weights|fine-?tunes?|model|checkpoints?)\b.{0,40}\bto (?:our |its |their |the )?(?:customers|clients|buyers|licensees)\b",
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:ship|deliver|hand|sell|licen[cs]e)\w*\b.{0,50}\b(?:weights|fine-?tunes?|model|checkpoints?)\b.{0,40}\bto (?:an? |our |its |their |the )?(?:customers?|clients?|buyers?|licensees?)\b",
+                                                    r"\b(?:ship|deliver|hand|install)\w*\b.{0,30}\b(?:on[\s-]?prem(?:ise[sd]?|ises)?|on[\s-]site)\b.{0,20}\b(?:to|for|at) (?:an? |our |the |their )?(?:customers?|clients?|buyers?)\b",
                                                     r"\b(?:ship|deliver|hand)\w* (?:it|them|the (?:\w+ )?(?:weights|model)) to (?:our |its |their )?(?:customers|clients|buyers)\b"]
 TARGET_PATTERNS += [
     (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*nc|creative commons attribution[\s-]*non[\s-]?commercial)", "cc-by-nc-4.0"),
@@ -493,6 +509,8 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
     documents, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
+    if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):
+        methods = tuple(m for m in methods if m is not Method.MERGE) or (Method.PLAIN_USE,)
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]
     return Facts(
         models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
