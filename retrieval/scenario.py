@@ -309,7 +309,12 @@ FLAG_PATTERNS.update({
                       r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)"],
 })
 # The licence text or copyright notice deleted from the copies passed on.
-FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{0,30}\b(?:licen[cs]e|copyright|permission) (?:notice|file|text|header)s?\b"]
+FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{0,30}\b(?:licen[cs]e|copyright|permission) (?:notice|file|text|header)s?\b",
+                                      r"\b(?:leave|leaving|left) out\b.{0,30}\b(?:attribution|notices?|credits?|built (?:with|on)|licen[cs]e|agreement|copyright)",
+                                      r"\bwithout (?:including|shipping|providing|giving|bundling|attaching) (?:the |a |any |a copy of the )?(?:agreement|licen[cs]e|notices?|attribution)\b",
+                                      r"\bwithout (?:the |a |any )?(?:notice file|copyright notice|licen[cs]e notice)\b"]
+# The NVIDIA licence named loosely ("NVIDIA's open model licence", "their open model").
+LICENCE_PATTERNS["nvidia-open-model-license"] += [r"\bnvidia(?:'s)?\b.{0,20}\bopen[\s-]models?\b"]
 # Which models a set of terms covers, when the list is an appendix the corpus lacks ("identified in the Appendix").
 FLAG_PATTERNS["model_scope"] += [r"\b(?:does|do|would) (?:that|the|this) (?:definition|appendix|list) (?:cover|include|reach|apply to)\b",
                                  r"\b(?:is|are) [\w .-]{2,40} (?:covered|included|listed) (?:by|in|under) (?:the |that |this )?(?:appendix|definition)\b",

@@ -72,6 +72,10 @@ def decide(table, reg, question):
     ("Can we call our app 'Mistral Helper'? It runs Mistral 7B behind our API.",
      "not_permitted", "apache-trademark", "apache-2.0:6"),
     # NVIDIA Open Model License
+    ("We'll ship our Cosmos-based model to customers but leave out the 'Built on NVIDIA Cosmos' line.",
+     "not_permitted", "notices-stripped", "nvidia-open-model-license:nvidia-open-model-license.p4.p3.p2"),
+    ("We plan to sue NVIDIA, claiming their open model infringes our patent. Does our licence survive?",
+     "not_permitted", "nvidia-litigation", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
     ("We fine-tuned the refusals out of a model under the NVIDIA Open Model License and plan to post it.",
      "not_permitted", "nvidia-guardrails", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
 ])
