@@ -251,7 +251,7 @@ TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+){0,2}mit\b", "mit"),
     (r"(?:under|as|with|to)\s+(?:an?\s+|the\s+|plain\s+){0,2}apache[\s-]*(?:2(?:\.0)?)?\b", "apache-2.0"),
     (r"(?:under|with|as)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*sa|creative commons)", "cc-by-sa-4.0"),
-    (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
+    (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:(?!and\b|data\b|code\b|weights\b)[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
     (r"\b(?:our|my) own (?:custom |commercial )?(?:licen[cs]e|terms|eula)\b", "proprietary"),
     (r"\b(?:proprietary|closed|paid)[\s,]+(?:paid\s+)?licen[cs]e\b", "proprietary"),
     (r"instead of the (?:llama|gemma|meta|google)", "proprietary"),
@@ -271,13 +271,15 @@ FLAG_PATTERNS.update({
     # OpenAI minimum age: 13, and a parent's or guardian's permission under 18
     "minor": [r"\b(?:my|our|a|the|his|her|their) 1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
               r"\bteen(?:ager|age|aged)?s?\b", r"\bminors?\b", r"\bunder[\s-]?18s?\b", r"\bhigh[\s-]school(?:ers?| students?)?\b", r"\baged? 1[3-7]\b",
-              r"\bages? 1[3-7]\s*(?:-|to|\u2013)\s*1[3-7]\b"],
+              r"\bages? 1[3-7]\s*(?:-|to|\u2013)\s*1[3-7]\b", r"\bi(?:'m| am) 1[3-7]\b(?![\s-]*(?:%|percent|people|employees|million))",
+              r"\b1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)s?\b(?! (?:company|startup|business|firm|laptop|account|product|model|brand|codebase))"],
     "under_13": [r"\b(?:my|our|a|the|his|her|their) (?:[1-9]|1[0-2])[\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
                  r"\bunder[\s-]?13s?\b", r"\b(?:elementary|primary|grade)[\s-]school(?:ers?| students?| kids| children)?\b", r"\baged? (?:[5-9]|1[0-2])\b"],
     # what the Sharing & Publication Policy (incorporated, not in the corpus) asks of published Output
     "publication_rules": [r"\b(?:what|which|how)\b[^.?]{0,40}\b(?:requir|attribut|disclos|credit|cite|label|acknowledg)\w*[^.?]{0,60}\b(?:publish|publication|post(?:ed|ing)?|share|sharing)\w*",
                           r"\b(?:publish|publication|post(?:ed|ing)?)\w*[^.?]{0,60}\b(?:what|which|how)\b[^.?]{0,30}\b(?:requir|attribut|disclos|credit|cite|label)\w*",
                           r"sharing (?:&|and) publication policy",
+                          r"\b(?:what|which) (?:are )?(?:the )?(?:rules|requirements|conditions|obligations)\b[^.?]{0,30}\b(?:for|on|about|when) (?:publish|post|shar)\w*",
                           r"\b(?:require|requires|need|needs|must|have to)\b[^.?]{0,30}\b(?:disclos|attribut|credit|label|acknowledg|cit)\w*[^.?]{0,40}\b(?:publish|publication|post)\w*",
                           r"\b(?:disclos|attribut|credit|label|acknowledg)\w*\b[^.?]{0,30}\bwhen (?:publishing|posting|sharing|we publish|i publish)\b"],
     # a model that does one narrow job, where "competes with OpenAI" (undefined) is in doubt
@@ -290,6 +292,7 @@ FLAG_PATTERNS.update({
                           r"\b(?:add|apply|impos|wrap)\w*\b.{0,30}\b(?:drm|technical (?:protection )?measures|encryption that stops)\b",
                           r"\b(?:add|impos|attach)\w* (?:a |an )?(?:no[\s-]commercial|non[\s-]commercial|nc|no[\s-]derivatives?) (?:clause|restriction|term|condition)\b",
                           r"\bunder (?:\w+ ){0,2}terms (?:that|which) (?:prohibit|forbid|ban|restrict|bar|limit|disallow)\b",
+                          r"\b(?:add|impos|attach|insert|includ)\w*\b.{0,10}\b(?:a |an )?['\"]?(?:no|non)[\s-]?(?:commercial|derivatives?|resale|redistribution)(?:[\s-]use)?['\"]? (?:clause|restriction|term|condition)s?\b",
                           r"\bwith (?:drm|copy[\s-]protection|technical (?:protection )?measures)\b"],
     # a breach cured within / after the 30 days from discovery (CC BY 4.0 s.6(b)(1))
     "cured_in_time": [r"\b(?:noticed|discovered|found|spotted)\b.{0,30}\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b.{0,40}\b(?:fixed|cured|corrected|restored)\b.{0,20}\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
@@ -305,7 +308,9 @@ FLAG_PATTERNS.update({
                    r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|later|from|of)\b",
                    r"\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
     # a distribution already made without the required notices, and the question how to put it right
-    "past_omission": [r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
+    "past_omission": [r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|from now on|what now|what do we do|what should we do|next (?:release|version)|version \d|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
+                      r"[\s\S]*?\b(?:forgot|forgotten|omitted|missed|left out|didn'?t include|did not include|never included)\b.{0,40}\b(?:licen[cs]e|notices?|attribution|notice file|copyright|credits?)\b.{0,60}\b(?:ship|shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b",
+                      r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
                       r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)"],
 })
 # The licence text or copyright notice deleted from the copies passed on.
@@ -326,7 +331,9 @@ _COMPANY_MERGER = re.compile(r"\bmerg(?:e|es|ed|ing|er) (?:with|of) (?:another|a
 _MODEL_MERGE = re.compile(r"mergekit|slerp|\bties\b|frankenmerge|\bmerg\w*\b.{0,30}\b(?:weights|models?|checkpoints?|fine-?tunes?|adapters?|loras?)\b")
 # Weights handed to customers inside a product or image leave the organisation.
 DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\bship(?:s|ped|ping)?\b.{0,60}\b(?:inside|in|within|with|as part of) (?:a |an |its |our |their |the )?(?:[\w-]+ ){0,2}(?:product|appliance|app|device|software|container|image|installer|package)\b",
-                                              r"\b(?:container|docker|vm) images?\b.{0,40}\b(?:to|for) (?:our |its |their )?(?:customers|clients)\b"]
+                                              r"\b(?:container|docker|vm) images?\b.{0,40}\b(?:to|for) (?:our |its |their )?(?:customers|clients)\b",
+                                              r"\bship(?:s|ped|ping)?\b (?:\w+ ){0,3}of (?:our|the|its|their) (?:\w+ )?(?:product|app|appliance|device|software)\b",
+                                              r"\bas part of (?:my|our|the|a|an|their) (?:\w+ )?(?:product|app|device|software|package|bundle|appliance)\b"]
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:ship|deliver|hand|sell|licen[cs]e)\w*\b.{0,50}\b(?:weights|fine-?tunes?|model|checkpoints?)\b.{0,40}\bto (?:an? |our |its |their |the )?(?:customers?|clients?|buyers?|licensees?)\b",
                                                     r"\b(?:ship|deliver|hand|install)\w*\b.{0,30}\b(?:on[\s-]?prem(?:ise[sd]?|ises)?|on[\s-]site)\b.{0,20}\b(?:to|for|at) (?:an? |our |the |their )?(?:customers?|clients?|buyers?)\b",
                                                     r"\b(?:ship|deliver|hand)\w* (?:it|them|the (?:\w+ )?(?:weights|model)) to (?:our |its |their )?(?:customers|clients|buyers)\b"]
@@ -337,9 +344,9 @@ TARGET_PATTERNS += [
 ]
 
 _NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
-# Licences that grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
+# Licences that say they grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
 # model is a trademark question. The Llama and Gemma licences are left out: they require the model's name.
-_NO_NAME_GRANT = {"apache-2.0", "mit", "openai-terms-2023", "openai-terms-2024"}
+_NO_NAME_GRANT = {"apache-2.0", "openai-terms-2023", "openai-terms-2024"}
 
 
 def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], documents: list[str], target: str | None,
@@ -354,7 +361,7 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
     for m in _NAMED_AS.finditer(low):
         name = m.group(1)
         for ref in models:
-            token = ref.name.lower().split()[0] if ref.name else ""
+            token = re.split(r"[\s._-]", ref.name.lower())[0] if ref.name else ""
             if len(token) > 2 and re.search(rf"\b{re.escape(token)}\b", name) and set(ref.documents) & _NO_NAME_GRANT:
                 flags = flags + ["trademark"] if "trademark" not in flags else flags
     missing = []

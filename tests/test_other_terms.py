@@ -62,6 +62,10 @@ def decide(table, reg, question):
      "permitted", "cc-breach-cured-in-time", "cc-by-sa-4.0:6.b.1"),
     ("We shared a CC BY 4.0 dataset without attribution and only fixed it 3 months after we found out. Are we licensed again?",
      "not_permitted", "cc-breach-cured-late", "cc-by-4.0:6.b.2"),
+    ("We added a 'no commercial use' clause when we redistributed a CC BY 4.0 corpus. Is that allowed?",
+     "not_permitted", "cc-added-restrictions", "cc-by-4.0:3.a.4"),
+    ("We published a CC BY 4.0 dataset without the licence notice by mistake and corrected it the next day. Still in breach?",
+     "permitted", "cc-breach-cured-in-time", "cc-by-4.0:6.b.1"),
     # Apache-2.0 and MIT
     ("We install an Apache-2.0 model on-prem for a client. Does the NOTICE file have to go with it?",
      "conditional", "apache-redistribution", "apache-2.0:4.d"),
@@ -71,6 +75,15 @@ def decide(table, reg, question):
      "not_permitted", "notices-stripped", "mit:p2"),
     ("Can we call our app 'Mistral Helper'? It runs Mistral 7B behind our API.",
      "not_permitted", "apache-trademark", "apache-2.0:6"),
+    ("We forgot the NOTICE file when we shipped version 1 of our product with an Apache 2.0 model; what now?",
+     "conditional", "past-omission-remedied", "apache-2.0:4"),
+    # OpenAI, more wordings
+    ("Our blog posts come from ChatGPT but go out under a human author's name, saying he wrote them.",
+     "not_permitted", "openai-prohibited-use", "openai-terms-2024:using-our-services.p2.b5"),
+    ("A ChatGPT Plus account shared by me and my wife: is that allowed?",
+     "not_permitted", "openai-prohibited-use", "openai-terms-2024:registration-and-access.p2"),
+    ("What are the rules for sharing ChatGPT conversations publicly on social media?",
+     "unclear", "openai-publication-policy", "openai-terms-2024:using-our-services.p1"),
     # NVIDIA Open Model License
     ("We'll ship our Cosmos-based model to customers but leave out the 'Built on NVIDIA Cosmos' line.",
      "not_permitted", "notices-stripped", "nvidia-open-model-license:nvidia-open-model-license.p4.p3.p2"),
