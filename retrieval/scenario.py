@@ -273,6 +273,8 @@ FLAG_PATTERNS.update({
               r"\bteen(?:ager|age|aged)?s?\b", r"\bminors?\b", r"\bunder[\s-]?18s?\b", r"\bhigh[\s-]school(?:ers?| students?)?\b", r"\baged? 1[3-7]\b",
               r"\bages? 1[3-7]\s*(?:-|to|\u2013)\s*1[3-7]\b", r"\bi(?:'m| am) 1[3-7]\b(?![\s-]*(?:%|percent|people|employees|million))",
               r"\b1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)s?\b(?! (?:company|startup|business|firm|laptop|account|product|model|brand|codebase))"],
+    "no_guardian_consent": [r"\bwithout (?:a |their |his |her |my |our |the )?(?:parents?'?s?|parental|guardian'?s?|legal guardian'?s?) (?:consent|permission|approval|knowledge|ok)\b",
+                            r"\b(?:parents?|guardians?|mum|mom|dad) (?:don'?t|doesn'?t|do not|does not|won'?t|will not|didn'?t|did not) (?:know|agree|consent|approve|allow)\b"],
     "under_13": [r"\b(?:my|our|a|the|his|her|their) (?:[1-9]|1[0-2])[\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
                  r"\bunder[\s-]?13s?\b", r"\b(?:elementary|primary|grade)[\s-]school(?:ers?| students?| kids| children)?\b", r"\baged? (?:[5-9]|1[0-2])\b"],
     # what the Sharing & Publication Policy (incorporated, not in the corpus) asks of published Output
@@ -364,6 +366,10 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
             token = re.split(r"[\s._-]", ref.name.lower())[0] if ref.name else ""
             if len(token) > 2 and re.search(rf"\b{re.escape(token)}\b", name) and set(ref.documents) & _NO_NAME_GRANT:
                 flags = flags + ["trademark"] if "trademark" not in flags else flags
+    # These describe a breach and its cure, so the "without the notice" they follow is no negation of them.
+    for flag in ("past_omission", "cured_in_time", "cured_late"):
+        if flag not in flags and _any(FLAG_PATTERNS[flag], low):
+            flags = flags + [flag]
     missing = []
     for doc in load_absent().documents:
         if _any(list(doc.patterns), low, affirmed=True):

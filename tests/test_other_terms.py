@@ -47,6 +47,12 @@ def decide(table, reg, question):
      "conditional", "openai-minimum-age", "openai-terms-2024:registration-and-access.p1"),
     ("We're merging with a larger company next month; our OpenAI account is on the March 2023 terms. Does it carry over?",
      "not_permitted", "openai-change-of-control", "openai-terms-2023:9.e"),
+    ("Can my 15-year-old sign up for ChatGPT without parental consent?",
+     "not_permitted", "openai-minor-without-consent", "openai-terms-2024:registration-and-access.p1"),
+    ("Under the March 2023 terms, may a client present GPT-4 marketing copy as written by its human staff?",
+     "not_permitted", "openai-prohibited-use", "openai-terms-2023:2.c"),
+    ("We re-shared a CC BY 4.0 dataset without credits and fixed it 6 weeks later. Are we licensed again?",
+     "not_permitted", "cc-breach-cured-late", "cc-by-4.0:6.b.2"),
     # Creative Commons
     ("We license a CC BY 4.0 corpus to customers under terms that prohibit reverse engineering and resale.",
      "not_permitted", "cc-added-restrictions", "cc-by-4.0:2.a.5.b"),

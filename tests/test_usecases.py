@@ -94,6 +94,8 @@ MATCHES: dict[str, list[str]] = {
     "undisclosed_ai": ["exam answers that students submit as their own", "say the essays were written by a human", "pass the AI text off as my own work",
                        "the generated columns run under staff bylines", "we tell readers a journalist wrote each piece",
                        "posts signed as written by our editor",
+                       "present the copy as written by its human staff", "publish them under a human author's name",
+                       "agents send the drafts as their own",
                        "hide that the articles were AI-generated", "humanize AI text to beat AI detectors"],
     "bot_as_human": ["the voice agent never lets on that it's software", "we don't want to disclose that the support agent is an AI",
                      "never tell users they're talking to an AI", "the agent pretends to be a real person",
