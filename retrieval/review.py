@@ -33,6 +33,7 @@ _BOOLS = {
     "models_known": ("the models are known", "no model is recognised"),
     "has_target": ("a target licence is named", "no target licence is named"),
     "use_stated": ("a use of the model is named", "no use is named"),
+    "missing_document": ("the question names a document the corpus does not hold", "every document named is in the corpus"),
 }
 _INTS = {"mau_over": "more than {:,} monthly active users", "mau_at_most": "at most {:,} monthly active users",
          "revenue_over": "annual revenue above USD {:,}", "revenue_at_most": "annual revenue of at most USD {:,} (or not stated)"}
