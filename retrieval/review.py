@@ -44,7 +44,9 @@ def conditions_in_words(rule: Rule) -> str:
     parts = []
     for key, value in rule.when.items():
         if key in _LISTS:
-            parts.append(_LISTS[key].format(" or ".join(str(v).replace("_", " ") for v in value)))
+            # Every flag a rule lists must hold (rules._holds); any one of the other lists' values is enough.
+            joiner = " and " if key == "flags" else " or "
+            parts.append(_LISTS[key].format(joiner.join(str(v).replace("_", " ") for v in value)))
         elif key in _BOOLS:
             parts.append(_BOOLS[key][0 if value else 1])
         elif key in _INTS:
