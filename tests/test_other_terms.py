@@ -41,6 +41,8 @@ def decide(table, reg, question):
      "not_permitted", "openai-change-of-control", "openai-terms-2023:9.e"),
     ("Using GPT-4 outputs (2023 terms) to train a narrow classifier that only routes support tickets: is that a model that competes with OpenAI?",
      "unclear", "openai-competition-undefined", "openai-terms-2023:2.c"),
+    ("Can I use GPT-4 outputs to fine-tune a model that sorts our invoices?",
+     "unclear", "openai-output-training-competition-unstated", "openai-terms-2024:using-our-services.p2.b7"),
     ("What disclosure does OpenAI require when I publish a blog post drafted with ChatGPT?",
      "unclear", "openai-publication-policy", "openai-terms-2024:using-our-services.p1"),
     ("Our secondary school wants pupils aged 14-16 to try ChatGPT; what do OpenAI's terms ask of us?",
