@@ -352,12 +352,16 @@ _NO_NAME_GRANT = {"apache-2.0", "openai-terms-2023", "openai-terms-2024"}
 
 
 def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], documents: list[str], target: str | None,
-                       flags: list[str]) -> tuple[list[str], list[str], tuple[str, ...]]:
-    """Documents, flags and missing documents for the non-family terms: a target licence is not a governing document
+                       flags: list[str]) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
+    """Documents, licences, flags and missing documents for the non-family terms: a target licence is not a governing document
     beside the licence it replaces, a product named after a model is a trademark question, and a named document the
     corpus lacks displaces the nearby licence it would otherwise be read as."""
     from retrieval.absent import load_absent
 
+    if target in ("cc-by-nc-4.0", "cc-by-sa-4.0") and "cc-by-4.0" not in documents and \
+            re.search(r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc|nd)\b)(?![\s-]*4)", low):
+        # "a CC BY dataset ... licensed as CC BY-NC": the plain CC BY mention is the source, not part of the target.
+        documents, licences = documents + ["cc-by-4.0"], licences + ["cc-by-4.0"]
     if target and target in documents and (models or len(licences) > 1) and not any(target in m.documents for m in models):
         documents = [d for d in documents if d != target]
     for m in _NAMED_AS.finditer(low):
@@ -375,7 +379,7 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
         if _any(list(doc.patterns), low, affirmed=True):
             missing.append(doc.title)
             documents = [d for d in documents if d not in doc.instead_of]
-    return documents, flags, tuple(missing)
+    return documents, licences, flags, tuple(missing)
 
 
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
@@ -526,7 +530,7 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
     us_self = re.search(r"\b(?:a |we are a |we're a |our )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
-    documents, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
+    documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
     if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):
         methods = tuple(m for m in methods if m is not Method.MERGE) or (Method.PLAIN_USE,)
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]

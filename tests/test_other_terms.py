@@ -155,6 +155,11 @@ def test_the_target_licence_is_not_a_governing_document_beside_the_source(reg):
     assert facts.target_licence == "cc-by-nc-4.0" and facts.documents == ("cc-by-4.0",)
 
 
+def test_a_plain_cc_by_source_beside_a_cc_by_nc_target_is_the_governing_licence(reg):
+    facts = read_facts("Can I combine a CC BY dataset with my own data and license the combined dataset as CC BY-NC?", reg)
+    assert facts.target_licence == "cc-by-nc-4.0" and facts.documents == ("cc-by-4.0",) and "cc-by-4.0" in facts.licences
+
+
 def test_the_absent_documents_file_is_valid(corpus):
     assert load_absent().validate(set(corpus.documents)) == []
 
