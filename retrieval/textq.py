@@ -1,0 +1,665 @@
+"""Questions about the text itself: a named section ("s.1.b.v", "§1(b)(v)", "Attachment A (m)", "第2条"), a quoted
+clause, and a comparison of two versions ("does s.1.b.v of the Llama 3 licence survive in 3.1?").
+
+A reference is resolved against the governing documents of the question to a real clause id, through the clause
+parser's own numbering (and the printed numbers where a document's paths carry extra segments); an alias of an old id
+resolves too, and a reference that names no clause is reported as unknown, never guessed. A comparison finds each
+clause's counterpart in the other version by its pinpoint and, where the numbering moved, by the similarity of the
+clause texts, and says whether it is present, changed (with a word diff) or removed, and where the subject of a removed
+clause went. `focus` then keeps the verdict on the rules grounded in the named clauses, so an unrelated scenario rule
+never answers a question about a clause.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import asdict, dataclass, field
+
+from ingest.clauses import Clause
+from ingest.corpus import Corpus, Document
+from ingest.sections import descendants
+from ingest.sources import DocKind
+from retrieval.citeform import pinpoint
+from retrieval.compare import name_noise, substance
+from retrieval.rules import Firing, Verdict
+
+SAME = 0.6  # word-sequence similarity at which two clauses are the same provision, renumbered or reworded
+TAKEN_UP = 0.45  # a sentence of the other version this close to a removed clause takes up its subject
+PRESENT, CHANGED, REMOVED, ADDED = "present", "changed", "removed", "added"
+GENERIC_SUBJECTS = {"use", "definitions", "interpretation"}
+
+# A reference introduced by a word: s.1.b.v, §1(b)(v), Section 2, clause 3.2, para 4(a), Art. 5, item 8.
+_LABEL = r"(?:[0-9]{1,2}|[ivxl]{1,5}\b)(?:\.[0-9]{1,2}(?![0-9])|\.[a-z]{1,4}(?![a-z0-9])|\s?\([0-9a-z]{1,4}\))*"
+_WORDED = re.compile(r"(?<![\w])(?:ss?\.\s?|§{1,2}\s?|sec(?:tion)?s?\.?\s|clauses?\s|cl\.\s?|para(?:graph)?s?\.?\s|"
+                     r"art(?:icle)?s?\.?\s|items?\s)\s*(?P<label>" + _LABEL + r")", re.I)
+# Bare labels that cannot be a version number: 1.1(e), 4(a), 1.b.v, 5.b; and 5.1 only when the text says what it says.
+_BARE = re.compile(r"(?<![\w.\-/])(?P<label>[0-9]{1,2}(?:\.[0-9]{1,2})?(?:\([0-9a-z]{1,4}\))+"
+                   r"|[0-9]{1,2}\.[a-z]{1,4}(?:\.[ivx]{1,4})?(?![\w.])"
+                   r"|[0-9]{1,2}\.[0-9]{1,2}(?=\s+(?:says|states|provides|reads|requires|allows|permits|forbids|bans)\b))",
+                   re.I)
+_SCOPED = re.compile(r"\b(?:attachment\s+a|use[\s-]restrictions?|restrictions?)\s*(?:,\s*)?(?:item\s*|para(?:graph)?\s*)?"
+                     r"\((?P<label>[a-z]{1,3})\)", re.I)
+_CHINESE = re.compile(r"第\s*(?P<label>[0-9一二三四五六七八九十]{1,4})\s*[条條款节節]")
+_DEFINITION = re.compile(r"\bdefinition of\s+(?:the\s+)?[\"\u201c']?(?P<term>[A-Za-z][\w .\-]{1,40}?)[\"\u201d']?(?=[\s,.;:?)]|$)",
+                         re.I)
+_QUOTED = re.compile(r"[\"\u201c](?P<q>[^\"\u201c\u201d]{16,600})[\"\u201d]|(?:(?<=\s)|^)'(?P<s>[^']{16,300})'(?=[\s.,;:?!)]|$)")
+# A version number that follows a model family is a version, not a section ("Llama 3.1", "gemma 2", "qwen2.5").
+_AFTER_FAMILY = re.compile(r"(?:llama|gemma|qwen|mistral|phi|gpt|falcon|deepseek|version|v|sd|stable diffusion)[\s\-]*$", re.I)
+_ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# A comparison of versions, in the ways people ask it; a mere negation ("Llama 3, not 3.1") is not one.
+_COMPARE = re.compile(
+    r"\b(?:what(?:'s| has| have)? changed|what are the changes|changes? (?:between|from|in)|differences? (?:between|from)|"
+    r"differ\w* (?:from|between|in)|compared? (?:with|to)|versus|vs\.?|survives?|survived|still (?:in|there|present|apply|applies|"
+    r"have|has|contain\w*|say\w*|require\w*|include\w*)|same as (?:in|under)|is (?:it|that|this) the same|carr(?:y|ied|ies) over|"
+    r"between (?:the )?[\w .\-]{1,40}? and|(?:did|does|has|have|was|were)\b[^?.]{0,80}\b(?:drop|remove|change|keep|retain|"
+    r"survive|rewrite|reword)\w*|revision|dropped|removed in|added in)\b", re.I)
+_POLICY_WORDS = re.compile(r"\b(?:aup|acceptable[\s-]use|use policy|prohibited[\s-]use|pup|policy)\b", re.I)
+# The question takes the clause as a premise and asks whether a conclusion follows (rather than asking under it).
+_PREMISE = re.compile(r"\b(?:says?|said|states?|provides?|reads?|according to|is my reading|my reading|am i reading|"
+                      r"read(?:ing)? (?:it|this|that) right|so (?:i|we) can|right\?|correct\?)\b|\bsince\b", re.I)
+_CLAIM_PERMISSIVE = re.compile(r"\b(?:can|may|allowed|fine|ok(?:ay)?|free to|no strings|nothing (?:to do|owed)|"
+                               r"(?:don'?t|do not|doesn'?t|does not) (?:owe|need|have to|apply|require)|not (?:required|needed|bound|owed))\b(?!'t|not)",
+                               re.I)
+_CLAIM_RESTRICTIVE = re.compile(r"\b(?:barred|banned|forbidden|prohibited|not allowed|can'?t|cannot|may not|must not|"
+                                r"non-?compliant|breach\w*|violat\w*|must|have to|need to|required)\b", re.I)
+
+# Words for the subject of a comparison, mapped to what the clause annotations say a clause acts on.
+TOPICS: dict[str, str] = {
+    r"train\w* (?:an?other|other|a different|third[\s-]party|competing|non-\w+) (?:\w+ )?models?|improv\w* (?:an?other|other|any other)|"
+    r"distil\w*|synthetic data|training other": "training_other_models",
+    r"\boutputs?\b": "outputs",
+    r"\bnam(?:e|es|ing)\b|\bprefix\b": "naming",
+    r"\battribution\b|built with": "attribution",
+    r"\bnotice": "notices",
+    r"threshold|monthly active|\bmau\b|\b700\s?m": "scale",
+    r"\bredistribut\w*|\bdistribut\w*|\bsharing\b|\bshare\b": "distribution",
+    r"\bhost(?:ed|ing)?\b|\bapi\b|\bservice\b": "hosting",
+    r"trademark|\bbrand": "trademark",
+    r"terminat": "termination",
+    r"acceptable[\s-]use|use polic|prohibited use|use restrictions?": "use_policy",
+    r"litigat|\bsue\b|lawsuit": "litigation",
+    r"licen[cs]e copy|copy of (?:the|this) (?:agreement|licen[cs]e|terms)": "licence_copy",
+    r"\bown(?:ership|s)?\b": "ownership",
+    r"warrant": "warranty",
+    r"liabilit": "liability",
+    r"\beu\b|europe|multimodal": "geography",
+    r"\bdefinition|\bdefine[sd]?\b|\bscope\b|\bcover(?:s|ed)?\b": "definitions",
+}
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    """A section as the question wrote it, and the clause it names (None: no such clause in that document)."""
+
+    written: str
+    doc_id: str | None
+    clause_id: str | None
+    pinpoint: str = ""  # how the document names it ("s. 1.b.v"), when resolved
+    via: str = "pinpoint"  # pinpoint | alias | quote | definition
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class VersionStatus:
+    """One clause of one version against the other version."""
+
+    clause_id: str  # the clause compared (in `from_doc`)
+    from_doc: str
+    to_doc: str
+    status: str  # present | changed | removed | added
+    counterpart: str | None  # the same provision in `to_doc`
+    similarity: float
+    diff: str = ""  # the words that changed: [-old words-] {+new words+}
+    taken_up_by: tuple[str, ...] = ()  # for a removed clause: clauses of `to_doc` that take up its subject
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """For "is my reading right?": what the user concludes, and whether the answer supports it."""
+
+    claim: str  # permissive | restrictive | unstated
+    supported: str  # yes | partly | no | unsettled
+    explanation: str
+
+
+@dataclass(frozen=True)
+class TextQuestion:
+    kind: str  # section | comparison
+    form: str  # frame ("under s.1.b.i, ...") | premise ("s.1.b.i says ..., so ...?")
+    sections: tuple[SectionRef, ...]
+    versions: tuple[str, ...] = ()  # for a comparison: (older doc, newer doc)
+    topics: tuple[str, ...] = ()  # the subject of a comparison, as acts_on values
+    statuses: tuple[VersionStatus, ...] = ()
+    reading: Reading | None = None
+    scenario: bool = False  # the question also describes facts to decide (a model, a use, a release ...)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def clause_ids(self) -> tuple[str, ...]:
+        """The clauses the answer must cite: the named ones, then their counterparts and successors."""
+        out = [s.clause_id for s in self.sections if s.clause_id]
+        for st in self.statuses:
+            out += [st.clause_id] + ([st.counterpart] if st.counterpart else []) + list(st.taken_up_by)
+        return tuple(dict.fromkeys(out))
+
+    @property
+    def unknown(self) -> tuple[SectionRef, ...]:
+        return tuple(s for s in self.sections if not s.clause_id)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def text_question_from_json(data: dict | None) -> TextQuestion | None:
+    """The stored form back (saved conversations); unknown keys are ignored."""
+    if not data:
+        return None
+
+    def pick(cls, row: dict) -> dict:
+        names = set(cls.__dataclass_fields__)
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in row.items() if k in names}
+
+    return TextQuestion(**{**pick(TextQuestion, data),
+                           "sections": tuple(SectionRef(**pick(SectionRef, s)) for s in data.get("sections", [])),
+                           "statuses": tuple(VersionStatus(**pick(VersionStatus, s)) for s in data.get("statuses", [])),
+                           "reading": Reading(**pick(Reading, data["reading"])) if data.get("reading") else None})
+
+
+# --- resolving a label against a document -------------------------------------------------------------------------
+
+def _tokens(label: str) -> tuple[str, ...]:
+    """"1.b.v", "1(b)(v)", "1.1(e)", "III" -> ("1", "b", "v") ... lower-cased."""
+    return tuple(t.lower() for t in re.findall(r"[0-9]+|[A-Za-z]+", label))
+
+
+def _chinese_number(label: str) -> str:
+    if label.isdigit():
+        return label
+    if label == "十":
+        return "10"
+    tens, _, units = label.partition("十") if "十" in label else ("", "", label)
+    value = (_CN_DIGITS.get(tens, 1) * 10 if "十" in label else 0) + sum(_CN_DIGITS.get(u, 0) for u in units)
+    return str(value) if value else label
+
+
+def _path_keys(clause: Clause) -> tuple[str, ...] | None:
+    """The numbering of a clause as a key; None when its path has a segment no one would cite (p1, b2, a slug)."""
+    out = []
+    for seg in clause.path.split("."):
+        m = re.fullmatch(r"([0-9]+)-[a-z0-9-]+", seg)  # "1-definitions": the parser kept the heading's words
+        if m:
+            out.append(m.group(1))
+        elif re.fullmatch(r"[0-9]{1,3}|[a-z]{1,4}|[0-9]+-[0-9]+", seg) and not re.fullmatch(r"[pb][0-9]+", seg):
+            out.append(seg)
+        else:
+            return None
+    return tuple(out)
+
+
+_PRINTED = re.compile(r"^\W{0,4}([0-9]{1,2})\W{0,4}\.\s")
+
+
+@dataclass(frozen=True)
+class _Index:
+    primary: dict[tuple[str, ...], str]
+    alternative: dict[tuple[str, ...], str]
+    attachment: dict[str, str]  # letter -> clause id, for the items of a use-restrictions attachment
+
+
+_INDEX_CACHE: dict[str, tuple[object, _Index]] = {}
+
+
+def _index(doc: Document) -> _Index:
+    hit = _INDEX_CACHE.get(doc.spec.doc_id)
+    if hit and hit[0] is doc.clauses:
+        return hit[1]
+    primary: dict[tuple[str, ...], str] = {}
+    alt: dict[tuple[str, ...], list[str]] = {}
+    for c in doc.clauses:
+        key = _path_keys(c)
+        if key is not None and c.kind not in ("heading", "definition", "paragraph", "bullet"):
+            primary.setdefault(key, c.clause_id)
+            if len(key) > 1 and key[0] in _ROMAN and c.kind != "section":
+                alt.setdefault(key[1:], []).append(c.clause_id)  # "Section III" wraps 5.1: people cite "5.1"
+            if len(key) > 1:
+                alt.setdefault(key[-1:], []).append(c.clause_id)  # the printed item number ("item 8")
+        elif c.parent is None and c.kind == "paragraph":
+            m = _PRINTED.match(c.text.replace("\\", "").replace("*", " "))
+            if m:  # a numbered section the parser read as a paragraph ("3**. Disclaimer")
+                alt.setdefault((m.group(1),), []).append(c.clause_id)
+    alternative = {k: v[0] for k, v in alt.items() if len(set(v)) == 1 and k not in primary}
+    attachment: dict[str, str] = {}
+    start = next((c.start for c in doc.clauses if c.kind == "heading" and re.search(r"\battachment\s+a\b", c.text, re.I)), None)
+    if start is not None:
+        for c in doc.clauses:
+            if c.start >= start and c.kind in ("paren-lower", "lower"):
+                attachment.setdefault(c.path.rsplit(".", 1)[-1], c.clause_id)
+    idx = _Index(primary, alternative, attachment)
+    _INDEX_CACHE[doc.spec.doc_id] = (doc.clauses, idx)
+    return idx
+
+
+def resolve_label(corpus: Corpus, doc_id: str, label: str, *, scope: str = "") -> str | None:
+    """The clause id a printed label names in a document, or None; `scope="attachment"` reads it in Attachment A."""
+    doc = corpus.documents.get(doc_id)
+    if doc is None:
+        return None
+    idx = _index(doc)
+    key = _tokens(label)
+    if not key:
+        return None
+    if scope == "attachment":
+        return idx.attachment.get(key[-1]) if len(key) == 1 else None
+    found = idx.primary.get(key) or idx.alternative.get(key)
+    if found:
+        return found
+    cid = corpus.canonical(f"{doc_id}:{'.'.join(key)}")  # an old id from the alias table
+    return cid if corpus.get(cid) else None
+
+
+def _family_ids(corpus: Corpus, clause_id: str) -> set[str]:
+    clause = corpus.get(clause_id)
+    if clause is None:
+        return set()
+    doc = corpus.documents[clause.doc_id]
+    return {clause_id} | {c.clause_id for c in descendants(doc.clauses, clause)}
+
+
+# --- comparing versions --------------------------------------------------------------------------------------------
+
+def series(corpus: Corpus, doc_id: str) -> list[str]:
+    """The versions of a document in the corpus, oldest first: same family and kind (the Llama licences 2 ... 4)."""
+    spec = corpus.documents[doc_id].spec
+    same = [d for d in corpus.documents.values()
+            if d.spec.family == spec.family and d.spec.kind == spec.kind and d.spec.is_primary
+            and _version_label(d.spec.doc_id) is not None]
+    if len(same) < 2 or _version_label(doc_id) is None:
+        return [doc_id]
+    return [d.spec.doc_id for d in sorted(same, key=lambda d: d.spec.version)]
+
+
+def _version_label(doc_id: str) -> str | None:
+    m = re.search(r"-([0-9]{1,4}(?:\.[0-9])?)(?:-|$)", doc_id)
+    return m.group(1) if m else None
+
+
+def _words(text: str, noise: frozenset[str]) -> list[str]:
+    text = re.sub(r"^\W*(?:\(?[0-9a-z]{1,4}[.)]\s*)+", "", text.lower())  # the clause's own number
+    return substance(text, noise).split()
+
+
+def similarity(a: str, b: str, noise: frozenset[str] = frozenset()) -> float:
+    wa, wb = _words(a, noise), _words(b, noise)
+    if not wa or not wb:
+        return 0.0
+    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+
+
+def word_diff(old: str, new: str) -> str:
+    """The words that differ, in place: unchanged runs kept, "[-removed-]" and "{+added+}" marked."""
+    a, b = old.split(), new.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            run = a[i1:i2]
+            out.append(" ".join(run) if len(run) <= 8 else " ".join(run[:3]) + " ... " + " ".join(run[-3:]))
+        else:
+            if i2 > i1:
+                out.append("[-" + " ".join(a[i1:i2]) + "-]")
+            if j2 > j1:
+                out.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;])\s+(?=[A-Z(\u201c\"])", " ".join(text.split())) if len(s.split()) >= 5]
+
+
+def _operative(doc: Document) -> list[Clause]:
+    return [c for c in doc.clauses if c.kind not in ("heading",) and len(c.text.split()) >= 4]
+
+
+def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None) -> VersionStatus:
+    """The named clause against another version: its counterpart by pinpoint, else by text; present, changed or
+    removed (added when the clause is only in the newer version), with where a removed clause's subject went."""
+    clause = corpus.clause(clause_id)
+    src, dst = corpus.documents[clause.doc_id], corpus.documents[to_doc]
+    noise = name_noise(src.spec.title, dst.spec.title)
+    older = src.spec.version <= dst.spec.version
+    same_path = corpus.get(f"{to_doc}:{clause.path}")
+    best, score = None, 0.0
+    if same_path is not None:
+        best, score = same_path, similarity(clause.text, same_path.text, noise)
+    if score < SAME:
+        for other in _operative(dst):
+            s = similarity(clause.text, other.text, noise)
+            if s > score + 0.05 or (best is None and s > score):
+                best, score = other, s
+    if best is not None and score >= SAME:
+        same = _words(clause.text, noise) == _words(best.text, noise)
+        status = PRESENT if same else CHANGED
+        moved = "" if best.path == clause.path else f"numbered {best.path} there"
+        diff = "" if clause.text.split() == best.text.split() else (
+            word_diff(clause.text, best.text) if older else word_diff(best.text, clause.text))
+        note = "only the product name or typography differs" if same and diff else moved
+        return VersionStatus(clause_id, clause.doc_id, to_doc, status, best.clause_id, round(score, 3), diff, (),
+                             "; ".join(n for n in (note, moved if note != moved else "") if n))
+    # No counterpart: the subject may live on in another clause's sentence (a ban turned into a condition).
+    taken: list[tuple[float, str]] = []
+    subjects = _subjects(annotations, clause_id)
+    for other in _operative(dst):
+        s = max((similarity(clause.text, sent, noise) for sent in _sentences(other.text)), default=0.0)
+        shared = subjects & _subjects(annotations, other.clause_id)
+        if s >= TAKEN_UP or (shared and s >= TAKEN_UP - 0.15):
+            taken.append((s, other.clause_id))
+    taken_up = tuple(cid for _, cid in sorted(taken, reverse=True)[:2])
+    status = REMOVED if older else ADDED
+    note = (f"not in {dst.spec.title}" if older else f"new in {src.spec.title}; not in {dst.spec.title}")
+    if taken_up:
+        note += "; its subject is taken up in " + ", ".join(_pin(corpus, c) for c in taken_up)
+    return VersionStatus(clause_id, clause.doc_id, to_doc, status, None, round(score, 3), "", taken_up, note)
+
+
+def _subjects(annotations, clause_id: str) -> set[str]:
+    if annotations is None:
+        return set()
+    return {s for a in annotations.rows_for(clause_id) for s in a.acts_on} - GENERIC_SUBJECTS
+
+
+def _pin(corpus: Corpus, clause_id: str) -> str:
+    clause = corpus.clause(clause_id)
+    doc = corpus.documents[clause.doc_id]
+    return f"{pinpoint(doc.clauses, clause, doc.text)} ({clause_id})"
+
+
+def topic_statuses(corpus: Corpus, old: str, new: str, topics: tuple[str, ...], annotations=None) -> list[VersionStatus]:
+    """Every clause of either version on the topics (by its annotation), compared with the other version; with no
+    topic, every clause that differs."""
+    out: list[VersionStatus] = []
+    seen: set[str] = set()
+    for doc_id, other in ((old, new), (new, old)):
+        for c in _operative(corpus.documents[doc_id]):
+            if c.clause_id in seen:
+                continue
+            subjects = _subjects(annotations, c.clause_id) | ({"definitions"} & {
+                s for a in (annotations.rows_for(c.clause_id) if annotations else ()) for s in a.acts_on})
+            if topics and not subjects & set(topics):
+                continue
+            st = compare_clause(corpus, c.clause_id, other, annotations)
+            if st.counterpart:
+                seen.add(st.counterpart)
+            if doc_id == new and st.status != ADDED:
+                continue  # a provision both versions have is reported once, from the older one
+            if not topics and st.status == PRESENT and not st.diff:
+                continue
+            out.append(st)
+    return out
+
+
+# --- reading the question ------------------------------------------------------------------------------------------
+
+def _refs(text: str) -> list[tuple[str, str, str, int]]:
+    """(written, label, scope, position) for each section reference in the question."""
+    out: list[tuple[str, str, str, int]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match, label: str, scope: str = "") -> None:
+        if any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        out.append((m.group(0).strip(), label, scope, m.start()))
+
+    for m in _SCOPED.finditer(text):
+        add(m, m.group("label"), "attachment")
+    for m in _WORDED.finditer(text):
+        label = m.group("label").rstrip(".")
+        if _AFTER_FAMILY.search(text[max(0, m.start() - 12):m.start()]):
+            continue
+        add(m, label)
+    for m in _BARE.finditer(text):
+        if _AFTER_FAMILY.search(text[max(0, m.start() - 14):m.start()]) or re.fullmatch(r"[0-9]\.x", m.group("label"), re.I):
+            continue
+        add(m, m.group("label"))
+    for m in _CHINESE.finditer(text):
+        add(m, _chinese_number(m.group("label")))
+    return sorted(out, key=lambda r: r[3])
+
+
+def _norm_quote(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = re.sub(r"[*_\\]", "", text)
+    return " ".join(re.sub(r"[^\w'\" ]+", " ", text.lower()).split())
+
+
+def _find_quote(corpus: Corpus, docs: list[str], quote: str) -> str | None:
+    """The deepest clause of the documents whose text contains the quoted words (the longest part, if elided)."""
+    parts = sorted((p for p in re.split(r"\.\.\.|\u2026", quote) if len(p.split()) >= 3), key=len, reverse=True)
+    if not parts:
+        return None
+    needle = _norm_quote(parts[0])
+    if len(needle.split()) < 3:
+        return None
+    best: Clause | None = None
+    for doc_id in docs:
+        for c in corpus.documents[doc_id].clauses:
+            if needle in _norm_quote(c.text) and (best is None or len(c.text) < len(best.text)):
+                best = c
+    return best.clause_id if best else None
+
+
+def _candidate_docs(corpus: Corpus, facts_docs: list[str], near: str, scope: str) -> list[str]:
+    """The governing documents to read a reference in, best first: the policy when the words say so, else the
+    licence; the documents that have an attachment for an attachment item."""
+    docs = [d for d in facts_docs if d in corpus.documents]
+    policy = bool(_POLICY_WORDS.search(near))
+    order = {d: i for i, d in enumerate(docs)}
+    docs.sort(key=lambda d: (0 if (corpus.documents[d].spec.kind is DocKind.POLICY) == policy else 1, order[d]))
+    if scope == "attachment":
+        docs = [d for d in docs if _index(corpus.documents[d]).attachment] or docs
+    return docs
+
+
+def _comparison_docs(corpus: Corpus, text: str, docs: list[str]) -> tuple[str, str] | None:
+    """The two versions a comparison question is about: two of one series named, or one named and its
+    predecessor (or the version the question says it survives in)."""
+    if not _COMPARE.search(text):
+        return None
+    low = text.lower()
+    for doc_id in docs:
+        if doc_id not in corpus.documents:
+            continue
+        chain = series(corpus, doc_id)
+        if len(chain) < 2:
+            continue
+        named = [d for d in chain if d in docs]
+        # Versions written bare after the comparison words: "survive in 3.1", "between Llama 3 and 3.1".
+        for d in chain:
+            label = re.escape(_version_label(d) or "")
+            if d not in named and re.search(r"(?:\b(?:in|into|to|and|vs\.?|versus|with|from|under|than)\s+(?:the\s+)?"
+                                            r"(?:\w+\s+){0,2}?)(?<![\d.])" + label + r"(?![\d.]|\s*(?:b|m|k)\b)", low):
+                named.append(d)
+        named = sorted(dict.fromkeys(named), key=chain.index)
+        if len(named) >= 2:
+            return named[0], named[-1]
+        if len(named) == 1:
+            i = chain.index(named[0])
+            if i > 0:
+                return chain[i - 1], named[0]
+            return named[0], chain[1]
+    return None
+
+
+def _topics(text: str) -> tuple[str, ...]:
+    low = text.lower()
+    low = _WORDED.sub(" ", low)
+    return tuple(dict.fromkeys(v for pat, v in TOPICS.items() if re.search(pat, low)))
+
+
+def _has_scenario(facts) -> bool:
+    """The question describes facts to decide, beyond naming a clause or a version."""
+    methods = [m for m in facts.methods if m.value != "plain_use"]
+    return bool(methods or facts.deployments or facts.use_cases or facts.target_licence or facts.release_name
+                or facts.mau is not None or facts.revenue is not None)
+
+
+def read_text_question(text: str, facts, corpus: Corpus, annotations=None) -> TextQuestion | None:
+    """The text question in `text` (named sections, quoted clauses, a version comparison), or None."""
+    docs = [d for d in facts.documents if d in corpus.documents]
+    pair = _comparison_docs(corpus, text, docs)
+    scope_docs = list(dict.fromkeys(([*pair] if pair else []) + docs))
+    sections: list[SectionRef] = []
+    notes: list[str] = []
+    for written, label, scope, pos in _refs(text):
+        near = text[max(0, pos - 30):pos + len(written) + 60]
+        cands = _candidate_docs(corpus, scope_docs, near, scope)
+        if pair:
+            cands = [d for d in pair if d in cands] + [d for d in cands if d not in pair]
+        if not cands:
+            sections.append(SectionRef(written, None, None, note="the question names no document the corpus holds"))
+            continue
+        found = next(((d, cid) for d in cands if (cid := resolve_label(corpus, d, label, scope=scope))), None)
+        if found is None:
+            title = corpus.documents[cands[0]].spec.title
+            sections.append(SectionRef(written, cands[0], None,
+                                       note=f"{title} has no section {label}" + (" in Attachment A" if scope else "")))
+            continue
+        doc_id, cid = found
+        direct = f"{doc_id}:{'.'.join(_tokens(label))}"
+        via = "alias" if not scope and corpus.get(direct) is None and corpus.canonical(direct) == cid else "pinpoint"
+        sections.append(_ref(corpus, written, cid, via))
+    for m in _DEFINITION.finditer(text):
+        slug = re.sub(r"[^a-z0-9]+", "-", m.group("term").lower()).strip("-")
+        for d in scope_docs:
+            hit = next((c.clause_id for c in corpus.documents[d].clauses
+                        if c.kind == "definition" and c.path.rsplit(".", 1)[-1] == f"def-{slug}"), None)
+            if hit:
+                sections.append(_ref(corpus, m.group(0), hit, "definition"))
+                break
+    quoted = False
+    for m in _QUOTED.finditer(text):
+        q = m.group("q") or m.group("s")
+        if len(q.split()) < 4:
+            continue
+        cid = _find_quote(corpus, scope_docs, q)
+        if cid and cid not in {s.clause_id for s in sections}:
+            sections.append(_ref(corpus, m.group(0), cid, "quote"))
+            quoted = True
+    if not sections and pair is None:
+        return None
+    statuses: list[VersionStatus] = []
+    topics: tuple[str, ...] = ()
+    if pair:
+        old, new = pair
+        named = [s for s in sections if s.clause_id and s.doc_id in pair]
+        for s in named:
+            statuses.append(compare_clause(corpus, s.clause_id, new if s.doc_id == old else old, annotations))
+        if not named:
+            topics = _topics(text)
+            statuses.extend(topic_statuses(corpus, old, new, topics, annotations))
+    premise = quoted or bool(_PREMISE.search(text))
+    scenario = _has_scenario(facts)
+    kind = "comparison" if pair else "section"
+    for s in sections:
+        if not s.clause_id:
+            notes.append(f"Unknown section: {s.written!r}: {s.note}.")
+    return TextQuestion(kind, "premise" if premise else "frame", tuple(sections), tuple(pair or ()), topics,
+                        tuple(statuses), None, scenario, tuple(notes))
+
+
+def _ref(corpus: Corpus, written: str, clause_id: str, via: str) -> SectionRef:
+    clause = corpus.clause(clause_id)
+    doc = corpus.documents[clause.doc_id]
+    return SectionRef(written, clause.doc_id, clause.clause_id, pinpoint(doc.clauses, clause, doc.text), via)
+
+
+# --- answering from the named clauses ------------------------------------------------------------------------------
+
+def related_ids(tq: TextQuestion, corpus: Corpus) -> set[str]:
+    """The named clauses with their sub-clauses and, in a comparison, their counterparts and successors."""
+    out: set[str] = set()
+    for cid in tq.clause_ids:
+        out |= _family_ids(corpus, cid)
+    return out
+
+
+def focus(tq: TextQuestion, fired: list[Firing], corpus: Corpus) -> list[Firing]:
+    """The firings a question about a clause is answered from.
+
+    Asked under a clause ("under s.1.b.i, must ..."), the rules grounded in the named clauses decide, and an unrelated
+    rule never does; where no rule grounded in them fires, the scenario's own rules stand (the clause does not reach
+    it), unless the question describes no scenario, which then has nothing to decide. A clause quoted as the premise
+    of a conclusion ("s.5.b says I own it, so I can relicense?") is judged by what decides the conclusion, so every
+    firing stays."""
+    named = related_ids(tq, corpus)
+    if not named:
+        return fired
+    grounded = [f for f in fired if set(f.clauses) & named]
+    if tq.form == "premise" and tq.scenario:
+        return fired
+    if grounded:
+        return grounded
+    return fired if tq.scenario else []
+
+
+def judge_reading(tq: TextQuestion, text: str, verdict: str) -> TextQuestion:
+    """For a premise question, which reading the clause supports: the user's conclusion against the verdict."""
+    if tq.form != "premise":
+        return tq
+    tail = text
+    for s in tq.sections:
+        at = text.find(s.written)
+        if at >= 0:
+            tail = text[at + len(s.written):] or text
+    permissive = bool(_CLAIM_PERMISSIVE.search(tail))
+    restrictive = bool(_CLAIM_RESTRICTIVE.search(tail)) and not re.search(r"\b(?:don'?t|do not|doesn'?t|no)\s+(?:\w+\s+)?(?:owe|need|have to)\b", tail, re.I)
+    claim = "restrictive" if restrictive and not permissive else ("permissive" if permissive else "unstated")
+    if claim == "unstated":
+        reading = Reading(claim, "unsettled", "The question states no conclusion to check; the clause text and the verdict are below.")
+    elif verdict == Verdict.UNCLEAR.value:
+        reading = Reading(claim, "unsettled", "The texts do not settle the conclusion either way.")
+    else:
+        table = {("permissive", "permitted"): ("yes", "The clause supports your reading: this is allowed and asks for no specific step."),
+                 ("permissive", "conditional"): ("partly", "Only in part: it is allowed, but on the conditions listed below."),
+                 ("permissive", "not_permitted"): ("no", "The clause does not support your reading: the terms forbid this (see the findings)."),
+                 ("restrictive", "not_permitted"): ("yes", "The clause supports your reading: the terms forbid this."),
+                 ("restrictive", "conditional"): ("partly", "Only in part: it is not barred, but it is allowed only on the conditions listed below."),
+                 ("restrictive", "permitted"): ("no", "The clause does not support your reading: the terms allow this.")}
+        supported, why = table[(claim, verdict)]
+        reading = Reading(claim, supported, why)
+    return TextQuestion(tq.kind, tq.form, tq.sections, tq.versions, tq.topics, tq.statuses, reading, tq.scenario, tq.notes)
+
+
+def describe(tq: TextQuestion, corpus: Corpus) -> list[str]:
+    """Sentences for the summary: what each named section is, and what became of it in the other version."""
+    out: list[str] = []
+    compared = {st.clause_id for st in tq.statuses}
+    for s in tq.sections:
+        if s.clause_id and s.clause_id not in compared:
+            out.append(f"You asked about {corpus.documents[s.doc_id].spec.title}, {s.pinpoint} ({s.clause_id}).")
+        elif not s.clause_id:
+            out.append(f"{s.written!r} names no clause: {s.note}; nothing was assumed about it.")
+    for st in tq.statuses[:8]:
+        src, dst = corpus.documents[st.from_doc].spec.title, corpus.documents[st.to_doc].spec.title
+        head = f"{src}, {_pin(corpus, st.clause_id)}"
+        if st.status == PRESENT:
+            line = f"{head} is kept in {dst} as {_pin(corpus, st.counterpart)}" + (
+                ", with only the product name or typography changed" if st.diff else ", word for word")
+        elif st.status == CHANGED:
+            line = f"{head} is changed in {dst} ({_pin(corpus, st.counterpart)}); the words that changed: {st.diff}"
+        elif st.status == REMOVED:
+            line = f"{head} is removed: {dst} has no such clause"
+        else:
+            line = f"{head} is new: {dst} has no such clause"
+        if st.taken_up_by:
+            line += "; its subject is taken up in " + ", ".join(_pin(corpus, c) for c in st.taken_up_by)
+        out.append(line + ".")
+    if tq.kind == "comparison" and not tq.statuses:
+        names = " and ".join(corpus.documents[d].spec.title for d in tq.versions)
+        out.append(f"No clause on that subject differs between {names}.")
+    if tq.reading is not None:
+        out.append(tq.reading.explanation)
+    return out
