@@ -252,8 +252,8 @@ class Engine:
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
         clause = self.clause_reading(text, facts, scores)
         cross, headline, why = self._cross_check(text, facts, fired, verdict, clause, citations, notes)
-        if tq and not tq.scenario and not fired and cross.headline_changed:
-            # Nothing to decide: the clause reading of what retrieval ranked does not make a verdict up for it.
+        if tq and not fired and cross.headline_changed and (tq.clause_ids or not tq.scenario):
+            # A question about named clauses is not answered from other clauses that retrieval happened to rank.
             headline, why = verdict, ""
             cross = replace(cross, headline_changed=False, notes=tuple(n for n in cross.notes if n != cross.notes[0]))
         background = self._background(text, terms, scores)
@@ -263,7 +263,7 @@ class Engine:
             summary = summary.replace(_VERDICT_LEAD[headline], _VERDICT_LEAD[headline] + " " + why, 1)
         if tq:
             tq = textq.judge_reading(tq, text, headline.value)
-            summary = _text_summary(summary, headline, tq, textq.describe(tq, self.corpus), bool(fired))
+            summary = _text_summary(summary, headline, tq, textq.describe(tq, self.corpus, {c for r in fired for c in r.clauses}), bool(fired))
         # With branches the findings are the most restrictive branch's, so its deployment triggers the duties.
         decided = self._assume(facts, worst.assumption) if branches else facts
         obligations = self.obligations.items(findings, decided, self.corpus) if self.obligations else ()
@@ -307,7 +307,7 @@ class Engine:
     def _decide(self, facts: Facts, notes: list[str], tq: textq.TextQuestion | None = None) -> list[Firing]:
         fired = self.rules.evaluate(facts)
         if tq is not None:
-            fired = textq.focus(tq, fired, self.corpus)
+            fired = textq.focus(tq, fired, self.corpus, facts, self.annotations)
         unloaded = sorted({c.split(":", 1)[0] for r in fired for c in r.clauses} - set(self.corpus.documents))
         if unloaded:
             # A rule whose grounding text is not loaded cannot be shown, so it cannot decide the verdict either.

@@ -22,12 +22,17 @@ from ingest.sections import descendants
 from ingest.sources import DocKind
 from retrieval.citeform import pinpoint
 from retrieval.compare import name_noise, substance
-from retrieval.rules import Firing, Verdict
+from retrieval.clause_verdict import triggered
+from retrieval.rules import Firing, Rule, Verdict
 
 SAME = 0.6  # word-sequence similarity at which two clauses are the same provision, renumbered or reworded
 TAKEN_UP = 0.45  # a sentence of the other version this close to a removed clause takes up its subject
+_EFFECTS = {"prohibition": Verdict.NOT_PERMITTED, "threshold": Verdict.NOT_PERMITTED, "termination": Verdict.NOT_PERMITTED,
+            "obligation": Verdict.CONDITIONAL, "condition": Verdict.CONDITIONAL, "grant": Verdict.PERMITTED}
 PRESENT, CHANGED, REMOVED, ADDED = "present", "changed", "removed", "added"
 GENERIC_SUBJECTS = {"use", "definitions", "interpretation"}
+SAME_NUMBER = 0.35  # ...and, under the same number with the same opening words, at this similarity
+SCENARIO_WORDS = 25  # a question longer than this, quotes aside, describes a situation and not only wording
 
 # A reference introduced by a word: s.1.b.v, §1(b)(v), Section 2, clause 3.2, para 4(a), Art. 5, item 8.
 _LABEL = r"(?:[0-9]{1,2}|[ivxl]{1,5}\b)(?:\.[0-9]{1,2}(?![0-9])|\.[a-z]{1,4}(?![a-z0-9])|\s?\([0-9a-z]{1,4}\))*"
@@ -51,11 +56,16 @@ _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 
 # A comparison of versions, in the ways people ask it; a mere negation ("Llama 3, not 3.1") is not one.
 _COMPARE = re.compile(
-    r"\b(?:what(?:'s| has| have)? changed|what are the changes|changes? (?:between|from|in)|differences? (?:between|from)|"
+    r"\b(?:what(?:'s| has| have)? changed|what are the changes|changes? (?:between|from)|changes? in (?:the )?(?:new |latest |later )?(?:version|revision|v?[0-9])|differences? (?:between|from)|"
     r"differ\w* (?:from|between|in)|compared? (?:with|to)|versus|vs\.?|survives?|survived|still (?:in|there|present|apply|applies|"
     r"have|has|contain\w*|say\w*|require\w*|include\w*)|same as (?:in|under)|is (?:it|that|this) the same|carr(?:y|ied|ies) over|"
-    r"between (?:the )?[\w .\-]{1,40}? and|(?:did|does|has|have|was|were)\b[^?.]{0,80}\b(?:drop|remove|change|keep|retain|"
-    r"survive|rewrite|reword)\w*|revision|dropped|removed in|added in)\b", re.I)
+    r"between (?:the )?(?:[\w.\-]+ ){0,3}?(?:v?[0-9]{1,4}(?:\.[0-9])?|20[0-9]{2})\b[\w .\-]{0,30}? and|"
+    r"(?:did|does|has|have|was|were)\s+(?:the\s+)?(?:[\w.*\-]+\s+){0,6}?(?:licen[cs]es?|terms|tou|agreement|polic(?:y|ies)|aup|pup|"
+    r"version|revision|update|text|wording)\s+(?:\w+\s+){0,3}?(?:drop|remove|change|keep|retain|survive|rewrite|reword)\w*|"
+    r"revision|removed in|added in)\b", re.I)
+# With only one version named, the question must say that something changed, for the other to be its neighbour.
+_ONE_VERSION = re.compile(r"\b(?:what(?:'s| has| have)? changed|chang\w*|drop\w*|remov\w*|surviv\w*|still|revision|revised|"
+                          r"new version|old version|previous version|earlier version|carr(?:y|ied|ies) over|kept|retain\w*)\b", re.I)
 _POLICY_WORDS = re.compile(r"\b(?:aup|acceptable[\s-]use|use policy|prohibited[\s-]use|pup|policy)\b", re.I)
 # The question takes the clause as a premise and asks whether a conclusion follows (rather than asking under it).
 _PREMISE = re.compile(r"\b(?:says?|said|states?|provides?|reads?|according to|is my reading|my reading|am i reading|"
@@ -274,12 +284,18 @@ def _family_ids(corpus: Corpus, clause_id: str) -> set[str]:
 def series(corpus: Corpus, doc_id: str) -> list[str]:
     """The versions of a document in the corpus, oldest first: same family and kind (the Llama licences 2 ... 4)."""
     spec = corpus.documents[doc_id].spec
+    stem = _stem(doc_id)
     same = [d for d in corpus.documents.values()
             if d.spec.family == spec.family and d.spec.kind == spec.kind and d.spec.is_primary
-            and _version_label(d.spec.doc_id) is not None]
+            and _version_label(d.spec.doc_id) is not None and _stem(d.spec.doc_id) == stem]
     if len(same) < 2 or _version_label(doc_id) is None:
         return [doc_id]
     return [d.spec.doc_id for d in sorted(same, key=lambda d: d.spec.version)]
+
+
+def _stem(doc_id: str) -> str:
+    """The id without its version ("llama--license"): CC BY 4.0 and CC BY-SA 4.0 are two licences, not versions."""
+    return re.sub(r"-[0-9]{1,4}(?:\.[0-9])?(?=-|$)", "-", doc_id, count=1)
 
 
 def _version_label(doc_id: str) -> str | None:
@@ -339,7 +355,11 @@ def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None
             s = similarity(clause.text, other.text, noise)
             if s > score + 0.05 or (best is None and s > score):
                 best, score = other, s
-    if best is not None and score >= SAME:
+    # Under the same number, a short clause that kept its first words is the same provision with new particulars
+    # ("Last modified: April 1, 2024" and "... March 24, 2025").
+    kept = best is same_path and same_path is not None and score >= SAME_NUMBER \
+        and _words(clause.text, noise)[:2] == _words(same_path.text, noise)[:2]
+    if best is not None and (score >= SAME or kept):
         same = _words(clause.text, noise) == _words(best.text, noise)
         status = PRESENT if same else CHANGED
         moved = "" if best.path == clause.path else f"numbered {best.path} there"
@@ -348,15 +368,26 @@ def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None
         note = "only the product name or typography differs" if same and diff else moved
         return VersionStatus(clause_id, clause.doc_id, to_doc, status, best.clause_id, round(score, 3), diff, (),
                              "; ".join(n for n in (note, moved if note != moved else "") if n))
-    # No counterpart: the subject may live on in another clause's sentence (a ban turned into a condition).
+    # No counterpart: the subject may live on in another clause's sentence (a ban turned into a condition), or a
+    # list may have been split into clauses of its own (most of its sentences found elsewhere).
     taken: list[tuple[float, str]] = []
     subjects = _subjects(annotations, clause_id)
+    own = _sentences(clause.text) or [clause.text]
+    found = 0
+    for sent in own:
+        if any(similarity(sent, o, noise) >= SAME for other in _operative(dst) for o in _sentences(other.text) or [other.text]):
+            found += 1
     for other in _operative(dst):
-        s = max((similarity(clause.text, sent, noise) for sent in _sentences(other.text)), default=0.0)
+        s = max((similarity(mine, sent, noise) for sent in _sentences(other.text) or [other.text] for mine in own),
+                default=0.0)
         shared = subjects & _subjects(annotations, other.clause_id)
         if s >= TAKEN_UP or (shared and s >= TAKEN_UP - 0.15):
             taken.append((s, other.clause_id))
-    taken_up = tuple(cid for _, cid in sorted(taken, reverse=True)[:2])
+    taken_up = tuple(cid for _, cid in sorted(taken, reverse=True)[:3])
+    if len(own) > 1 and found * 2 >= len(own) and taken_up:
+        return VersionStatus(clause_id, clause.doc_id, to_doc, CHANGED, taken_up[0], round(score, 3), "", taken_up,
+                             f"reorganised: {found} of its {len(own)} sentences are found in " + ", ".join(
+                                 _pin(corpus, c) for c in taken_up))
     status = REMOVED if older else ADDED
     note = (f"not in {dst.spec.title}" if older else f"new in {src.spec.title}; not in {dst.spec.title}")
     if taken_up:
@@ -469,6 +500,9 @@ def _comparison_docs(corpus: Corpus, text: str, docs: list[str]) -> tuple[str, s
     if not _COMPARE.search(text):
         return None
     low = text.lower()
+    policy = bool(_POLICY_WORDS.search(text))
+    docs = sorted((d for d in docs if d in corpus.documents),
+                  key=lambda d: 0 if (corpus.documents[d].spec.kind is DocKind.POLICY) == policy else 1)
     for doc_id in docs:
         if doc_id not in corpus.documents:
             continue
@@ -485,7 +519,7 @@ def _comparison_docs(corpus: Corpus, text: str, docs: list[str]) -> tuple[str, s
         named = sorted(dict.fromkeys(named), key=chain.index)
         if len(named) >= 2:
             return named[0], named[-1]
-        if len(named) == 1:
+        if len(named) == 1 and _ONE_VERSION.search(text):
             i = chain.index(named[0])
             if i > 0:
                 return chain[i - 1], named[0]
@@ -499,11 +533,15 @@ def _topics(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for pat, v in TOPICS.items() if re.search(pat, low)))
 
 
-def _has_scenario(facts) -> bool:
-    """The question describes facts to decide, beyond naming a clause or a version."""
+def _has_scenario(facts, text: str) -> bool:
+    """The question describes facts to decide, beyond naming a clause or a version: a method, a deployment, a use,
+    a figure, or (short of those) a description longer than a question about wording."""
     methods = [m for m in facts.methods if m.value != "plain_use"]
-    return bool(methods or facts.deployments or facts.use_cases or facts.target_licence or facts.release_name
-                or facts.mau is not None or facts.revenue is not None)
+    if methods or facts.deployments or facts.use_cases or facts.target_licence or facts.release_name \
+            or facts.mau is not None or facts.revenue is not None:
+        return True
+    rest = _QUOTED.sub(" ", text)
+    return len(re.findall(r"[A-Za-z\u4e00-\u9fff]+", rest)) >= SCENARIO_WORDS
 
 
 def read_text_question(text: str, facts, corpus: Corpus, annotations=None) -> TextQuestion | None:
@@ -557,11 +595,11 @@ def read_text_question(text: str, facts, corpus: Corpus, annotations=None) -> Te
         named = [s for s in sections if s.clause_id and s.doc_id in pair]
         for s in named:
             statuses.append(compare_clause(corpus, s.clause_id, new if s.doc_id == old else old, annotations))
-        if not named:
+        if not sections:
             topics = _topics(text)
             statuses.extend(topic_statuses(corpus, old, new, topics, annotations))
     premise = quoted or bool(_PREMISE.search(text))
-    scenario = _has_scenario(facts)
+    scenario = _has_scenario(facts, text)
     kind = "comparison" if pair else "section"
     for s in sections:
         if not s.clause_id:
@@ -586,23 +624,47 @@ def related_ids(tq: TextQuestion, corpus: Corpus) -> set[str]:
     return out
 
 
-def focus(tq: TextQuestion, fired: list[Firing], corpus: Corpus) -> list[Firing]:
+def clause_firings(tq: TextQuestion, facts, corpus: Corpus, annotations) -> list[Firing]:
+    """The named clauses read through their own annotations, as firings: a prohibition, obligation or grant whose
+    trigger the stated facts meet (a grant with no trigger always), so the verdict can rest on the clause itself
+    when no rule of the table grounded in it fires."""
+    if annotations is None:
+        return []
+    out: list[Firing] = []
+    for cid in sorted(related_ids(tq, corpus)):
+        doc_id = cid.split(":", 1)[0]
+        family = set(series(corpus, doc_id)) if doc_id in corpus.documents else {doc_id}
+        deployments = {d.value for d in facts.deployments}
+        for a in annotations.rows_for(cid):
+            verdict = _EFFECTS.get(a.effect.value)
+            if verdict is None:
+                continue
+            state, _ = triggered(a, facts, family, deployments)
+            if state == "yes" or (a.effect.value == "grant" and not a.conditions):
+                rule = Rule(f"clause:{cid}", "text", verdict, a.gloss, {}, {doc_id: (cid,)})
+                out.append(Firing(rule, doc_id, (cid,)))
+    return out
+
+
+def focus(tq: TextQuestion, fired: list[Firing], corpus: Corpus, facts=None, annotations=None) -> list[Firing]:
     """The firings a question about a clause is answered from.
 
-    Asked under a clause ("under s.1.b.i, must ..."), the rules grounded in the named clauses decide, and an unrelated
-    rule never does; where no rule grounded in them fires, the scenario's own rules stand (the clause does not reach
-    it), unless the question describes no scenario, which then has nothing to decide. A clause quoted as the premise
-    of a conclusion ("s.5.b says I own it, so I can relicense?") is judged by what decides the conclusion, so every
-    firing stays."""
+    Asked under a clause ("under s.1.b.i, must ..."), the rules grounded in the named clauses decide and an unrelated
+    rule never does; where none of them fires, the clause's own annotation does, when the stated facts trigger it;
+    failing both, the scenario's own rules stand (the clause does not reach it). A question that describes no
+    scenario ("does s.1.b.v survive in 3.1?") has nothing else to decide, so only rules grounded in the named clauses
+    count. A clause quoted as the premise of a conclusion ("s.5.b says I own it, so I can relicense?") is judged by
+    what decides the conclusion: every firing stays, with the clause's own reading beside them."""
     named = related_ids(tq, corpus)
+    grounded = [f for f in fired if set(f.clauses) & named]
+    if not tq.scenario:
+        return grounded
     if not named:
         return fired
-    grounded = [f for f in fired if set(f.clauses) & named]
-    if tq.form == "premise" and tq.scenario:
-        return fired
-    if grounded:
-        return grounded
-    return fired if tq.scenario else []
+    own = [] if grounded or facts is None else clause_firings(tq, facts, corpus, annotations)
+    if tq.form == "premise":
+        return fired + own
+    return grounded or own or fired
 
 
 def judge_reading(tq: TextQuestion, text: str, verdict: str) -> TextQuestion:
@@ -633,8 +695,9 @@ def judge_reading(tq: TextQuestion, text: str, verdict: str) -> TextQuestion:
     return TextQuestion(tq.kind, tq.form, tq.sections, tq.versions, tq.topics, tq.statuses, reading, tq.scenario, tq.notes)
 
 
-def describe(tq: TextQuestion, corpus: Corpus) -> list[str]:
-    """Sentences for the summary: what each named section is, and what became of it in the other version."""
+def describe(tq: TextQuestion, corpus: Corpus, cited: set[str] | None = None) -> list[str]:
+    """Sentences for the summary: what each named section is, what became of it in the other version, and (given
+    the clauses the findings rest on) whether the named clauses decided the verdict at all."""
     out: list[str] = []
     compared = {st.clause_id for st in tq.statuses}
     for s in tq.sections:
@@ -649,15 +712,21 @@ def describe(tq: TextQuestion, corpus: Corpus) -> list[str]:
             line = f"{head} is kept in {dst} as {_pin(corpus, st.counterpart)}" + (
                 ", with only the product name or typography changed" if st.diff else ", word for word")
         elif st.status == CHANGED:
-            line = f"{head} is changed in {dst} ({_pin(corpus, st.counterpart)}); the words that changed: {st.diff}"
+            line = f"{head} is changed in {dst} ({_pin(corpus, st.counterpart)})" + (
+                f"; the words that changed: {st.diff.rstrip('.')}" if st.diff else f"; {st.note}")
         elif st.status == REMOVED:
             line = f"{head} is removed: {dst} has no such clause"
         else:
             line = f"{head} is new: {dst} has no such clause"
-        if st.taken_up_by:
+        if st.taken_up_by and st.status != CHANGED:
             line += "; its subject is taken up in " + ", ".join(_pin(corpus, c) for c in st.taken_up_by)
         out.append(line + ".")
-    if tq.kind == "comparison" and not tq.statuses:
+    named = related_ids(tq, corpus)
+    if cited is not None and tq.scenario and named and cited and not cited & named:
+        pins = ", ".join(s.pinpoint for s in tq.sections if s.clause_id) or "the named clauses"
+        out.append(f"No rule grounded in {pins} decides this scenario on the facts stated, and the clause's own "
+                   "conditions are not met by them; the verdict comes from the other terms below.")
+    if tq.kind == "comparison" and not tq.statuses and not tq.sections:
         names = " and ".join(corpus.documents[d].spec.title for d in tq.versions)
         out.append(f"No clause on that subject differs between {names}.")
     if tq.reading is not None:
