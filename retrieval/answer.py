@@ -245,6 +245,8 @@ class Engine:
                 if depth < len(rule.clauses):
                     cid = rule.clauses[depth]
                     ordered.setdefault(cid, retrieved[cid].score if cid in retrieved else 0.0)
+        for cid in tq.context_ids if tq else ():
+            ordered.setdefault(cid, retrieved[cid].score if cid in retrieved else 0.0)
         for h in hits:
             ordered.setdefault(h.clause_id, h.score)
         limit = max(k, sum(len(r.clauses) for r in fired) + (len(tq.clause_ids) if tq else 0))

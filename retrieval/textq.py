@@ -150,11 +150,20 @@ class TextQuestion:
 
     @property
     def clause_ids(self) -> tuple[str, ...]:
-        """The clauses the answer must cite: the named ones, then their counterparts and successors."""
+        """The clauses the answer must cite first: the named ones with their counterparts and successors, and in a
+        comparison by subject, the clauses that changed."""
+        named = {s.clause_id for s in self.sections if s.clause_id}
         out = [s.clause_id for s in self.sections if s.clause_id]
         for st in self.statuses:
-            out += [st.clause_id] + ([st.counterpart] if st.counterpart else []) + list(st.taken_up_by)
+            if st.clause_id in named or st.status != PRESENT:
+                out += [st.clause_id] + ([st.counterpart] if st.counterpart else []) + list(st.taken_up_by)
         return tuple(dict.fromkeys(out))
+
+    @property
+    def context_ids(self) -> tuple[str, ...]:
+        """Clauses on the subject of a comparison that both versions share: cited after the deciding ones."""
+        out = [c for st in self.statuses if st.status == PRESENT for c in (st.clause_id, st.counterpart) if c]
+        return tuple(c for c in dict.fromkeys(out) if c not in self.clause_ids)
 
     @property
     def unknown(self) -> tuple[SectionRef, ...]:
@@ -619,7 +628,7 @@ def _ref(corpus: Corpus, written: str, clause_id: str, via: str) -> SectionRef:
 def related_ids(tq: TextQuestion, corpus: Corpus) -> set[str]:
     """The named clauses with their sub-clauses and, in a comparison, their counterparts and successors."""
     out: set[str] = set()
-    for cid in tq.clause_ids:
+    for cid in tq.clause_ids + tq.context_ids:
         out |= _family_ids(corpus, cid)
     return out
 
