@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from ingest.clauses import Clause
 from ingest.corpus import Corpus, Document
-from ingest.sections import descendants
+from ingest.sections import MARKER, descendants
 from ingest.sources import DocKind
 from retrieval.citeform import pinpoint
 from retrieval.compare import name_noise, substance
@@ -313,7 +313,7 @@ def _version_label(doc_id: str) -> str | None:
 
 
 def _words(text: str, noise: frozenset[str]) -> list[str]:
-    text = re.sub(r"^\W*(?:\(?[0-9a-z]{1,4}[.)]\s*)+", "", text.lower())  # the clause's own number
+    text = MARKER.sub("", text, count=1).lower()  # the clause's own number is not its wording
     return substance(text, noise).split()
 
 
