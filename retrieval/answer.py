@@ -258,6 +258,8 @@ class Engine:
             # A question about named clauses is not answered from other clauses that retrieval happened to rank.
             headline, why = verdict, ""
             cross = replace(cross, headline_changed=False, notes=tuple(n for n in cross.notes if n != cross.notes[0]))
+        if tq and not fired and not tq.scenario:
+            cross = replace(cross, agrees=True)  # no scenario, so no verdict for the two readings to disagree on
         background = self._background(text, terms, scores)
         findings = _findings(fired)
         summary = _summary(headline, fired, facts, scenario_docs, branches)
