@@ -35,9 +35,15 @@ SAME_NUMBER = 0.35  # ...and, under the same number with the same opening words,
 SCENARIO_WORDS = 25  # a question longer than this, quotes aside, describes a situation and not only wording
 
 # A reference introduced by a word: s.1.b.v, §1(b)(v), Section 2, clause 3.2, para 4(a), Art. 5, item 8.
-_LABEL = r"(?:[0-9]{1,2}|[ivxl]{1,5}\b)(?:\.[0-9]{1,2}(?![0-9])|\.[a-z]{1,4}(?![a-z0-9])|\s?\([0-9a-z]{1,4}\))*"
-_WORDED = re.compile(r"(?<![\w])(?:ss?\.\s?|§{1,2}\s?|sec(?:tion)?s?\.?\s|clauses?\s|cl\.\s?|para(?:graph)?s?\.?\s|"
-                     r"art(?:icle)?s?\.?\s|items?\s)\s*(?P<label>" + _LABEL + r")", re.I)
+_LABEL = r"(?:[0-9]{1,2}(?![0-9]))(?:\.[0-9]{1,2}(?![0-9])|\.[a-z]{1,4}(?![a-z0-9])|\s?\([0-9a-z]{1,4}\))*"
+_WORDED = re.compile(r"(?<![\w])(?:ss?\.\s?|§{1,2}\s?|sec(?:tion)?s?\.?\s|clauses?\s|cl\.\s?|para(?:graph)?s?\.?\s|items?\s|"
+                     r"abschnitt\s|ziffer\s|klausel\s|secci[oó]n\s|cl[aá]usula\s|apartado\s|se[cç][aã]o\s|al[ií]n[eé]a\s)"
+                     r"\s*(?P<label>" + _LABEL + r")", re.I)
+# "Section III" of the OpenRAIL licences: upper-case Roman numerals only, so "items I need" is no reference.
+_ROMAN_SECTION = re.compile(r"\b[Ss]ection\s+(?P<label>[IVX]{1,4})\b")
+# A section of a law or of another instrument ("Article 50 of the EU AI Act", "section 107 of the Copyright Act").
+_FOREIGN = re.compile(r"^\s*(?:of|in|under)\s+(?:the\s+)?(?:eu\s+|us\s+|u\.s\.\s+)?(?:ai act|gdpr|dmca|ccpa|[\w\s]{0,30}?\b(?:act|"
+                      r"regulation|directive|code|constitution|treaty|convention|statute|law|u\.?s\.?c\.?)\b)", re.I)
 # Bare labels that cannot be a version number: 1.1(e), 4(a), 1.b.v, 5.b; and 5.1 only when the text says what it says.
 _BARE = re.compile(r"(?<![\w.\-/])(?P<label>[0-9]{1,2}(?:\.[0-9]{1,2})?(?:\([0-9a-z]{1,4}\))+"
                    r"|[0-9]{1,2}\.[a-z]{1,4}(?:\.[ivx]{1,4})?(?![\w.])"
@@ -457,9 +463,11 @@ def _refs(text: str) -> list[tuple[str, str, str, int]]:
         add(m, m.group("label"), "attachment")
     for m in _WORDED.finditer(text):
         label = m.group("label").rstrip(".")
-        if _AFTER_FAMILY.search(text[max(0, m.start() - 12):m.start()]):
+        if _AFTER_FAMILY.search(text[max(0, m.start() - 12):m.start()]) or _FOREIGN.match(text[m.end():m.end() + 50]):
             continue
         add(m, label)
+    for m in _ROMAN_SECTION.finditer(text):
+        add(m, m.group("label"))
     for m in _BARE.finditer(text):
         if _AFTER_FAMILY.search(text[max(0, m.start() - 14):m.start()]) or re.fullmatch(r"[0-9]\.x", m.group("label"), re.I):
             continue
@@ -668,8 +676,8 @@ def focus(tq: TextQuestion, fired: list[Firing], corpus: Corpus, facts=None, ann
     grounded = [f for f in fired if set(f.clauses) & named]
     if not tq.scenario:
         return grounded
-    if not named:
-        return fired
+    if not named or not [s for s in tq.sections if s.clause_id]:
+        return fired  # a comparison by subject with a scenario: the scenario's rules answer it, the statuses inform
     own = [] if grounded or facts is None else clause_firings(tq, facts, corpus, annotations)
     if tq.form == "premise":
         return fired + own

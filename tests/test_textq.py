@@ -239,3 +239,23 @@ def test_plain_scenarios_carry_no_text_question(fake_services):
     ans = fake_services.engine.answer("We fine-tuned Llama 3.1 8B with LoRA and will publish the adapter on Hugging Face.")
     assert ans.text_question is None
     assert ans.to_json()["text_question"] is None
+
+
+@pytest.mark.parametrize("question", [
+    "Under Article 50 of the EU AI Act, must our Llama 3.1 chatbot tell users it is an AI?",
+    "Is training Llama 3.1 on scraped news fair use under section 107 of the Copyright Act?",
+])
+def test_sections_of_laws_are_not_licence_sections(corpus, registry, annotations, question):
+    assert tq_of(question, corpus, registry, annotations) is None
+
+
+def test_sections_written_in_other_languages(corpus, registry, annotations):
+    q = ("Wir möchten ein aus Gemma 2 destilliertes Modell unter unserer eigenen Lizenz vertreiben. Müssen die "
+         "Nutzungsbeschränkungen aus Abschnitt 3.2 trotzdem in unseren Lizenzvertrag?")
+    assert [s.clause_id for s in tq_of(q, corpus, registry, annotations).sections] == ["gemma-terms-2025:3.2"]
+
+
+def test_roman_sections_and_plain_words(corpus, registry, annotations):
+    tq = tq_of("What does Section III of the BigCode OpenRAIL-M require when sharing?", corpus, registry, annotations)
+    assert [s.clause_id for s in tq.sections] == ["bigcode-openrail-m:iii"]
+    assert tq_of("which items i need to ship with my Llama 3.1 fine-tune on HF?", corpus, registry, annotations) is None
