@@ -3,35 +3,29 @@ clause, and a comparison of two versions ("does s.1.b.v of the Llama 3 licence s
 
 A reference is resolved against the governing documents of the question to a real clause id, through the clause
 parser's own numbering (and the printed numbers where a document's paths carry extra segments); an alias of an old id
-resolves too, and a reference that names no clause is reported as unknown, never guessed. A comparison finds each
-clause's counterpart in the other version by its pinpoint and, where the numbering moved, by the similarity of the
-clause texts, and says whether it is present, changed (with a word diff) or removed, and where the subject of a removed
-clause went. `focus` then keeps the verdict on the rules grounded in the named clauses, so an unrelated scenario rule
-never answers a question about a clause.
+resolves too, and a reference that names no clause is reported as unknown, never guessed. A comparison names the two
+versions and, through `retrieval.versions`, what each named clause became (present, changed with a word diff, removed
+or added, and where a removed clause's subject went). `focus` then keeps the verdict on the rules grounded in the named
+clauses, so an unrelated scenario rule never answers a question about a clause.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from ingest.clauses import Clause
 from ingest.corpus import Corpus, Document
-from ingest.sections import MARKER, descendants
+from ingest.sections import descendants
 from ingest.sources import DocKind
 from retrieval.citeform import pinpoint
-from retrieval.compare import name_noise, substance
 from retrieval.clause_verdict import triggered
 from retrieval.rules import Firing, Rule, Verdict
+from retrieval.versions import (CHANGED, PRESENT, REMOVED, VersionStatus, compare_clause, pin, series, topic_statuses,
+                                version_label)
 
-SAME = 0.6  # word-sequence similarity at which two clauses are the same provision, renumbered or reworded
-TAKEN_UP = 0.45  # a sentence of the other version this close to a removed clause takes up its subject
 _EFFECTS = {"prohibition": Verdict.NOT_PERMITTED, "threshold": Verdict.NOT_PERMITTED, "termination": Verdict.NOT_PERMITTED,
             "obligation": Verdict.CONDITIONAL, "condition": Verdict.CONDITIONAL, "grant": Verdict.PERMITTED}
-PRESENT, CHANGED, REMOVED, ADDED = "present", "changed", "removed", "added"
-GENERIC_SUBJECTS = {"use", "definitions", "interpretation"}
-SAME_NUMBER = 0.35  # ...and, under the same number with the same opening words, at this similarity
 SCENARIO_WORDS = 25  # a question longer than this, quotes aside, describes a situation and not only wording
 
 # A reference introduced by a word: s.1.b.v, §1(b)(v), Section 2, clause 3.2, para 4(a), Art. 5, item 8.
@@ -62,7 +56,8 @@ _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 
 # A comparison of versions, in the ways people ask it; a mere negation ("Llama 3, not 3.1") is not one.
 _COMPARE = re.compile(
-    r"\b(?:what(?:'s| has| have)? changed|what are the changes|changes? (?:between|from)|changes? in (?:the )?(?:new |latest |later )?(?:version|revision|v?[0-9])|differences? (?:between|from)|"
+    r"\b(?:what(?:'s| has| have)? changed|what are the changes|changes? (?:between|from)|"
+    r"changes? in (?:the )?(?:new |latest |later )?(?:version|revision|v?[0-9])|differences? (?:between|from)|"
     r"differ\w* (?:from|between|in)|compared? (?:with|to)|versus|vs\.?|survives?|survived|still (?:in|there|present|apply|applies|"
     r"have|has|contain\w*|say\w*|require\w*|include\w*)|same as (?:in|under)|is (?:it|that|this) the same|carr(?:y|ied|ies) over|"
     r"between (?:the )?(?:[\w.\-]+ ){0,3}?(?:v?[0-9]{1,4}(?:\.[0-9])?|20[0-9]{2})\b[\w .\-]{0,30}? and|"
@@ -77,8 +72,18 @@ _POLICY_WORDS = re.compile(r"\b(?:aup|acceptable[\s-]use|use policy|prohibited[\
 _PREMISE = re.compile(r"\b(?:says?|said|states?|provides?|reads?|according to|is my reading|my reading|am i reading|"
                       r"read(?:ing)? (?:it|this|that) right|so (?:i|we) can|right\?|correct\?)\b|\bsince\b", re.I)
 _CLAIM_PERMISSIVE = re.compile(r"\b(?:can|may|allowed|fine|ok(?:ay)?|free to|no strings|nothing (?:to do|owed)|"
-                               r"(?:don'?t|do not|doesn'?t|does not) (?:owe|need|have to|apply|require)|not (?:required|needed|bound|owed))\b(?!'t|not)",
-                               re.I)
+                               r"(?:don'?t|do not|doesn'?t|does not) (?:owe|need|have to|apply|require)|"
+                               r"not (?:required|needed|bound|owed))\b(?!'t|not)", re.I)
+_NO_DUTY = re.compile(r"\b(?:don'?t|do not|doesn'?t|no)\s+(?:\w+\s+)?(?:owe|need|have to)\b", re.I)
+# The user's conclusion against the verdict: (claim, verdict) -> (supported, explanation).
+_READINGS = {
+    ("permissive", "permitted"): ("yes", "The clause supports your reading: this is allowed and asks for no specific step."),
+    ("permissive", "conditional"): ("partly", "Only in part: it is allowed, but on the conditions listed below."),
+    ("permissive", "not_permitted"): ("no", "The clause does not support your reading: the terms forbid this (see the findings)."),
+    ("restrictive", "not_permitted"): ("yes", "The clause supports your reading: the terms forbid this."),
+    ("restrictive", "conditional"): ("partly", "Only in part: it is not barred, but allowed only on the conditions listed below."),
+    ("restrictive", "permitted"): ("no", "The clause does not support your reading: the terms allow this."),
+}
 _CLAIM_RESTRICTIVE = re.compile(r"\b(?:barred|banned|forbidden|prohibited|not allowed|can'?t|cannot|may not|must not|"
                                 r"non-?compliant|breach\w*|violat\w*|must|have to|need to|required)\b", re.I)
 
@@ -115,21 +120,6 @@ class SectionRef:
     clause_id: str | None
     pinpoint: str = ""  # how the document names it ("s. 1.b.v"), when resolved
     via: str = "pinpoint"  # pinpoint | alias | quote | definition
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class VersionStatus:
-    """One clause of one version against the other version."""
-
-    clause_id: str  # the clause compared (in `from_doc`)
-    from_doc: str
-    to_doc: str
-    status: str  # present | changed | removed | added
-    counterpart: str | None  # the same provision in `to_doc`
-    similarity: float
-    diff: str = ""  # the words that changed: [-old words-] {+new words+}
-    taken_up_by: tuple[str, ...] = ()  # for a removed clause: clauses of `to_doc` that take up its subject
     note: str = ""
 
 
@@ -294,158 +284,6 @@ def _family_ids(corpus: Corpus, clause_id: str) -> set[str]:
     return {clause_id} | {c.clause_id for c in descendants(doc.clauses, clause)}
 
 
-# --- comparing versions --------------------------------------------------------------------------------------------
-
-def series(corpus: Corpus, doc_id: str) -> list[str]:
-    """The versions of a document in the corpus, oldest first: same family and kind (the Llama licences 2 ... 4)."""
-    spec = corpus.documents[doc_id].spec
-    stem = _stem(doc_id)
-    same = [d for d in corpus.documents.values()
-            if d.spec.family == spec.family and d.spec.kind == spec.kind and d.spec.is_primary
-            and _version_label(d.spec.doc_id) is not None and _stem(d.spec.doc_id) == stem]
-    if len(same) < 2 or _version_label(doc_id) is None:
-        return [doc_id]
-    return [d.spec.doc_id for d in sorted(same, key=lambda d: d.spec.version)]
-
-
-def _stem(doc_id: str) -> str:
-    """The id without its version ("llama--license"): CC BY 4.0 and CC BY-SA 4.0 are two licences, not versions."""
-    return re.sub(r"-[0-9]{1,4}(?:\.[0-9])?(?=-|$)", "-", doc_id, count=1)
-
-
-def _version_label(doc_id: str) -> str | None:
-    m = re.search(r"-([0-9]{1,4}(?:\.[0-9])?)(?:-|$)", doc_id)
-    return m.group(1) if m else None
-
-
-def _words(text: str, noise: frozenset[str]) -> list[str]:
-    text = MARKER.sub("", text, count=1).lower()  # the clause's own number is not its wording
-    return substance(text, noise).split()
-
-
-def similarity(a: str, b: str, noise: frozenset[str] = frozenset()) -> float:
-    wa, wb = _words(a, noise), _words(b, noise)
-    if not wa or not wb:
-        return 0.0
-    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
-
-
-def word_diff(old: str, new: str) -> str:
-    """The words that differ, in place: unchanged runs kept, "[-removed-]" and "{+added+}" marked."""
-    a, b = old.split(), new.split()
-    out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            run = a[i1:i2]
-            out.append(" ".join(run) if len(run) <= 8 else " ".join(run[:3]) + " ... " + " ".join(run[-3:]))
-        else:
-            if i2 > i1:
-                out.append("[-" + " ".join(a[i1:i2]) + "-]")
-            if j2 > j1:
-                out.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(out)
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.;])\s+(?=[A-Z(\u201c\"])", " ".join(text.split())) if len(s.split()) >= 5]
-
-
-def _operative(doc: Document) -> list[Clause]:
-    return [c for c in doc.clauses if c.kind not in ("heading",) and len(c.text.split()) >= 4]
-
-
-def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None) -> VersionStatus:
-    """The named clause against another version: its counterpart by pinpoint, else by text; present, changed or
-    removed (added when the clause is only in the newer version), with where a removed clause's subject went."""
-    clause = corpus.clause(clause_id)
-    src, dst = corpus.documents[clause.doc_id], corpus.documents[to_doc]
-    noise = name_noise(src.spec.title, dst.spec.title)
-    older = src.spec.version <= dst.spec.version
-    same_path = corpus.get(f"{to_doc}:{clause.path}")
-    best, score = None, 0.0
-    if same_path is not None:
-        best, score = same_path, similarity(clause.text, same_path.text, noise)
-    if score < SAME:
-        for other in _operative(dst):
-            s = similarity(clause.text, other.text, noise)
-            if s > score + 0.05 or (best is None and s > score):
-                best, score = other, s
-    # Under the same number, a short clause that kept its first words is the same provision with new particulars
-    # ("Last modified: April 1, 2024" and "... March 24, 2025").
-    kept = best is same_path and same_path is not None and score >= SAME_NUMBER \
-        and _words(clause.text, noise)[:2] == _words(same_path.text, noise)[:2]
-    if best is not None and (score >= SAME or kept):
-        same = _words(clause.text, noise) == _words(best.text, noise)
-        status = PRESENT if same else CHANGED
-        moved = "" if best.path == clause.path else f"numbered {best.path} there"
-        diff = "" if clause.text.split() == best.text.split() else (
-            word_diff(clause.text, best.text) if older else word_diff(best.text, clause.text))
-        note = "only the product name or typography differs" if same and diff else moved
-        return VersionStatus(clause_id, clause.doc_id, to_doc, status, best.clause_id, round(score, 3), diff, (),
-                             "; ".join(n for n in (note, moved if note != moved else "") if n))
-    # No counterpart: the subject may live on in another clause's sentence (a ban turned into a condition), or a
-    # list may have been split into clauses of its own (most of its sentences found elsewhere).
-    taken: list[tuple[float, str]] = []
-    subjects = _subjects(annotations, clause_id)
-    own = _sentences(clause.text) or [clause.text]
-    found = 0
-    for sent in own:
-        if any(similarity(sent, o, noise) >= SAME for other in _operative(dst) for o in _sentences(other.text) or [other.text]):
-            found += 1
-    for other in _operative(dst):
-        s = max((similarity(mine, sent, noise) for sent in _sentences(other.text) or [other.text] for mine in own),
-                default=0.0)
-        shared = subjects & _subjects(annotations, other.clause_id)
-        if s >= TAKEN_UP or (shared and s >= TAKEN_UP - 0.15):
-            taken.append((s, other.clause_id))
-    taken_up = tuple(cid for _, cid in sorted(taken, reverse=True)[:3])
-    if len(own) > 1 and found * 2 >= len(own) and taken_up:
-        return VersionStatus(clause_id, clause.doc_id, to_doc, CHANGED, taken_up[0], round(score, 3), "", taken_up,
-                             f"reorganised: {found} of its {len(own)} sentences are found in " + ", ".join(
-                                 _pin(corpus, c) for c in taken_up))
-    status = REMOVED if older else ADDED
-    note = (f"not in {dst.spec.title}" if older else f"new in {src.spec.title}; not in {dst.spec.title}")
-    if taken_up:
-        note += "; its subject is taken up in " + ", ".join(_pin(corpus, c) for c in taken_up)
-    return VersionStatus(clause_id, clause.doc_id, to_doc, status, None, round(score, 3), "", taken_up, note)
-
-
-def _subjects(annotations, clause_id: str) -> set[str]:
-    if annotations is None:
-        return set()
-    return {s for a in annotations.rows_for(clause_id) for s in a.acts_on} - GENERIC_SUBJECTS
-
-
-def _pin(corpus: Corpus, clause_id: str) -> str:
-    clause = corpus.clause(clause_id)
-    doc = corpus.documents[clause.doc_id]
-    return f"{pinpoint(doc.clauses, clause, doc.text)} ({clause_id})"
-
-
-def topic_statuses(corpus: Corpus, old: str, new: str, topics: tuple[str, ...], annotations=None) -> list[VersionStatus]:
-    """Every clause of either version on the topics (by its annotation), compared with the other version; with no
-    topic, every clause that differs."""
-    out: list[VersionStatus] = []
-    seen: set[str] = set()
-    for doc_id, other in ((old, new), (new, old)):
-        for c in _operative(corpus.documents[doc_id]):
-            if c.clause_id in seen:
-                continue
-            subjects = _subjects(annotations, c.clause_id) | ({"definitions"} & {
-                s for a in (annotations.rows_for(c.clause_id) if annotations else ()) for s in a.acts_on})
-            if topics and not subjects & set(topics):
-                continue
-            st = compare_clause(corpus, c.clause_id, other, annotations)
-            if st.counterpart:
-                seen.add(st.counterpart)
-            if doc_id == new and st.status != ADDED:
-                continue  # a provision both versions have is reported once, from the older one
-            if not topics and st.status == PRESENT and not st.diff:
-                continue
-            out.append(st)
-    return out
-
-
 # --- reading the question ------------------------------------------------------------------------------------------
 
 def _refs(text: str) -> list[tuple[str, str, str, int]]:
@@ -529,7 +367,7 @@ def _comparison_docs(corpus: Corpus, text: str, docs: list[str]) -> tuple[str, s
         named = [d for d in chain if d in docs]
         # Versions written bare after the comparison words: "survive in 3.1", "between Llama 3 and 3.1".
         for d in chain:
-            label = re.escape(_version_label(d) or "")
+            label = re.escape(version_label(d) or "")
             if d not in named and re.search(r"(?:\b(?:in|into|to|and|vs\.?|versus|with|from|under|than)\s+(?:the\s+)?"
                                             r"(?:\w+\s+){0,2}?)(?<![\d.])" + label + r"(?![\d.]|\s*(?:b|m|k)\b)", low):
                 named.append(d)
@@ -694,22 +532,15 @@ def judge_reading(tq: TextQuestion, text: str, verdict: str) -> TextQuestion:
         if at >= 0:
             tail = text[at + len(s.written):] or text
     permissive = bool(_CLAIM_PERMISSIVE.search(tail))
-    restrictive = bool(_CLAIM_RESTRICTIVE.search(tail)) and not re.search(r"\b(?:don'?t|do not|doesn'?t|no)\s+(?:\w+\s+)?(?:owe|need|have to)\b", tail, re.I)
+    restrictive = bool(_CLAIM_RESTRICTIVE.search(tail)) and not _NO_DUTY.search(tail)
     claim = "restrictive" if restrictive and not permissive else ("permissive" if permissive else "unstated")
     if claim == "unstated":
-        reading = Reading(claim, "unsettled", "The question states no conclusion to check; the clause text and the verdict are below.")
+        reading = Reading(claim, "unsettled", "The question states no conclusion to check; the clause and the verdict are below.")
     elif verdict == Verdict.UNCLEAR.value:
         reading = Reading(claim, "unsettled", "The texts do not settle the conclusion either way.")
     else:
-        table = {("permissive", "permitted"): ("yes", "The clause supports your reading: this is allowed and asks for no specific step."),
-                 ("permissive", "conditional"): ("partly", "Only in part: it is allowed, but on the conditions listed below."),
-                 ("permissive", "not_permitted"): ("no", "The clause does not support your reading: the terms forbid this (see the findings)."),
-                 ("restrictive", "not_permitted"): ("yes", "The clause supports your reading: the terms forbid this."),
-                 ("restrictive", "conditional"): ("partly", "Only in part: it is not barred, but it is allowed only on the conditions listed below."),
-                 ("restrictive", "permitted"): ("no", "The clause does not support your reading: the terms allow this.")}
-        supported, why = table[(claim, verdict)]
-        reading = Reading(claim, supported, why)
-    return TextQuestion(tq.kind, tq.form, tq.sections, tq.versions, tq.topics, tq.statuses, reading, tq.scenario, tq.notes)
+        reading = Reading(claim, *_READINGS[(claim, verdict)])
+    return replace(tq, reading=reading)
 
 
 def describe(tq: TextQuestion, corpus: Corpus, cited: set[str] | None = None) -> list[str]:
@@ -724,19 +555,19 @@ def describe(tq: TextQuestion, corpus: Corpus, cited: set[str] | None = None) ->
             out.append(f"{s.written!r} names no clause: {s.note}; nothing was assumed about it.")
     for st in tq.statuses[:8]:
         src, dst = corpus.documents[st.from_doc].spec.title, corpus.documents[st.to_doc].spec.title
-        head = f"{src}, {_pin(corpus, st.clause_id)}"
+        head = f"{src}, {pin(corpus, st.clause_id)}"
         if st.status == PRESENT:
-            line = f"{head} is kept in {dst} as {_pin(corpus, st.counterpart)}" + (
+            line = f"{head} is kept in {dst} as {pin(corpus, st.counterpart)}" + (
                 ", with only the product name or typography changed" if st.diff else ", word for word")
         elif st.status == CHANGED:
-            line = f"{head} is changed in {dst} ({_pin(corpus, st.counterpart)})" + (
+            line = f"{head} is changed in {dst} ({pin(corpus, st.counterpart)})" + (
                 f"; the words that changed: {st.diff.rstrip('.')}" if st.diff else f"; {st.note}")
         elif st.status == REMOVED:
             line = f"{head} is removed: {dst} has no such clause"
         else:
             line = f"{head} is new: {dst} has no such clause"
         if st.taken_up_by and st.status != CHANGED:
-            line += "; its subject is taken up in " + ", ".join(_pin(corpus, c) for c in st.taken_up_by)
+            line += "; its subject is taken up in " + ", ".join(pin(corpus, c) for c in st.taken_up_by)
         out.append(line + ".")
     named = related_ids(tq, corpus)
     if cited is not None and tq.scenario and named and cited and not cited & named:

@@ -9,8 +9,8 @@ from ingest.annotations import load_annotations
 from retrieval.records import answer_from_json
 from retrieval.registry import Registry
 from retrieval.scenario import read_facts
-from retrieval.textq import (ADDED, CHANGED, PRESENT, REMOVED, compare_clause, read_text_question, resolve_label,
-                             series, topic_statuses)
+from retrieval.textq import read_text_question, resolve_label
+from retrieval.versions import ADDED, CHANGED, PRESENT, REMOVED, compare_clause, series, topic_statuses
 
 
 @pytest.fixture(scope="module")
