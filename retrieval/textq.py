@@ -58,15 +58,17 @@ _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 _COMPARE = re.compile(
     r"\b(?:what(?:'s| has| have)? changed|what are the changes|changes? (?:between|from)|"
     r"changes? in (?:the )?(?:new |latest |later )?(?:version|revision|v?[0-9])|differences? (?:between|from)|"
-    r"differ\w* (?:from|between|in)|compared? (?:with|to)|versus|vs\.?|survives?|survived|still (?:in|there|present|apply|applies|"
-    r"have|has|contain\w*|say\w*|require\w*|include\w*)|same as (?:in|under)|is (?:it|that|this) the same|carr(?:y|ied|ies) over|"
+    r"differ\w* (?:from|between|in)|compared? (?:with|to)|versus|vs\.?|surviv\w* (?:in|into)\b|"
+    r"still (?:in|there|present|have|has|contain\w*|say\w*|require\w*|include\w*)|same as (?:in|under)|is (?:it|that|this) the same|carr(?:y|ied|ies) over|"
     r"between (?:the )?(?:[\w.\-]+ ){0,3}?(?:v?[0-9]{1,4}(?:\.[0-9])?|20[0-9]{2})\b[\w .\-]{0,30}? and|"
     r"(?:did|does|has|have|was|were)\s+(?:the\s+)?(?:[\w.*\-]+\s+){0,6}?(?:licen[cs]es?|terms|tou|agreement|polic(?:y|ies)|aup|pup|"
     r"version|revision|update|text|wording)\s+(?:\w+\s+){0,3}?(?:drop|remove|change|keep|retain|survive|rewrite|reword)\w*|"
     r"revision|removed in|added in)\b", re.I)
 # With only one version named, the question must say that something changed, for the other to be its neighbour.
-_ONE_VERSION = re.compile(r"\b(?:what(?:'s| has| have)? changed|chang\w*|drop\w*|remov\w*|surviv\w*|still|revision|revised|"
-                          r"new version|old version|previous version|earlier version|carr(?:y|ied|ies) over|kept|retain\w*)\b", re.I)
+_ONE_VERSION = re.compile(r"\b(?:what(?:'s| has| have)? changed|changes? in|(?:did|does|has|have|was|were|is)\b[^?.]{0,80}\b(?:chang|drop|"
+                          r"remov|surviv|rewr|rewor|revis)\w*|surviv\w* (?:in|into)\b|still (?:in|there|present|have|has|"
+                          r"contain\w*|say\w*|require\w*|include\w*)|revision|revised|new version|old version|previous version|"
+                          r"earlier version|carr(?:y|ied|ies) over)\b", re.I)
 _POLICY_WORDS = re.compile(r"\b(?:aup|acceptable[\s-]use|use policy|prohibited[\s-]use|pup|policy)\b", re.I)
 # The question takes the clause as a premise and asks whether a conclusion follows (rather than asking under it).
 _PREMISE = re.compile(r"\b(?:says?|said|states?|provides?|reads?|according to|is my reading|my reading|am i reading|"

@@ -259,3 +259,13 @@ def test_roman_sections_and_plain_words(corpus, registry, annotations):
     tq = tq_of("What does Section III of the BigCode OpenRAIL-M require when sharing?", corpus, registry, annotations)
     assert [s.clause_id for s in tq.sections] == ["bigcode-openrail-m:iii"]
     assert tq_of("which items i need to ship with my Llama 3.1 fine-tune on HF?", corpus, registry, annotations) is None
+
+
+@pytest.mark.parametrize("question", [
+    "Does our Llama 3.1 licence survive if our startup is acquired?",
+    "Does the Llama 3.3 licence still apply after we stop distributing the model?",
+    "We changed the tokenizer of our Llama 3.1 fine-tune and dropped two layers. Can we publish it?",
+])
+def test_survival_of_a_licence_and_changes_to_a_model_are_not_version_comparisons(corpus, registry, annotations, question):
+    tq = tq_of(question, corpus, registry, annotations)
+    assert tq is None or tq.kind != "comparison"
