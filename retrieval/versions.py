@@ -96,7 +96,11 @@ def _sentences(text: str) -> list[str]:
 
 
 def _operative(doc: Document) -> list[Clause]:
-    return [c for c in doc.clauses if c.kind not in ("heading",) and len(c.text.split()) >= 4]
+    """The clauses with words to compare; a policy printed inside a licence file (the Llama 3 AUP) is a document of
+    its own, compared with the other version's policy, not with its licence."""
+    inside = tuple(a.prefix for a in doc.appendices)
+    return [c for c in doc.clauses if c.kind != "heading" and len(c.text.split()) >= 4
+            and not any(c.path == p or c.path.startswith(p + ".") for p in inside)]
 
 
 def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None) -> VersionStatus:
@@ -144,9 +148,10 @@ def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None
         if s >= TAKEN_UP or (shared and s >= TAKEN_UP - 0.15):
             taken.append((s, other.clause_id))
     taken_up = tuple(cid for _, cid in sorted(taken, reverse=True)[:3])
-    if len(own) > 1 and found * 2 >= len(own) and taken_up:
+    if found and taken_up:
+        # Split into clauses of their own, or merged into a longer one: the provision is there, reorganised.
         return VersionStatus(clause_id, clause.doc_id, to_doc, CHANGED, taken_up[0], round(score, 3), "", taken_up,
-                             f"reorganised: {found} of its {len(own)} sentences are found in " + ", ".join(
+                             f"reorganised: {found} of its {len(own)} sentence(s) found in " + ", ".join(
                                  pin(corpus, c) for c in taken_up))
     status = REMOVED if older else ADDED
     note = (f"not in {dst.spec.title}" if older else f"new in {src.spec.title}; not in {dst.spec.title}")

@@ -269,3 +269,16 @@ def test_roman_sections_and_plain_words(corpus, registry, annotations):
 def test_survival_of_a_licence_and_changes_to_a_model_are_not_version_comparisons(corpus, registry, annotations, question):
     tq = tq_of(question, corpus, registry, annotations)
     assert tq is None or tq.kind != "comparison"
+
+
+def test_openai_2023_restrictions_list_is_reorganised_not_removed(corpus, annotations):
+    st = compare_clause(corpus, "openai-terms-2023:2.c", "openai-terms-2024", annotations)
+    assert st.status == CHANGED and st.counterpart == "openai-terms-2024:using-our-services.p2.b7"  # the compete ban
+    assert "openai-terms-2024:using-our-services.p2.b5" in st.taken_up_by  # "human-generated" output
+
+
+def test_the_policy_printed_in_the_llama_3_licence_is_not_compared_with_the_3_1_licence(corpus, annotations):
+    statuses = topic_statuses(corpus, "llama-3-license", "llama-3.1-license", ("training_other_models", "outputs"),
+                              annotations)
+    assert not [s for s in statuses if ":aup" in s.clause_id]
+    assert ("llama-3-license:1.b.v", REMOVED) in {(s.clause_id, s.status) for s in statuses}
