@@ -513,10 +513,11 @@ def focus(tq: TextQuestion, fired: list[Firing], corpus: Corpus, facts=None, ann
     count. A clause quoted as the premise of a conclusion ("s.5.b says I own it, so I can relicense?") is judged by
     what decides the conclusion: every firing stays, with the clause's own reading beside them."""
     named = related_ids(tq, corpus)
+    resolved = [s for s in tq.sections if s.clause_id]
     grounded = [f for f in fired if set(f.clauses) & named]
     if not tq.scenario:
-        return grounded
-    if not named or not [s for s in tq.sections if s.clause_id]:
+        return grounded if resolved else []  # a comparison by subject alone has nothing to decide
+    if not named or not resolved:
         return fired  # a comparison by subject with a scenario: the scenario's rules answer it, the statuses inform
     own = [] if grounded or facts is None else clause_firings(tq, facts, corpus, annotations)
     if tq.form == "premise":

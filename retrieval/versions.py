@@ -68,11 +68,18 @@ def _words(text: str, noise: frozenset[str]) -> list[str]:
     return substance(text, noise).split()
 
 
-def similarity(a: str, b: str, noise: frozenset[str] = frozenset()) -> float:
-    wa, wb = _words(a, noise), _words(b, noise)
-    if not wa or not wb:
+def _ratio(a: list[str], b: list[str], floor: float = 0.0) -> float:
+    """Word-sequence similarity; below `floor` the cheap upper bounds answer 0 without the full comparison."""
+    if not a or not b:
         return 0.0
-    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if floor and (sm.real_quick_ratio() < floor or sm.quick_ratio() < floor):
+        return 0.0
+    return sm.ratio()
+
+
+def similarity(a: str, b: str, noise: frozenset[str] = frozenset()) -> float:
+    return _ratio(_words(a, noise), _words(b, noise))
 
 
 def word_diff(old: str, new: str) -> str:
@@ -103,6 +110,33 @@ def _operative(doc: Document) -> list[Clause]:
             and not any(c.path == p or c.path.startswith(p + ".") for p in inside)]
 
 
+@dataclass(frozen=True)
+class _Words:
+    """One document's comparable clauses as word lists, whole and by sentence (built once per pair of titles)."""
+
+    clauses: tuple[tuple[Clause, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]
+
+
+_WORDS_CACHE: dict[tuple[str, frozenset[str]], tuple[object, _Words]] = {}
+
+
+def _doc_words(doc: Document, noise: frozenset[str]) -> _Words:
+    key = (doc.spec.doc_id, noise)
+    hit = _WORDS_CACHE.get(key)
+    if hit and hit[0] is doc.clauses:
+        return hit[1]
+    rows = []
+    for c in _operative(doc):
+        whole = tuple(_words(c.text, noise))
+        sents = tuple(tuple(_words(x, noise)) for x in _sentences(c.text)) or (whole,)
+        rows.append((c, whole, sents))
+    words = _Words(tuple(rows))
+    if len(_WORDS_CACHE) > 256:
+        _WORDS_CACHE.clear()
+    _WORDS_CACHE[key] = (doc.clauses, words)
+    return words
+
+
 def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None) -> VersionStatus:
     """The named clause against another version: its counterpart by pinpoint, else by text; present, changed or
     removed (added when the clause is only in the newer version), with where a removed clause's subject went."""
@@ -110,21 +144,23 @@ def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None
     src, dst = corpus.documents[clause.doc_id], corpus.documents[to_doc]
     noise = name_noise(src.spec.title, dst.spec.title)
     older = src.spec.version <= dst.spec.version
+    mine = _words(clause.text, noise)
+    other_words = _doc_words(dst, noise).clauses
     same_path = corpus.get(f"{to_doc}:{clause.path}")
     best, score = None, 0.0
     if same_path is not None:
-        best, score = same_path, similarity(clause.text, same_path.text, noise)
+        best, score = same_path, _ratio(mine, _words(same_path.text, noise))
     if score < SAME:
-        for other in _operative(dst):
-            s = similarity(clause.text, other.text, noise)
+        for other, whole, _ in other_words:
+            s = _ratio(mine, list(whole), max(score + 0.05, TAKEN_UP))
             if s > score + 0.05 or (best is None and s > score):
                 best, score = other, s
     # Under the same number, a short clause that kept its first words is the same provision with new particulars
     # ("Last modified: April 1, 2024" and "... March 24, 2025").
     kept = best is same_path and same_path is not None and score >= SAME_NUMBER \
-        and _words(clause.text, noise)[:2] == _words(same_path.text, noise)[:2]
+        and mine[:2] == _words(same_path.text, noise)[:2]
     if best is not None and (score >= SAME or kept):
-        same = _words(clause.text, noise) == _words(best.text, noise)
+        same = mine == _words(best.text, noise)
         status = PRESENT if same else CHANGED
         moved = "" if best.path == clause.path else f"numbered {best.path} there"
         diff = "" if clause.text.split() == best.text.split() else (
@@ -132,26 +168,29 @@ def compare_clause(corpus: Corpus, clause_id: str, to_doc: str, annotations=None
         note = "only the product name or typography differs" if same and diff else moved
         return VersionStatus(clause_id, clause.doc_id, to_doc, status, best.clause_id, round(score, 3), diff, (),
                              "; ".join(n for n in (note, moved if note != moved else "") if n))
-    # No counterpart: the subject may live on in another clause's sentence (a ban turned into a condition), or a
-    # list may have been split into clauses of its own (most of its sentences found elsewhere).
-    taken: list[tuple[float, str]] = []
+    # No counterpart: the subject may live on in another clause's sentence (a ban turned into a condition), or the
+    # clause may have been split into clauses of its own or merged into a longer one (its sentences found elsewhere).
     subjects = _subjects(annotations, clause_id)
-    own = _sentences(clause.text) or [clause.text]
-    found = 0
-    for sent in own:
-        if any(similarity(sent, o, noise) >= SAME for other in _operative(dst) for o in _sentences(other.text) or [other.text]):
-            found += 1
-    for other in _operative(dst):
-        s = max((similarity(mine, sent, noise) for sent in _sentences(other.text) or [other.text] for mine in own),
-                default=0.0)
-        shared = subjects & _subjects(annotations, other.clause_id)
-        if s >= TAKEN_UP or (shared and s >= TAKEN_UP - 0.15):
-            taken.append((s, other.clause_id))
+    own = [_words(x, noise) for x in _sentences(clause.text)] or [mine]
+    found = [False] * len(own)
+    taken: list[tuple[float, str]] = []
+    for other, _, sents in other_words:
+        shared = bool(subjects & _subjects(annotations, other.clause_id))
+        floor = TAKEN_UP - 0.15 if shared else TAKEN_UP
+        best_s = 0.0
+        for i, words in enumerate(own):
+            for sent in sents:
+                r = _ratio(words, list(sent), floor)
+                best_s = max(best_s, r)
+                found[i] = found[i] or r >= SAME
+        if best_s >= floor:
+            taken.append((best_s, other.clause_id))
     taken_up = tuple(cid for _, cid in sorted(taken, reverse=True)[:3])
-    if found and taken_up:
-        # Split into clauses of their own, or merged into a longer one: the provision is there, reorganised.
+    n_found = sum(found)
+    if n_found and taken_up:
+        # The provision is there, reorganised.
         return VersionStatus(clause_id, clause.doc_id, to_doc, CHANGED, taken_up[0], round(score, 3), "", taken_up,
-                             f"reorganised: {found} of its {len(own)} sentence(s) found in " + ", ".join(
+                             f"reorganised: {n_found} of its {len(own)} sentence(s) found in " + ", ".join(
                                  pin(corpus, c) for c in taken_up))
     status = REMOVED if older else ADDED
     note = (f"not in {dst.spec.title}" if older else f"new in {src.spec.title}; not in {dst.spec.title}")
@@ -190,7 +229,7 @@ def topic_statuses(corpus: Corpus, old: str, new: str, topics: tuple[str, ...], 
                 seen.add(st.counterpart)
             if doc_id == new and st.status != ADDED:
                 continue  # a provision both versions have is reported once, from the older one
-            if not topics and st.status == PRESENT and not st.diff:
-                continue
+            if not topics and st.status == PRESENT:
+                continue  # asked what changed, without a subject: only what did
             out.append(st)
     return out
