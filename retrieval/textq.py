@@ -33,6 +33,7 @@ _LABEL = r"(?:[0-9]{1,2}(?![0-9]))(?:\.[0-9]{1,2}(?![0-9])|\.[a-z]{1,4}(?![a-z0-
 _WORDED = re.compile(r"(?<![\w])(?:ss?\.\s?|§{1,2}\s?|sec(?:tion)?s?\.?\s|clauses?\s|cl\.\s?|para(?:graph)?s?\.?\s|items?\s|"
                      r"abschnitt\s|ziffer\s|klausel\s|secci[oó]n\s|cl[aá]usula\s|apartado\s|se[cç][aã]o\s|al[ií]n[eé]a\s)"
                      r"\s*(?P<label>" + _LABEL + r")", re.I)
+_MORE = re.compile(r"\s*(?:,|and|or|&)\s*(?P<label>" + _LABEL + r")(?![\w.])")
 # "Section III" of the OpenRAIL licences: upper-case Roman numerals only, so "items I need" is no reference.
 _ROMAN_SECTION = re.compile(r"\b[Ss]ection\s+(?P<label>[IVX]{1,4})\b")
 # A section of a law or of another instrument ("Article 50 of the EU AI Act", "section 107 of the Copyright Act").
@@ -306,6 +307,10 @@ def _refs(text: str) -> list[tuple[str, str, str, int]]:
         if _AFTER_FAMILY.search(text[max(0, m.start() - 12):m.start()]) or _FOREIGN.match(text[m.end():m.end() + 50]):
             continue
         add(m, label)
+        at = m.end()
+        while (more := _MORE.match(text, at)) is not None:  # "sections 3 and 4", "§§ 2, 3 or 5"
+            add(more, more.group("label"))
+            at = more.end()
     for m in _ROMAN_SECTION.finditer(text):
         add(m, m.group("label"))
     for m in _BARE.finditer(text):
@@ -324,19 +329,23 @@ def _norm_quote(text: str) -> str:
 
 
 def _find_quote(corpus: Corpus, docs: list[str], quote: str) -> str | None:
-    """The deepest clause of the documents whose text contains the quoted words (the longest part, if elided)."""
-    parts = sorted((p for p in re.split(r"\.\.\.|\u2026", quote) if len(p.split()) >= 3), key=len, reverse=True)
-    if not parts:
+    """The clause of the documents whose text contains the quoted words: the whole quote, else each part of it
+    (split at an ellipsis, a colon or a semicolon, as a quote that joins a lead-in to its item is), keeping the
+    deepest clause found, so "You agree not to use the Model: For military use" names the item, not the lead-in."""
+    whole = _norm_quote(quote)
+    parts = [whole] if len(whole.split()) >= 3 else []
+    parts += [n for p in re.split(r"\.\.\.|\u2026|:|;", quote) if len((n := _norm_quote(p)).split()) >= 3 and n != whole]
+    found: list[Clause] = []
+    for needle in parts:
+        hits = [c for d in docs for c in corpus.documents[d].clauses if needle in _norm_quote(c.text)]
+        if hits:
+            found.append(min(hits, key=lambda c: len(c.text)))
+            if needle == whole:
+                break
+    if not found:
         return None
-    needle = _norm_quote(parts[0])
-    if len(needle.split()) < 3:
-        return None
-    best: Clause | None = None
-    for doc_id in docs:
-        for c in corpus.documents[doc_id].clauses:
-            if needle in _norm_quote(c.text) and (best is None or len(c.text) < len(best.text)):
-                best = c
-    return best.clause_id if best else None
+    deepest = [c for c in found if not any(o is not c and o.clause_id.startswith(c.clause_id + ".") for o in found)]
+    return max(deepest, key=lambda c: (c.depth, c.start)).clause_id
 
 
 def _candidate_docs(corpus: Corpus, facts_docs: list[str], near: str, scope: str) -> list[str]:
@@ -427,10 +436,14 @@ def read_text_question(text: str, facts, corpus: Corpus, annotations=None) -> Te
         via = "alias" if not scope and corpus.get(direct) is None and corpus.canonical(direct) == cid else "pinpoint"
         sections.append(_ref(corpus, written, cid, via))
     for m in _DEFINITION.finditer(text):
-        slug = re.sub(r"[^a-z0-9]+", "-", m.group("term").lower()).strip("-")
+        term = m.group("term").strip()
+        slug = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+        # A definition has its own id ("def-output") or is a lettered item that opens with the quoted term.
+        opens = re.compile(r"^[\s(a-z0-9.)]{0,8}[\"\u201c]\**" + re.escape(term) + r"s?\**[\"\u201d]", re.I)
         for d in scope_docs:
             hit = next((c.clause_id for c in corpus.documents[d].clauses
-                        if c.kind == "definition" and c.path.rsplit(".", 1)[-1] == f"def-{slug}"), None)
+                        if (c.kind == "definition" and c.path.rsplit(".", 1)[-1] == f"def-{slug}") or opens.match(c.text)),
+                       None)
             if hit:
                 sections.append(_ref(corpus, m.group(0), hit, "definition"))
                 break
@@ -488,6 +501,7 @@ def clause_firings(tq: TextQuestion, facts, corpus: Corpus, annotations) -> list
     if annotations is None:
         return []
     out: list[Firing] = []
+    named = set(tq.clause_ids)
     for cid in sorted(related_ids(tq, corpus)):
         doc_id = cid.split(":", 1)[0]
         family = set(series(corpus, doc_id)) if doc_id in corpus.documents else {doc_id}
@@ -497,7 +511,8 @@ def clause_firings(tq: TextQuestion, facts, corpus: Corpus, annotations) -> list
             if verdict is None:
                 continue
             state, _ = triggered(a, facts, family, deployments)
-            if state == "yes" or (a.effect.value == "grant" and not a.conditions):
+            # A grant that names no condition answers for the clause that was named, not for each of its items.
+            if state == "yes" or (a.effect.value == "grant" and not a.conditions and cid in named):
                 rule = Rule(f"clause:{cid}", "text", verdict, a.gloss, {}, {doc_id: (cid,)})
                 out.append(Firing(rule, doc_id, (cid,)))
     return out

@@ -282,3 +282,13 @@ def test_the_policy_printed_in_the_llama_3_licence_is_not_compared_with_the_3_1_
                               annotations)
     assert not [s for s in statuses if ":aup" in s.clause_id]
     assert ("llama-3-license:1.b.v", REMOVED) in {(s.clause_id, s.status) for s in statuses}
+
+
+def test_definitions_lists_of_sections_and_quotes_across_a_lead_in(corpus, registry, annotations):
+    tq = tq_of('What is the definition of "Output" in the Gemma terms?', corpus, registry, annotations)
+    assert [(s.clause_id, s.via) for s in tq.sections] == [("gemma-terms-2025:1.1.f", "definition")]
+    tq = tq_of("§§ 3 and 4 of the Qwen license: do they apply to a 50M MAU app?", corpus, registry, annotations)
+    assert [s.clause_id for s in tq.sections] == ["qwen-license:3", "qwen-license:4"]
+    tq = tq_of("the DeepSeek license says \u201cYou agree not to use the Model or Derivatives of the Model: For military "
+               "use in any way\u201d - does that cover a defence contractor's HR chatbot?", corpus, registry, annotations)
+    assert [s.clause_id for s in tq.sections] == ["deepseek-license:iv.use-restrictions.b2"]  # the item, not the lead-in
