@@ -19,13 +19,15 @@ from ingest.corpus import Corpus, Document
 from ingest.sections import descendants
 from ingest.sources import DocKind
 from retrieval.citeform import pinpoint
-from retrieval.clause_verdict import triggered
+from retrieval.clause_verdict import holds, triggered, unstated
 from retrieval.rules import Firing, Rule, Verdict
 from retrieval.versions import (CHANGED, PRESENT, REMOVED, VersionStatus, compare_clause, pin, series, topic_statuses,
                                 version_label)
 
 _EFFECTS = {"prohibition": Verdict.NOT_PERMITTED, "threshold": Verdict.NOT_PERMITTED, "termination": Verdict.NOT_PERMITTED,
             "obligation": Verdict.CONDITIONAL, "condition": Verdict.CONDITIONAL, "grant": Verdict.PERMITTED}
+# Someone who acts: a question about what "we" or "the client" may do describes a scenario, however short.
+_ACTOR = re.compile(r"\b(?:i|i'm|we|we're|my|our|us|me|client|licensee|company|startup|customer|employer)s?\b|我们|我", re.I)
 SCENARIO_WORDS = 25  # a question longer than this, quotes aside, describes a situation and not only wording
 
 # A reference introduced by a word: s.1.b.v, §1(b)(v), Section 2, clause 3.2, para 4(a), Art. 5, item 8.
@@ -407,7 +409,7 @@ def _has_scenario(facts, text: str) -> bool:
             or facts.mau is not None or facts.revenue is not None:
         return True
     rest = _QUOTED.sub(" ", text)
-    return len(re.findall(r"[A-Za-z\u4e00-\u9fff]+", rest)) >= SCENARIO_WORDS
+    return bool(_ACTOR.search(rest)) or len(re.findall(r"[A-Za-z\u4e00-\u9fff]+", rest)) >= SCENARIO_WORDS
 
 
 def read_text_question(text: str, facts, corpus: Corpus, annotations=None) -> TextQuestion | None:
@@ -494,25 +496,40 @@ def related_ids(tq: TextQuestion, corpus: Corpus) -> set[str]:
     return out
 
 
+def _open_on_shipping(a, facts, family: set[str], deployments: set[str]) -> bool:
+    """The annotation's trigger fails on nothing stated and waits only on how the model is shipped, which the
+    question does not say: a duty on distribution is then read as applying (unknown is never the permissive case)."""
+    waiting = []
+    for key, value in a.conditions.items():
+        if not holds(key, value, facts, a.doc_id, family, deployments):
+            if key not in ("deployments", "distributes") or not unstated(key, facts, deployments):
+                return False
+            waiting.append(key)
+    return bool(waiting)
+
+
 def clause_firings(tq: TextQuestion, facts, corpus: Corpus, annotations) -> list[Firing]:
     """The named clauses read through their own annotations, as firings: a prohibition, obligation or grant whose
-    trigger the stated facts meet (a grant with no trigger always), so the verdict can rest on the clause itself
-    when no rule of the table grounded in it fires."""
+    trigger the stated facts meet (a grant with no trigger always), and an obligation that waits only on an unstated
+    deployment, so the verdict can rest on the clause itself when no rule of the table grounded in it fires."""
     if annotations is None:
         return []
     out: list[Firing] = []
     named = set(tq.clause_ids)
+    deployments = {d.value for d in facts.deployments}
     for cid in sorted(related_ids(tq, corpus)):
         doc_id = cid.split(":", 1)[0]
         family = set(series(corpus, doc_id)) if doc_id in corpus.documents else {doc_id}
-        deployments = {d.value for d in facts.deployments}
         for a in annotations.rows_for(cid):
             verdict = _EFFECTS.get(a.effect.value)
             if verdict is None:
                 continue
             state, _ = triggered(a, facts, family, deployments)
             # A grant that names no condition answers for the clause that was named, not for each of its items.
-            if state == "yes" or (a.effect.value == "grant" and not a.conditions and cid in named):
+            applies = state == "yes" or (a.effect.value == "grant" and not a.conditions and cid in named)
+            if not applies and cid in named and verdict is Verdict.CONDITIONAL and _open_on_shipping(a, facts, family, deployments):
+                applies = True
+            if applies:
                 rule = Rule(f"clause:{cid}", "text", verdict, a.gloss, {}, {doc_id: (cid,)})
                 out.append(Firing(rule, doc_id, (cid,)))
     return out

@@ -292,3 +292,15 @@ def test_definitions_lists_of_sections_and_quotes_across_a_lead_in(corpus, regis
     tq = tq_of("the DeepSeek license says \u201cYou agree not to use the Model or Derivatives of the Model: For military "
                "use in any way\u201d - does that cover a defence contractor's HR chatbot?", corpus, registry, annotations)
     assert [s.clause_id for s in tq.sections] == ["deepseek-license:iv.use-restrictions.b2"]  # the item, not the lead-in
+
+
+def test_a_short_question_about_what_we_may_do_is_a_scenario(corpus, registry, annotations):
+    assert tq_of("Under s.1.b.i of Llama 3.1, do I need to credit Meta in my app?", corpus, registry, annotations).scenario
+    assert not tq_of("does s.1.b.v of the Llama 3 licence survive in 3.1?", corpus, registry, annotations).scenario
+
+
+def test_a_named_duty_waiting_only_on_an_unstated_deployment_applies(fake_services):
+    ans = fake_services.engine.answer("Under s.1.b.i of Llama 3.1, do I need to credit Meta in my app?")
+    assert ans.verdict == "conditional"
+    assert [(f.rule_id, f.clause_ids) for f in ans.findings] == [
+        ("clause:llama-3.1-license:1.b.i", ("llama-3.1-license:1.b.i",))]
