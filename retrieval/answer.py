@@ -271,7 +271,8 @@ class Engine:
             summary = summary.replace(_VERDICT_LEAD[headline], _VERDICT_LEAD[headline] + " " + why, 1)
         if tq:
             tq = textq.judge_reading(tq, text, headline.value)
-            summary = _text_summary(summary, headline, tq, textq.describe(tq, self.corpus, {c for r in fired for c in r.clauses}), bool(fired))
+            summary = _text_summary(summary, headline, tq, textq.describe(
+                tq, self.corpus, {c for r in fired for c in r.clauses}, textq.unrelated_bans(tq, fired, self.corpus)), bool(fired))
         # With branches the findings are the most restrictive branch's, so its deployment triggers the duties.
         decided = self._assume(facts, worst.assumption) if branches else facts
         obligations = self.obligations.items(findings, decided, self.corpus) if self.obligations else ()

@@ -539,8 +539,9 @@ def focus(tq: TextQuestion, fired: list[Firing], corpus: Corpus, facts=None, ann
     """The firings a question about a clause is answered from.
 
     Asked under a clause ("under s.1.b.i, must ..."), the rules grounded in the named clauses decide and an unrelated
-    rule never does; where none of them fires, the clause's own annotation does, when the stated facts trigger it;
-    failing both, the scenario's own rules stand (the clause does not reach it). A question that describes no
+    rule never does, except a prohibition elsewhere in the terms (a ban is never hidden by the way a question is put);
+    where none of them fires, the clause's own annotation does, when the stated facts trigger it; failing both, the
+    scenario's own rules stand (the clause does not reach it). A question that describes no
     scenario ("does s.1.b.v survive in 3.1?") has nothing else to decide, so only rules grounded in the named clauses
     count. A clause quoted as the premise of a conclusion ("s.5.b says I own it, so I can relicense?") is judged by
     what decides the conclusion: every firing stays, with the clause's own reading beside them."""
@@ -554,7 +555,20 @@ def focus(tq: TextQuestion, fired: list[Firing], corpus: Corpus, facts=None, ann
     own = [] if grounded or facts is None else clause_firings(tq, facts, corpus, annotations)
     if tq.form == "premise":
         return fired + own
-    return grounded or own or fired
+    if not (grounded or own):
+        return fired
+    # A prohibition elsewhere in the terms still forbids the scenario: it is kept (and named as such), so that
+    # asking under one clause never hides a ban; every other unrelated rule is left out.
+    bans = [f for f in fired if f not in grounded and f.verdict is Verdict.NOT_PERMITTED]
+    return (grounded or own) + bans
+
+
+def unrelated_bans(tq: TextQuestion, fired: list[Firing], corpus: Corpus) -> set[str]:
+    """The rules that forbid the scenario on clauses other than the named ones (kept by `focus` in a frame question)."""
+    named = related_ids(tq, corpus)
+    if not named or not [s for s in tq.sections if s.clause_id]:
+        return set()
+    return {f.id for f in fired if f.verdict is Verdict.NOT_PERMITTED and not set(f.clauses) & named}
 
 
 def judge_reading(tq: TextQuestion, text: str, verdict: str) -> TextQuestion:
@@ -578,7 +592,8 @@ def judge_reading(tq: TextQuestion, text: str, verdict: str) -> TextQuestion:
     return replace(tq, reading=reading)
 
 
-def describe(tq: TextQuestion, corpus: Corpus, cited: set[str] | None = None) -> list[str]:
+def describe(tq: TextQuestion, corpus: Corpus, cited: set[str] | None = None,
+             banned: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Sentences for the summary: what each named section is, what became of it in the other version, and (given
     the clauses the findings rest on) whether the named clauses decided the verdict at all."""
     out: list[str] = []
@@ -605,6 +620,9 @@ def describe(tq: TextQuestion, corpus: Corpus, cited: set[str] | None = None) ->
             line += "; its subject is taken up in " + ", ".join(pin(corpus, c) for c in st.taken_up_by)
         out.append(line + ".")
     named = related_ids(tq, corpus)
+    if cited is not None and banned and tq.form == "frame":
+        out.append("Apart from the clauses you named, the terms forbid this: see the findings on "
+                   + ", ".join(sorted(banned)) + ".")
     if cited is not None and tq.scenario and named and cited and not cited & named:
         pins = ", ".join(s.pinpoint for s in tq.sections if s.clause_id) or "the named clauses"
         out.append(f"No rule grounded in {pins} decides this scenario on the facts stated, and the clause's own "

@@ -304,3 +304,13 @@ def test_a_named_duty_waiting_only_on_an_unstated_deployment_applies(fake_servic
     assert ans.verdict == "conditional"
     assert [(f.rule_id, f.clause_ids) for f in ans.findings] == [
         ("clause:llama-3.1-license:1.b.i", ("llama-3.1-license:1.b.i",))]
+
+
+def test_asking_under_one_clause_never_hides_a_ban_elsewhere(fake_services):
+    ans = fake_services.engine.answer("Under s.1.b.i of the Llama 3.1 licence, may we publish on Hugging Face a "
+                                      "fine-tune built to create malware and computer viruses?")
+    assert ans.verdict == "not_permitted"
+    rules = {f.rule_id for f in ans.findings}
+    assert "llama-prohibited-use" in rules and "llama-internal-use" not in rules
+    assert ans.citations[0].clause_id == "llama-3.1-license:1.b.i"
+    assert "Apart from the clauses you named, the terms forbid this" in ans.summary
