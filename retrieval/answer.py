@@ -164,18 +164,24 @@ def _findings(fired: list[Firing]) -> tuple[Finding, ...]:
 class Engine:
     """Answers questions from loaded services; construct once, call `answer` many times (thread-safe reads)."""
 
-    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable, obligations=None, annotations=None):
+    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable, obligations=None, annotations=None,
+                 similarity=None):
         self.corpus = corpus
         self.registry = registry
         self.searcher = searcher
         self.rules = rules
         self.obligations = obligations  # a retrieval.obligations.ObligationTable; None means no checklist
         self.annotations = annotations
+        self.similarity = similarity  # a retrieval.usesim.UseSimilarity: use categories by meaning; None: words only
+
+    def read_facts(self, text: str) -> Facts:
+        """The facts of a question as this engine reads them (with similarity reading when it is on)."""
+        return read_facts(text, self.registry, self.similarity)
 
     def search(self, query: str, k: int = 5, **kwargs):
         """Rule-guided search: the clauses the rules ground a scenario in are voted up in the hybrid ranking."""
         text, _ = clean_question(query)
-        facts = read_facts(text, self.registry)
+        facts = self.read_facts(text)
         fired = sorted(self.rules.evaluate(facts), key=lambda r: -r.verdict.severity)
         prior = [c for depth in range(4) for r in fired if depth < len(r.clauses) for c in r.clauses[depth:depth + 1]]
         if not kwargs.get("doc_ids") and not kwargs.get("family") and kwargs.get("steer", True):
@@ -216,7 +222,7 @@ class Engine:
         t0 = time.perf_counter()
         text, notes = clean_question(question)
         if facts is None:
-            facts = read_facts(text, self.registry)
+            facts = self.read_facts(text)
         # A question about the text (a named section, a quoted clause, two versions) is answered from those clauses.
         tq = textq.read_text_question(text, facts, self.corpus, self.annotations) if is_supported(facts.language) else None
         fired = self._decide(facts, notes, tq) if is_supported(facts.language) else []
