@@ -325,9 +325,11 @@ class Engine:
         about_outputs = facts.has("outputs") or facts.has("ownership")
         if not facts.deployments and facts.documents:
             # Someone who changed a model may ship it; someone who only runs it commercially may serve it to others.
-            if derivative:
+            # Who owns a fine-tune, as between the user and the licensor, does not turn on how it is deployed; a
+            # question about the "Built with" display presupposes something offered to others.
+            if derivative and not facts.has("ownership"):
                 values = DEPLOYMENT_BRANCHES
-            elif facts.has("commercial") and not about_outputs:
+            elif (facts.has("commercial") or facts.has("notice")) and not about_outputs:
                 values = DEPLOYMENT_BRANCHES[1:]
             else:
                 values = ()
