@@ -232,6 +232,7 @@ FLAG_PATTERNS: dict[str, list[str]] = {
 # The family licences (issue 11, s2fam): outputs named as what a model wrote, professionals who review and sign,
 # questions about which models a set of terms covers, and the facts their carve-outs turn on.
 FLAG_PATTERNS["outputs"] += [
+    r"\b(?:[\w.]+-)?generated (?:[\w&-]+ ){0,2}(?:dataset|data|corpus|pairs|q&a|text|images|code|content)\b",
     r"\b(?:wrote|writes|written|generated|generates|produced|produces|drafted|drafts)\b (?:(?:a bunch|a lot|lots|most|some|all|much) of )?(?:the |our |my )?(?:[\w']+ ){0,2}(?:code|text|copy|images|essays|articles|content|data|answers|summaries|translations)\b",
     r"\b(?:code|text|copy|images|essays|articles|content|answers|summaries|translations) (?:that |which )?(?:[\w.-]+ ){1,2}(?:wrote|writes|generated|generates|produced|produces|made|makes)\b",
 ]
@@ -390,7 +391,7 @@ def _role(before: str, after: str) -> Role:
             re.search(r"^[^.]{0,40}\b(?:outputs?|responses|answers|generat\w*|synthetic|writes?|wrote|labels?|convos|transcripts|teacher)\b", after) or \
             re.search(r"^[^.]{0,80}\bto (?:generate|label|write|produce|create) (?:synthetic|training|labels|data|instruction)", after) or \
             (re.search(r"(?:with|using|from|by|via|w/)\s*(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
-            re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}(?:\b(?:with|using|from|by|via|of)\s+|\bw/\s*)(?:the\s+)?$", before):
+            re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}(?:\b(?:with|using|from|by|via|of)\s+|\bw/\s*)(?:the\s+)?(?:[\w.-]+/)?$", before):
         return Role.OUTPUT_SOURCE
     return Role.BASE
 

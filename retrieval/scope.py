@@ -42,12 +42,12 @@ MODEL_STAYS = [
     r"(?:[\w&.-]+ ){0,2}(?:[\w.]+-)?generated (?:[\w&-]+ ){0,2}(?:dataset|data|corpus|text|images|code|content|q&a|pairs|answers)\b",
     r"\b(?:publish|releas|shar|sell|post|upload|put)\w*\s+(?:only\s+)?(?:the |our |my |a |an )?(?:\w+ ){0,2}(?:dataset|corpus|collection) of (?:[\w.-]+ ){0,3}(?:outputs|generations|responses|answers|completions)\b",
     r"\b(?:publish|releas|shar|post|put)\w*\s+(?:only\s+)?(?:the |our |my )?(?:eval(?:uation)? |benchmark )?(?:numbers|results|scores|metrics|findings|leaderboard)\b",
-    r"\b(?:sell|licen[cs]e|give|hand|deliver)\w*\s+(?:the |our |my )?(?:code|text|copy|images|art|content|essays|articles|translations)\b[\w\s'-]{0,40}\b(?:writes|wrote|generates|generated|produces|produced|makes|made)\b",
+    r"\b(?:sell|licen[cs]e|give|hand|deliver)\w*\s+(?:the |our |my )?(?:[\w-]+ )?(?:code|text|copy|images|art|content|essays|articles|translations)\b[\w\s'-]{0,40}\b(?:writes|wrote|generates|generated|produces|produced|makes|made)\b",
     r"\bonly (?:the )?(?:outputs?|generations|generated (?:text|images|code|content|data))\b.{0,30}\b(?:go|leave|are (?:shared|published|sold))",
 ]
 # ... unless the same question also sends the model out.
 RELEASES_MODEL = [
-    r"\b(?:publish|releas|upload|shar|push|ship|sell|distribut|open[\s-]?sourc)\w*\b[^.?]{0,30}\b(?:the |our )?(?:weights|checkpoints?|adapters?|gguf|loras?|the model|our model|fine-?tunes?)\b(?! card)",
+    r"\b(?:publish|releas|upload|shar|push|ship|sell|distribut|open[\s-]?sourc)\w*\b[^.?;]{0,30}\b(?<!no )(?<!not )(?<!never )(?:the |our )?(?:weights|checkpoints?|adapters?|gguf|loras?|the model|our model|fine-?tunes?)\b(?! card)",
     r"\b(?:weights|checkpoints?|adapters?) (?:on|to) (?:hf|hugging ?face|the hub|github)\b",
 ]
 
