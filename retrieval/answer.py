@@ -381,7 +381,8 @@ class Engine:
         rule_clauses = {c for r in fired for c in r.clauses}
         result = reconcile(verdict, rule_clauses, clause, self.annotations, shown, bool(fired),
                            ranked=list(clause.ranked),
-                           deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired})
+                           deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired},
+                           weighed=frozenset(c for r in fired if r.rule.excepts for c in r.clauses))
         notes.extend(result.notes)
         if result.changed:
             notes.insert(0, result.why)
