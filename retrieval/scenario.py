@@ -299,8 +299,7 @@ DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
 ]
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\bship(?:s|ping)?\b (?:the |our )?(?:\w+ )?(?:weights|checkpoints?)\b"]
 DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
-    r"\bnever (?:shipped|exposed|released|published|distributed|shared)\b", r"\bnot exposed (?:as|via|through)\b",
-    r"\bruns? (?:only )?(?:inside|within) (?:our|my) (?:own )?(?:\w+ ){0,2}(?:pipeline|network|company|systems?|servers?|cluster|vpc)\b",
+    r"\bnot exposed (?:as|via|through)\b",
     r"\bon (?:a|my|our) (?:own )?(?:laptop|workstation|desktop|pc)s?\b",
 ]
 
