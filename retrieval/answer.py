@@ -220,7 +220,9 @@ class Engine:
             notes.append(f"The question appears to be in {language_name(facts.language)}, which the scenario reader "
                          f"does not read ({SUPPORTED_LANGUAGES}); the verdict is 'unclear' and the clauses shown are only "
                          "the closest matches.")
-        branches = self._branches(facts, fired) if fired else ()
+        # An open deciding fact can leave every rule silent until a branch sets it (a fine-tune whose use is not said).
+        supported = is_supported(facts.language)
+        branches = self._branches(facts, fired) if fired or (supported and self._open_facts(facts)) else ()
         clarify = None
         if branches:
             worst = max(branches, key=lambda b: Verdict(b.verdict).severity)

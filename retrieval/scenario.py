@@ -293,6 +293,7 @@ LICENCE_PATTERNS["deepseek-license"] += [r"\bdeepseek[\s-]licen[cs]ed\b"]
 LICENCE_PATTERNS["stability-ai-community"] += [r"\bstability(?:\.ai| ai)(?:'s)? (?:[\w.-]+ ){0,2}(?:models?|image (?:models?|generators?))\b"]
 # Someone who only uses a third party's product that has the model inside (Llama s.1.b.ii, Stability's Section III).
 DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
+    r"\b(?:use|using) an? (?:[\w-]+ ){1,2}(?:app|application|website|tool|chatbot|assistant|service)\b (?:from|by|made by|of) (?:an?|some|another) (?:[\w.-]+ ){0,2}(?:company|vendor|startup|provider|developer)\b",
     r"\bthird[\s-]party\b.{0,40}\b(?:app|saas|service|vendor|tool|product|platform|software)\b.{0,50}\b(?:embeds?|embedding|integrat\w*|powered by|built (?:on|around)|whose (?:\w+ ){0,2}(?:is|runs|uses))\b",
     r"\b(?:vendor|supplier|provider)'?s? own (?:\w+ ){0,2}(?:arrangement|licen[cs]e|agreement|account|deal)\b",
     r"\b(?:use|uses|using) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:app|tool|product|platform|software|suite)\b (?:that|which) (?:embeds|integrates|bundles|includes)\b",
@@ -507,7 +508,7 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
     if "skips_obligation" in flags and re.search(r"\bwhat (?:has|needs|do (?:we|i) (?:need|have)|must|should)\b.{0,25}\b(?:change|add|include|put in|fix|update|amend)\b", low):
         flags.remove("skips_obligation")
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
-    us_self = re.search(r"\b(?:a |we are a |we're a |our )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
+    us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]

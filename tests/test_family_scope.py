@@ -164,3 +164,19 @@ def test_built_with_question_branches_on_deployment(fake_services):
     answer = fake_services.engine.answer("Where does the 'Built with Llama' notice have to appear for Llama 3.1?")
     assert {b.assumption.value: b.verdict for b in answer.branches} == {"hosted": "conditional", "internal": "permitted"}
     assert answer.verdict == "conditional"
+
+
+def test_unstated_use_of_a_fine_tune_branches_even_when_no_rule_fires_yet(fake_services):
+    answer = fake_services.engine.answer("We LoRA-tuned Llama 3.3 70B on our support manuals. What do we owe Meta?")
+    by_value = {b.assumption.value: b for b in answer.branches}
+    assert set(by_value) == {"weights_release", "hosted", "internal"}
+    assert by_value["internal"].verdict == "permitted" and "llama-3.3-license:1.a" in by_value["internal"].clause_ids
+    assert by_value["weights_release"].verdict == "conditional"
+    assert answer.verdict == "conditional" and answer.clarify is not None
+
+
+def test_a_vendor_app_user_in_the_eu(reg, table):
+    facts = parse_scenario("I live in France and use a photo-captioning app from a US company that runs Llama 3.2 Vision.", reg)
+    assert Deployment.END_USER in facts.deployments and facts.eu is True
+    verdict, rules, _ = verdict_of(table, facts)
+    assert verdict is Verdict.PERMITTED and "llama-eu-end-user" in rules
