@@ -301,6 +301,8 @@ DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\bship(?:s|ping)?\b (?:the |our )?(?:\w+ )?(?:weights|checkpoints?)\b"]
 DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
     r"\bnot exposed (?:as|via|through)\b",
+    r"\bnothing (?:is |gets |will be |'s )?(?:shared|published|distributed|released|shipped)\b", r"\brun(?:ning|s)?\b (?:[\w.-]+ ){1,3}locally\b",
+    r"\b(?:inside|within) (?:its|our|my|their|the) (?:own )?(?:[\w-]+ ){0,2}(?:team|department|unit|lab|hospital|clinic|firm|office)\b(?! (?:of|for) (?:customers|clients|users))",
     r"\bon (?:a|my|our) (?:own )?(?:laptop|workstation|desktop|pc)s?\b",
 ]
 
