@@ -285,7 +285,7 @@ FLAG_PATTERNS.update({
                       r"\bdecisions? (?:stay|remain|are made) (?:with|by) (?:humans|people|staff|our \w+)\b"],
     # the user's own terms are meant to take the place of the licence, not to sit beside it
     "replaces_licence": [r"\binstead of (?:the )?(?:llama|meta|gemma|google|qwen|deepseek)?\s*(?:licen[cs]e|terms|agreement)",
-                         r"\b(?:drop|remove|strip|replace|swap)\w* (?:out )?(?:the )?(?:llama|meta|gemma|google)? ?(?:licen[cs]e|community licen[cs]e|terms)\b",
+                         r"\b(?:drop|remove|strip|replace|swap)\w* (?:out )?(?:the )?(?:(?:llama|meta|gemma|google|qwen|deepseek)[\w.-]* )(?:[\w.-]+ ){0,2}(?:licen[cs]e|agreement|terms)\b",
                          r"\bin place of (?:the )?(?:llama|meta|gemma|licen)", r"\binstead of the (?:llama|gemma|meta|google)\b",
                          r"\bwithout (?:the )?(?:llama|meta) (?:licen[cs]e|agreement|terms)\b"],
 })
@@ -516,7 +516,7 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]
     return Facts(
         models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
-        deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=mau, product_mau=maus[0] if grouped_mau else None, revenue=revenue, eu=eu,
+        deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=mau, product_mau=maus[0] if grouped_mau and len(maus) > 1 else None, revenue=revenue, eu=eu,
         multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
         release_name=_release_name(text),
     )

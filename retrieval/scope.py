@@ -75,8 +75,11 @@ def threshold_figure(values: list[int], low: str) -> tuple[int | None, bool]:
     the group's: the largest where the question calls one of them the total, their sum otherwise."""
     if not values:
         return None, False
-    if len(values) == 1 or not GROUPED.search(low):
+    if not GROUPED.search(low):
         return values[0], False
+    if len(values) == 1:
+        # A single figure the question gives as the group's total is the group's figure.
+        return values[0], bool(GROUP_TOTAL.search(low))
     return (max(values) if GROUP_TOTAL.search(low) else sum(values)), True
 
 

@@ -180,3 +180,9 @@ def test_a_vendor_app_user_in_the_eu(reg, table):
     assert Deployment.END_USER in facts.deployments and facts.eu is True
     verdict, rules, _ = verdict_of(table, facts)
     assert verdict is Verdict.PERMITTED and "llama-eu-end-user" in rules
+
+
+def test_single_group_total_and_a_replaced_licence(reg):
+    facts = parse_scenario("Our parent company's apps together have 1.2 billion monthly users. Can we build on Llama 3.1?", reg)
+    assert facts.mau == 1_200_000_000 and facts.has("group_figure") and facts.product_mau is None
+    assert parse_scenario("We will replace the Llama 3.1 licence with our own EULA.", reg).has("replaces_licence")
