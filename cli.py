@@ -756,13 +756,19 @@ def cmd_rules(args, settings: Settings) -> int:
         from retrieval.registry import Registry
         from retrieval.review import build_review, render
 
-        text = render(build_review(corpus, table, load_cases(Registry.load())), args.format)
+        from retrieval.review_filter import Filter, apply, check
+
+        sheet = build_review(corpus, table, load_cases(Registry.load()))
+        wanted = Filter(tuple(args.family or ()), tuple(args.doc or ()), tuple(args.verdict or ()), args.grep or "")
+        check(sheet, wanted)
+        sheet = apply(sheet, wanted)
+        text = render(sheet, args.format)
         if args.output:
             try:
                 Path(args.output).write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise ClausewiseError(f"Cannot write the review sheet to {args.output}: {exc}") from exc
-            print(f"wrote {len(table.rules)} rules as {args.format} to {args.output}", file=sys.stderr)
+            print(f"wrote {len(sheet)} rules as {args.format} to {args.output}", file=sys.stderr)
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
@@ -928,6 +934,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review", action="store_true", help="the review sheet: each rule next to its clauses' verbatim text")
     p.add_argument("--format", choices=["md", "csv", "html"], default="md", help="review sheet format (default md)")
     p.add_argument("--output", metavar="FILE", help="write the review sheet to FILE instead of stdout")
+    p.add_argument("--family", nargs="+", metavar="NAME", help="with --review: only rules of these families")
+    p.add_argument("--doc", nargs="+", metavar="DOC_ID", help="with --review: only rules grounded in these documents, "
+                   "with only their clauses and the cases citing them")
+    p.add_argument("--verdict", nargs="+", choices=["not_permitted", "unclear", "conditional", "permitted"],
+                   help="with --review: only rules with these verdicts")
+    p.add_argument("--grep", metavar="WORDS", help="with --review: only rules whose id, statement, conditions, clauses "
+                   "or cases contain every word")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rules)
 
