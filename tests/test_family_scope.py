@@ -186,3 +186,9 @@ def test_single_group_total_and_a_replaced_licence(reg):
     facts = parse_scenario("Our parent company's apps together have 1.2 billion monthly users. Can we build on Llama 3.1?", reg)
     assert facts.mau == 1_200_000_000 and facts.has("group_figure") and facts.product_mau is None
     assert parse_scenario("We will replace the Llama 3.1 licence with our own EULA.", reg).has("replaces_licence")
+
+
+def test_personal_data_is_not_personal_use(reg):
+    facts = parse_scenario("Can we use a DeepSeek-licensed model to build profiles of people from scraped personal data?", reg)
+    assert Deployment.INTERNAL not in facts.deployments and "deepseek-license" in facts.documents
+    assert Deployment.INTERNAL in parse_scenario("It is for my personal use with Gemma 2.", reg).deployments
