@@ -230,6 +230,8 @@ def cmd_search(args, settings: Settings) -> int:
 def _print_answer(ans) -> None:
     print(f"Verdict: {ans.verdict.upper()}\n")
     print(ans.summary + "\n")
+    if getattr(ans, "text_question", None):
+        _print_text_question(ans.text_question)
     if ans.findings:
         print("Findings:")
         for f in ans.findings:
@@ -259,6 +261,23 @@ def _print_answer(ans) -> None:
         for note in cc.notes:
             print(f"  - {note}")
     print(f"\n({ans.latency_ms:.0f} ms)")
+
+
+def _print_text_question(tq) -> None:
+    """The sections a question names and, for two versions, what became of each clause."""
+    print("About the text" + (f" ({tq.versions[0]} -> {tq.versions[1]})" if tq.versions else "") + ":")
+    for s in tq.sections:
+        print(f"  {s.written}: " + (f"{s.clause_id} ({s.pinpoint})" if s.clause_id else f"unknown ({s.note})"))
+    for st in tq.statuses:
+        line = f"  [{st.status}] {st.clause_id}" + (f" -> {st.counterpart}" if st.counterpart else "")
+        if st.taken_up_by and st.status != "changed":
+            line += "; subject taken up in " + ", ".join(st.taken_up_by)
+        print(line)
+        if st.diff:
+            print("      " + st.diff)
+    if tq.reading:
+        print(f"  your reading ({tq.reading.claim}): {tq.reading.supported}. {tq.reading.explanation}")
+    print()
 
 
 def cmd_ask(args, settings: Settings) -> int:
