@@ -230,7 +230,10 @@ class Engine:
             notes.append(f"The question appears to be in {language_name(facts.language)}, which the scenario reader "
                          f"does not read ({SUPPORTED_LANGUAGES}); the verdict is 'unclear' and the clauses shown are only "
                          "the closest matches.")
-        branches = self._branches(facts, fired, tq) if fired else ()
+        # An open deciding fact can leave every rule silent until a branch sets it (a fine-tune whose use is not said);
+        # a question about the text alone (a named section, no scenario) does not branch.
+        open_scenario = is_supported(facts.language) and not (tq and not tq.scenario) and bool(self._open_facts(facts))
+        branches = self._branches(facts, fired, tq) if fired or open_scenario else ()
         clarify = None
         if branches:
             worst = max(branches, key=lambda b: Verdict(b.verdict).severity)
@@ -355,9 +358,11 @@ class Engine:
         about_outputs = facts.has("outputs") or facts.has("ownership")
         if not facts.deployments and facts.documents:
             # Someone who changed a model may ship it; someone who only runs it commercially may serve it to others.
-            if derivative:
+            # Who owns a fine-tune, as between the user and the licensor, does not turn on how it is deployed; a
+            # question about the "Built with" display presupposes something offered to others.
+            if derivative and not facts.has("ownership"):
                 values = DEPLOYMENT_BRANCHES
-            elif facts.has("commercial") and not about_outputs:
+            elif (facts.has("commercial") or facts.has("notice")) and not about_outputs:
                 values = DEPLOYMENT_BRANCHES[1:]
             else:
                 values = ()
@@ -409,7 +414,8 @@ class Engine:
         rule_clauses = {c for r in fired for c in r.clauses}
         result = reconcile(verdict, rule_clauses, clause, self.annotations, shown, bool(fired),
                            ranked=list(clause.ranked),
-                           deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired})
+                           deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired},
+                           weighed=frozenset(c for r in fired if r.rule.excepts for c in r.clauses))
         notes.extend(result.notes)
         if result.changed:
             notes.insert(0, result.why)

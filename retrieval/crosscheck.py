@@ -34,7 +34,7 @@ def _gloss(annotations: AnnotationSet, cid: str) -> str:
 
 def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdict, annotations: AnnotationSet,
               shown: set[str], rules_fired: bool, *, ranked: list[str], deployment_stated: bool,
-              finding_verdicts: set[Verdict] | None = None) -> Reconciled:
+              finding_verdicts: set[Verdict] | None = None, weighed: frozenset[str] = frozenset()) -> Reconciled:
     """Compare the two verdicts and their grounds; apply the headline policy; flag what may be wrong.
 
     `ranked` is what rule-free retrieval ranks in the governing documents (best first). Flag conditions, each measured
@@ -55,7 +55,10 @@ def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdi
     # The policy is the one the design states: a 'permitted' headline cannot stand against a more restrictive clause
     # reading on strong evidence; a conditional or stricter rules verdict stays, flagged, for the reader to weigh.
     changed = (rules_fired and rule_verdict is Verdict.PERMITTED and cv.severity > rule_verdict.severity
-               and clause.strong and cv is not Verdict.UNCLEAR)
+               and clause.strong and cv is not Verdict.UNCLEAR
+               # A carve-out rule that fired has read this very clause and found that it does not reach the facts
+               # (private use deceives no one; people take every decision): the clause ranking high is no evidence.
+               and lead not in weighed)
     changed = changed or (not rules_fired and cv is not Verdict.UNCLEAR and bool(lead))
     headline = cv if changed else rule_verdict
     why = ""

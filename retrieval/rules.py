@@ -48,12 +48,12 @@ LIST_KEYS: dict[str, set[str] | None] = {
     "targets": TARGETS, "datasets": None, "not_methods": {m.value for m in Method},
 }
 BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target", "use_stated", "missing_document"}
-INT_KEYS = {"mau_over", "mau_at_most", "revenue_over", "revenue_at_most"}
+INT_KEYS = {"mau_over", "mau_at_most", "product_mau_over", "product_mau_at_most", "revenue_over", "revenue_at_most"}
 STR_KEYS = {"name_lacks"}
 # Which fact of a scenario each condition reads: the branches of an answer are built over the deciding facts a
 # question leaves open.
 DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distributes": "deployment",
-           "mau_over": "mau", "mau_at_most": "mau", "revenue_over": "revenue", "revenue_at_most": "revenue",
+           "mau_over": "mau", "mau_at_most": "mau", "product_mau_over": "mau", "product_mau_at_most": "mau", "revenue_over": "revenue", "revenue_at_most": "revenue",
            "eu": "eu", "multimodal": "multimodal", "targets": "target", "has_target": "target",
            "methods": "method", "not_methods": "method", "roles": "roles", "other_model": "roles",
            "use_cases": "use", "flags": "flags", "not_flags": "flags", "datasets": "datasets",
@@ -146,6 +146,10 @@ def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
         return facts.mau is not None and facts.mau > value
     if key == "mau_at_most":
         return facts.mau is not None and facts.mau <= value
+    if key in ("product_mau_over", "product_mau_at_most"):
+        # A threshold on "your product or service" (Qwen) reads the product's own figure, not its group's.
+        own = facts.product_mau if facts.product_mau is not None else facts.mau
+        return own is not None and (own > value if key == "product_mau_over" else own <= value)
     if key == "revenue_over":
         return facts.revenue is not None and facts.revenue > value
     if key == "revenue_at_most":

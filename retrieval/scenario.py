@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 
+from retrieval import scope
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
 
@@ -64,7 +65,8 @@ class Facts:
     deployments: tuple[Deployment, ...] = ()
     target_licence: str | None = None
     datasets: tuple[str, ...] = ()
-    mau: int | None = None
+    mau: int | None = None  # monthly active users; with a group's figure given, the group's (thresholds counting affiliates)
+    product_mau: int | None = None  # the product's own figure when the question also gives its group's
     revenue: int | None = None  # annual revenue in USD, when stated
     eu: bool | None = None
     multimodal: bool | None = None
@@ -156,7 +158,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                            r"\bbundl"],
     Deployment.HOSTED: [r"\bapi\b", r"\bhost(?:ed|ing)?\b", r"\bweb ?app\b", r"\bendpoint\b", r"\bcustomers?\b(?![\s-](?:support|service|tickets|data|emails|records|chats|conversations))", r"\bpaying\b",
                         r"\bserve[sd]?\b(?! (?:as|a purpose))", r"\bsaas\b(?! company)", r"\bsubscription\b", r"\bplugin\b", r"\bin production\b",
-                        r"\bchat ?bot\b", r"\bwebsite\b", r"\bpublic(?:ly)? (?:facing|available)\b", r"\bour (?:\w+ )?(?:app|product|service|platform)\b",
+                        r"\bchat ?bot\b", r"\bwebsite\b", r"\bpublic(?:ly)? (?:facing|available)\b", r"\bour (?:\w+ )?(?:app|product|service|platform)\b(?!'s)",
                         r"\bsell\b.{0,40}\b(?:service|access|subscriptions?)\b",
                         r"\b(?:chat|consumer|commercial|paid|saas|web|mobile|hosted)\s+(?:\w+\s+)?(?:product|service|app|assistant)\b",
                         r"\boffers?\b.{0,30}\b(?:product|service|app)\b"],
@@ -166,7 +168,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                                  r"\bsell (?:the |our )?(?:weights|model|fine-?tune)", r"\bput (?:it )?(?:out|up|on)\b", r"\bredistribut",
                                  r"\brepublish", r"\bgithub\b", r"\bpost (?:it|the|our)\b", r"\blicen[cs]e (?:it|the|our) (?:out|to)\b", r"\bship(?:ping)? the weights"],
     Deployment.INTERNAL: [r"\binternal", r"\bin[\s-]house\b", r"\bour own (?:staff|employees|engineers|team|analysts|servers|use)\b", r"\bonly (?:used )?by (?:our|my)\b",
-                          r"\bnever leaves?\b", r"\bprivate(?:ly)?\b", r"\bpersonal\b", r"\bjust for (?:me|us|personal)\b", r"\bnothing is (?:published|distributed|shared|released)",
+                          r"\bnever leaves?\b", r"\bprivate(?:ly)?\b", r"\bpersonal\b(?![\s-](?:data|information|info|details|identifiable|records|profiles?))", r"\bjust for (?:me|us|personal)\b", r"\bnothing is (?:published|distributed|shared|released)",
                           r"\bnot (?:be )?(?:shared|distributed|published|released)\b", r"\bour (?:own )?staff\b", r"\bown laptop\b", r"\bresearch only\b",
                           r"\bon my own\b", r"\bour (?:own )?(?:engineers|analysts|employees)\b", r"\bno external users\b", r"\bkeep it closed\b",
                           # where the weights physically stay: on the premises, own machines, behind the firewall
@@ -195,13 +197,13 @@ _RELEASES_MODEL = re.compile(r"\b(?:publish|release|share|upload|push|distribut|
 
 FLAG_PATTERNS: dict[str, list[str]] = {
     "litigation": [r"\bsu(?:e|es|ing|ed)\b", r"countersu", r"lawsuit", r"\bpatent (?:suit|action)", r"\bfile (?:a )?(?:copyright|patent)", r"\blitigation\b", r"patent (?:suit|claim|infringement)", r"\bcounterclaim"],
-    "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
+    "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"(?<!our )(?<!my )(?<!own )(?<!their )(?<!its )\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
     "naming": [r"\bname(?:d|s)?\b", r"\bcall (?:it|the model)\b", r"\bprefix\b"],
-    "ownership": [r"\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
+    "ownership": [r"(?<!'s )(?<!our )(?<!my )(?<!its )(?<!their )(?<!your )(?<!his )(?<!her )\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
     "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\b(?:alternative|replacement|substitute) (?:to|for) (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"\bcheaper (?:chat ?gpt|openai)\b", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
     "termination": [r"terminat", r"after (?:the )?licen[cs]e (?:ends|is revoked)", r"revok"],
     "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"(?<!non-)(?<!non )(?<!not-for-)(?<!not for )\bprofit",
-                   r"\bclients?\b", r"\bagency\b", r"\bour (?:startup|company|business|firm)\b", r"\badvertis", r"\bmarketing\b", r"\benterprise\b"],
+                   r"\bclients\b", r"\b(?:for|to|with) (?:a |an |our |the |my |their )?(?:\w+ )?clients?\b", r"\bclient (?:work|projects?|deliverables)\b", r"\bclient'?s (?:\w+ ){0,2}(?:service|app|product|platform|business|company|startup|saas|tool)\b", r"\bagency\b", r"\bour (?:startup|company|business|firm)\b", r"\badvertis", r"\bmarketing\b", r"\benterprise\b"],
     "notice": [r"\bnotice\b", r"attribut", r"credit (?:the )?(?:original|authors|creators)", r"\bbuilt with\b", r"\bbadge\b"],
     "research": [r"\bresearch\b", r"\bacademic", r"\buniversity\b", r"non[\s-]?commercial"],
     # an individual using a model for themselves: not a business, not a commercial purpose
@@ -247,6 +249,65 @@ FLAG_PATTERNS: dict[str, list[str]] = {
                     r"\bwhich (?:models|checkpoints) (?:does|do) the (?:gemma )?(?:terms|appendix) (?:cover|list)"],
     "from_scratch": [r"from[\s-]scratch", r"our own (?:\d+b |foundation |base )?model", r"different architecture", r"own foundation", r"\bown\b[\w\s-]{0,25}\bfoundation(?:al)? model", r"(?:pre-?train|creat|build|train|improv)\w*\b.{0,40}\bfoundation(?:al)?\b.{0,25}\bmodel"],
 }
+
+# The family licences (issue 11, s2fam): outputs named as what a model wrote, professionals who review and sign,
+# questions about which models a set of terms covers, and the facts their carve-outs turn on.
+FLAG_PATTERNS["outputs"] += [
+    r"\b(?:[\w.]+-)?generated (?:[\w&-]+ ){0,2}(?:dataset|data|corpus|pairs|q&a|text|images|code|content)\b",
+    r"\b(?:wrote|writes|written|generated|generates|produced|produces|drafted|drafts)\b (?:(?:a bunch|a lot|lots|most|some|all|much) of )?(?:the |our |my )?(?:[\w']+ ){0,2}(?:code|text|copy|images|essays|articles|content|data|answers|summaries|translations)\b",
+    r"\b(?:code|text|copy|images|essays|articles|content|answers|summaries|translations) (?:that |which )?(?:[\w.-]+ ){1,2}(?:wrote|writes|generated|generates|produced|produces|made|makes)\b",
+]
+FLAG_PATTERNS["licensed_professional"] += [
+    r"\b(?:radiologists?|physicians?|doctors?|clinicians?|pathologists?|nurses?|pharmacists?|lawyers?|attorneys?|accountants?|cpas?)\b (?:\w+ ){0,2}(?:reviews?|rewrites?|edits?|checks?|signs?|approves?|verifies|corrects?)\b",
+    r"\b(?:reviewed|rewritten|signed|approved|checked) (?:and \w+ )?by (?:a |the |our )?(?:licensed |qualified )?(?:radiologist|physician|doctor|clinician|lawyer|attorney|pharmacist)",
+]
+FLAG_PATTERNS["model_scope"] += [
+    r"\b(?:does|do|would) (?:that|the|this) definition (?:of [\"']?gemma[\"']? )?(?:cover|include|reach)",
+    r"\b(?:listed|named|covered) (?:in|by) the (?:gemma )?(?:appendix|terms'? appendix)\b",
+]
+FLAG_PATTERNS.update({
+    # only what the model produced goes out (retrieval/scope.py reads it; set there, not by a pattern)
+    "model_stays": [],
+    # the question gives a group's figure for a threshold that counts affiliates (set by retrieval/scope.py)
+    "group_figure": [],
+    # how the "Llama" mark or the "Built with" line is shown: size, logo, form (Meta's brand guidelines)
+    "mark_display": [r"\bbrand guidelines\b", r"\bllama logo\b", r"\blogo next to\b",
+                     r"\bhow (?:big|large|small|prominent|visible)\b.{0,40}\b(?:built with|llama|mark|attribution|logo)",
+                     r"\b(?:font|font size|size|colou?r|typeface)\b.{0,25}\b(?:of|for) (?:the )?[\"']?(?:built with|llama)"],
+    # a non-profit or free service: not "commercially using" the model on its face
+    "nonprofit": [r"\bnon[\s-]?profit\b", r"\bnot[\s-]for[\s-]profit\b", r"\bcharit(?:y|able)\b", r"\bngo\b",
+                  r"\bfree,? (?:and )?ad[\s-]free\b", r"\bno ads?\b.{0,20}\bno (?:fees?|charge|payment)"],
+    # the question says outright that generated content is not disclosed as machine-generated
+    "undisclosed": [r"\bwithout (?:a |any )?(?:label|disclos|disclaim|watermark|saying|telling|mention)",
+                    r"\b(?:unlabell?ed|undisclosed|unmarked)\b", r"\b(?:never|not|aren'?t|isn'?t|won'?t be|are never) (?:be )?(?:told|disclosed|labell?ed|marked)\b",
+                    r"\b(?:no|never|don'?t|won'?t) (?:\w+ ){0,2}(?:label|disclos|disclaim|mention|tell)\w*",
+                    r"\bas if (?:it was|it were|written by) (?:a )?human", r"\bpass(?:ed|ing)? (?:it |them )?off as\b"],
+    # people, not the model, take every decision (the restriction covers fully automated decision-making only)
+    "human_decides": [r"\b(?:humans?|people|staff|detectives|officers|investigators|analysts|caseworkers|case workers|reviewers|judges|underwriters|loan officers|recruiters|clinicians|teachers)\b (?:\w+ ){0,2}(?:make|makes|take|takes|keep|keeps)\b (?:\w+ ){0,2}(?:every|each|all|the final|the actual|the real) (?:decision|call)",
+                      r"\bhuman[\s-]in[\s-]the[\s-]loop\b", r"\b(?:a )?human (?:reviews?|approves?|decides|signs off)\b",
+                      r"\bdecisions? (?:stay|remain|are made) (?:with|by) (?:humans|people|staff|our \w+)\b"],
+    # the user's own terms are meant to take the place of the licence, not to sit beside it
+    "replaces_licence": [r"\binstead of (?:the )?(?:llama|meta|gemma|google|qwen|deepseek)?\s*(?:licen[cs]e|terms|agreement)",
+                         r"\b(?:drop|remove|strip|replace|swap)\w* (?:out )?(?:the )?(?:(?:llama|meta|gemma|google|qwen|deepseek)[\w.-]* )(?:[\w.-]+ ){0,2}(?:licen[cs]e|agreement|terms)\b",
+                         r"\bin place of (?:the )?(?:llama|meta|gemma|licen)", r"\binstead of the (?:llama|gemma|meta|google)\b",
+                         r"\bwithout (?:the )?(?:llama|meta) (?:licen[cs]e|agreement|terms)\b"],
+})
+LICENCE_PATTERNS["deepseek-license"] += [r"\bdeepseek[\s-]licen[cs]ed\b"]
+LICENCE_PATTERNS["stability-ai-community"] += [r"\bstability(?:\.ai| ai)(?:'s)? (?:[\w.-]+ ){0,2}(?:models?|image (?:models?|generators?))\b"]
+# Someone who only uses a third party's product that has the model inside (Llama s.1.b.ii, Stability's Section III).
+DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
+    r"\b(?:use|using) an? (?:[\w-]+ ){1,2}(?:app|application|website|tool|chatbot|assistant|service)\b (?:from|by|made by|of) (?:an?|some|another) (?:[\w.-]+ ){0,2}(?:company|vendor|startup|provider|developer)\b",
+    r"\bthird[\s-]party\b.{0,40}\b(?:app|saas|service|vendor|tool|product|platform|software)\b.{0,50}\b(?:embeds?|embedding|integrat\w*|powered by|built (?:on|around)|whose (?:\w+ ){0,2}(?:is|runs|uses))\b",
+    r"\b(?:vendor|supplier|provider)'?s? own (?:\w+ ){0,2}(?:arrangement|licen[cs]e|agreement|account|deal)\b",
+    r"\b(?:use|uses|using) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:app|tool|product|platform|software|suite)\b (?:that|which) (?:embeds|integrates|bundles|includes)\b",
+]
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\bship(?:s|ping)?\b (?:the |our )?(?:\w+ )?(?:weights|checkpoints?)\b"]
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
+    r"\bnot exposed (?:as|via|through)\b",
+    r"\bnothing (?:is |gets |will be |'s )?(?:shared|published|distributed|released|shipped)\b", r"\brun(?:ning|s)?\b (?:[\w.-]+ ){1,3}locally\b",
+    r"\b(?:inside|within) (?:its|our|my|their|the) (?:own )?(?:[\w-]+ ){0,2}(?:team|department|unit|lab|hospital|clinic|firm|office)\b(?! (?:of|for) (?:customers|clients|users))",
+    r"\bon (?:a|my|our) (?:own )?(?:laptop|workstation|desktop|pc)s?\b",
+]
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+){0,2}mit\b", "mit"),
@@ -386,32 +447,66 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
 
 
-def _revenue(text: str) -> int | None:
-    """Annual revenue when the question states one ("$5M a year", "revenue under $1M", "~5 mil/yr")."""
+_REVENUE_RES = (
+    re.compile(r"(under|below|less than|over|above|more than|about|around|~)?\s*(?:usd\s*)?\$?\s*(\d+(?:[.,]\d+)?)\s*"
+               r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr)"),
+    re.compile(r"revenue (?:of )?(under|below|less than|over|above|more than|about|around)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b"),
+)
+
+
+def _revenue_all(text: str) -> list[int]:
+    """Every annual revenue the question states ("$5M a year", "revenue under $1M", "~5 mil/yr"), in order; money
+    raised from investors is not revenue."""
     low = text.lower()
-    m = re.search(r"(under|below|less than|over|above|more than|about|around|~)?\s*(?:usd\s*)?\$?\s*(\d+(?:[.,]\d+)?)\s*"
-                  r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr)", low)
-    if not m:
-        m = re.search(r"revenue (?:of )?(under|below|less than|over|above|more than|about|around)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b", low)
-    if not m:
-        return None
-    value = float(m.group(2).replace(",", ".")) * _SCALE.get(m.group(3), 1)
-    if m.group(1) in ("under", "below", "less than"):
-        value -= 1
-    elif m.group(1) in ("over", "above", "more than"):
-        value += 1
-    return int(value)
+    values: list[int] = []
+    for rx in _REVENUE_RES:
+        for m in rx.finditer(low):
+            if scope.is_funding(low, m.start(), m.end()):
+                continue
+            value = float(m.group(2).replace(",", ".")) * _SCALE.get(m.group(3), 1)
+            if m.group(1) in ("under", "below", "less than"):
+                value -= 1
+            elif m.group(1) in ("over", "above", "more than"):
+                value += 1
+            values.append(int(value))
+        if values:
+            break
+    if not values and scope.no_revenue(low):
+        return [0]
+    return values
+
+
+def _revenue(text: str) -> int | None:
+    values = _revenue_all(text)
+    return values[0] if values else None
+
+
+_MAU_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(k|thousand|m|mn|mil(?:lion)?|b|bn|billion)?\+?\s*(?:monthly (?:active )?users|mau|monthly actives|users|maus|monthly)", re.I)
+# The figure after the words ("MAU of about 130,000,000", "monthly active users 大约 130000000"), read only when no figure
+# comes before them, and never a threshold the question quotes.
+_MAU_AFTER_RE = re.compile(r"(?:monthly active users|\bmaus?\b|monthly users)\s*(?:of|is|are|at|around|about|approximately|roughly|~|大约|约|:)?\s*"
+                           r"(?:(?:around|about|approximately|roughly|over|above|more than)\s+)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|m|mn|million|b|bn|billion)?\b", re.I)
+
+
+def _mau_all(text: str) -> list[int]:
+    out = []
+    for m in _MAU_RE.finditer(text):
+        value = float(m.group(1).replace(",", ".")) * _SCALE.get((m.group(2) or "").lower(), 1)
+        before = text[max(0, m.start() - 15):m.start()].lower()
+        if re.search(r"(?:more than|over|above|exceed\w*|>)\s*$", before):
+            value += 1
+        out.append(int(value))
+    if not out:
+        for m in _MAU_AFTER_RE.finditer(text):
+            if re.search(r"threshold|limit|cap\b|clause|section", text[max(0, m.start() - 30):m.end()], re.I):
+                continue
+            out.append(int(float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1)))
+    return out
 
 
 def _mau(text: str) -> int | None:
-    m = re.search(r"(\d+(?:[.,]\d+)?)\s*(k|thousand|m|mn|mil(?:lion)?|b|bn|billion)?\+?\s*(?:monthly (?:active )?users|mau|monthly actives|users|maus|monthly)", text, re.I)
-    if not m:
-        return None
-    value = float(m.group(1).replace(",", ".")) * _SCALE.get((m.group(2) or "").lower(), 1)
-    before = text[max(0, m.start() - 15):m.start()].lower()
-    if re.search(r"(?:more than|over|above|exceed\w*|>)\s*$", before):
-        value += 1
-    return int(value)
+    values = _mau_all(text)
+    return values[0] if values else None
 
 
 EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\b", r"\bfrance\b|\bfrench\b", r"\bberlin\b", r"\bparis\b", r"\blyon\b",
@@ -421,7 +516,7 @@ EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\
 NON_EU_PATTERNS = [r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
-_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as)\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
+_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name)\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
 
 
 def _release_name(text: str) -> str | None:
@@ -443,7 +538,7 @@ def _role(before: str, after: str) -> Role:
             re.search(r"^[^.]{0,40}\b(?:outputs?|responses|answers|generat\w*|synthetic|writes?|wrote|labels?|convos|transcripts|teacher)\b", after) or \
             re.search(r"^[^.]{0,80}\bto (?:generate|label|write|produce|create) (?:synthetic|training|labels|data|instruction)", after) or \
             (re.search(r"(?:with|using|from|by|via|w/)\s*(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
-            re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}\b(?:with|using|from|by|via|of)\s+(?:the\s+)?$", before):
+            re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}(?:\b(?:with|using|from|by|via|of)\s+|\bw/\s*)(?:the\s+)?(?:[\w.-]+/)?$", before):
         return Role.OUTPUT_SOURCE
     return Role.BASE
 
@@ -479,6 +574,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     text = _norm(question)[:5000]
     for typo, fix in TYPOS:
         text = re.sub(typo, fix, text, flags=re.I)
+    # An "OpenAI-compatible" API is the shape of an API (the user's own endpoint), not OpenAI's service.
+    text = re.sub(r"\bopenai[\s-]?(?:compatible|style|format)\b", "compatible", text, flags=re.I)
     low = text.lower()
     models: list[ModelRef] = []
     matches = registry.find(text)
@@ -537,8 +634,20 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
     if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
         flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
+    # The family licences (issue 11): only outputs leave, so the model stays; a group's figures decide a threshold that
+    # counts affiliates; a question that asks what to add to comply does not plan to skip a duty.
+    if scope.model_stays(low):
+        flags.append("model_stays")
+        deployments = [d for d in deployments if d not in (Deployment.WEIGHTS_RELEASE, Deployment.ON_DEVICE)] or [Deployment.INTERNAL]
+    maus = _mau_all(text)
+    mau, grouped_mau = scope.threshold_figure(maus, low)
+    revenue, grouped_revenue = scope.threshold_figure(_revenue_all(text), low)
+    if grouped_mau or grouped_revenue:
+        flags.append("group_figure")
+    if "skips_obligation" in flags and re.search(r"\bwhat (?:has|needs|do (?:we|i) (?:need|have)|must|should)\b.{0,25}\b(?:change|add|include|put in|fix|update|amend)\b", low):
+        flags.remove("skips_obligation")
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
-    us_self = re.search(r"\b(?:a |we are a |we're a |our )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
+    us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
     documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
@@ -547,7 +656,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]
     return Facts(
         models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
-        deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=_mau(text), revenue=_revenue(text), eu=eu,
+        deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=mau, product_mau=maus[0] if grouped_mau and len(maus) > 1 else None, revenue=revenue, eu=eu,
         multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
         release_name=_release_name(text), missing=missing,
     )

@@ -47,6 +47,7 @@ def facts_for(when: dict, docs: list[str] | None = None, use_cases: tuple[str, .
         datasets=tuple(when.get("datasets", [])),
         mau=when["mau_over"] + 1 if "mau_over" in when else when.get("mau_at_most"),
         revenue=when["revenue_over"] + 1 if "revenue_over" in when else when.get("revenue_at_most"),
+        product_mau=when["product_mau_over"] + 1 if "product_mau_over" in when else when.get("product_mau_at_most"),
         eu=when.get("eu"), multimodal=when.get("multimodal"),
         use_cases=use_cases or tuple(when.get("use_cases", [])[:1]) or (("malware",) if when.get("use_stated") else ()),
         flags=tuple(flags),
