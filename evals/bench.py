@@ -282,12 +282,14 @@ def bench_clausewise(settings: Settings, model: str, questions: list[dict]) -> B
     _warm_up(search, questions)
     _warm_up(services.engine.answer, questions)
     scored = [q for q in questions if q.get("expected_evidence")]
-    from evals.search_only import retrieve
+    from evals.search_only import cited_text, retrieve, same_in
 
     # Retrieval standing on its own: the clause-grounded verdict's search (no rules vote), steered and not.
-    hybrid = {q["id"]: [(h.doc_id, h.text) for h in retrieve(services.engine, q["question"], K, steered=True)]
+    hybrid = {q["id"]: [(h.doc_id, cited_text(corpus, h), same_in(corpus, h))
+                  for h in retrieve(services.engine, q["question"], K, steered=True)]
               for q in scored}
-    unsteered = {q["id"]: [(h.doc_id, h.text) for h in retrieve(services.engine, q["question"], K, steered=False)]
+    unsteered = {q["id"]: [(h.doc_id, cited_text(corpus, h), same_in(corpus, h))
+                     for h in retrieve(services.engine, q["question"], K, steered=False)]
                  for q in scored}
     setup = dict(cold_ingest_s=cold_s, reingest_s=reingest_s, index_bytes=index_bytes, chunks=cold.chunks,
                  reembedded=again.embedded, hybrid_recall_at_1=evidence_recall(scored, hybrid, 1)[0],

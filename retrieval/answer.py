@@ -296,11 +296,16 @@ class Engine:
         clause annotations (None when no annotations are loaded)."""
         if self.annotations is None:
             return None
+        from retrieval.freesearch import rule_free_search
+
         loaded = set(self.corpus.documents)
         governing = governing_documents(facts, self.annotations, loaded)
-        hits = self.searcher.search(text, k=RANKED, doc_ids=governing, steer=False, scores=scores) if governing else []
+        hits = (rule_free_search(self.searcher, self.annotations, facts, text, RANKED, scores=scores, docs=governing)
+                if governing else [])
         pool = sum(len(self.corpus.documents[d].clauses) for d in governing)
-        return compose(facts, [(h.clause_id, h.rank) for h in hits], self.annotations, loaded, governing, pool)
+        lead_ins = {h.clause_id for h in hits if h.text.rstrip().endswith(":")}
+        return compose(facts, [(h.clause_id, h.rank) for h in hits], self.annotations, loaded, governing, pool,
+                       lead_ins=lead_ins)
 
     def _alternatives(self, verdict: Verdict, fired, clause: ClauseVerdict | None, facts: Facts,
                       docs: list[str]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 from ingest.annotations import Annotation, AnnotationSet, Effect
 from retrieval.rules import Verdict, combine
+from retrieval.rules import holds as rule_holds
 from retrieval.scenario import Deployment, Facts
 
 RANKED = 15   # how many ranked clauses of the governing documents the clause path reads
@@ -23,6 +24,7 @@ MIN_POOL = 20  # ...and only when the governing documents hold at least this man
 TEXT_RANK = 2  # a restrictive clause this high, not contradicted by any stated fact, applies on its wording alone
 RESTRICTIVE = {Effect.PROHIBITION, Effect.THRESHOLD, Effect.TERMINATION}
 TRAVELS = {"licence_copy", "use_policy"}  # what an obligation makes travel with the model
+SKIPPABLE = {"notices", "licence_copy", "attribution", "use_policy", "naming"}  # duties a question can say it skips
 DISTRIBUTING = {Deployment.WEIGHTS_RELEASE.value, Deployment.ON_DEVICE.value}
 CHANGES = {"full_finetune", "lora", "quantization", "merge", "distillation", "continued_pretraining", "rlhf"}
 
@@ -66,50 +68,15 @@ class ClauseVerdict:
         return [s for s in self.steps if s.verdict == self.verdict]
 
 
-def _governed(facts: Facts, doc_id: str, family_docs: set[str]):
-    return [m for m in facts.models if doc_id in m.documents or set(m.documents) & family_docs]
-
-
-def holds(key: str, value, facts: Facts, doc_id: str, family_docs: set[str], deployments: set[str]) -> bool:
-    """One trigger condition against the facts (the vocabulary is the scenario reader's)."""
-    if key == "deployments":
-        return bool(deployments & set(value))
-    if key == "not_deployments":
-        return not deployments & set(value)
-    if key == "distributes":
-        return bool(deployments & DISTRIBUTING) == value
-    if key == "methods":
-        return any(m.value in value for m in facts.methods)
-    if key == "not_methods":
-        return not any(m.value in value for m in facts.methods)
-    if key == "roles":
-        return any(m.role.value in value for m in _governed(facts, doc_id, family_docs))
-    if key == "use_cases":
-        return any(u in facts.use_cases for u in value)
-    if key == "flags":
-        return all(f in facts.flags for f in value)
-    if key == "not_flags":
-        return not any(f in facts.flags for f in value)
-    if key == "other_model":
-        others = [m for m in facts.models if not (doc_id in m.documents or set(m.documents) & family_docs)]
-        return (bool(others) or facts.has("from_scratch") or facts.has("other_model")) == value
-    if key == "mau_over":
-        return facts.mau is not None and facts.mau > value
-    if key == "revenue_over":
-        return facts.revenue is not None and facts.revenue > value
-    if key == "eu":
-        return facts.eu is value
-    if key == "multimodal":
-        governed = _governed(facts, doc_id, family_docs)
-        return (any(m.multimodal for m in governed) if governed else bool(facts.multimodal)) == value
-    if key == "targets":
-        return facts.target_licence in value
-    if key == "has_target":
-        # Re-licensing under the same licence is not a new licence.
-        return (facts.target_licence is not None and facts.target_licence != doc_id) == value
-    if key == "datasets":
-        return any(d in facts.datasets for d in value)
-    return False  # text_only and anything unknown are never applied automatically
+def holds(key: str, value, facts: Facts, doc_id: str, family_docs: set[str], deployments: set[str] | None = None) -> bool:
+    """One trigger condition against the facts, read exactly as the rules table reads its conditions
+    (`retrieval.rules.holds`), with the documents read together counted as one and a re-licensing under the same
+    licence not counted as a new licence; a condition the facts cannot express (`text_only`) never holds here.
+    `deployments` is accepted for the callers that pass it; the facts carry the same values."""
+    if key == "text_only":
+        return False
+    return rule_holds(key, value, facts, doc_id, family_docs=frozenset(family_docs), new_licence_only=True,
+                      strict=False)
 
 
 def unstated(key: str, facts: Facts, deployments: set[str]) -> bool:
@@ -149,8 +116,9 @@ def governing_documents(facts: Facts, annotations: AnnotationSet, loaded: set[st
 
 
 def compose(facts: Facts, ranked: list[tuple[str, int]], annotations: AnnotationSet, loaded: set[str],
-            governing: list[str], pool: int | None = None) -> ClauseVerdict:
-    """The clause-grounded verdict from ranked clause ids (clause id, rank) of the governing documents."""
+            governing: list[str], pool: int | None = None, lead_ins: set[str] | frozenset[str] = frozenset()) -> ClauseVerdict:
+    """The clause-grounded verdict from ranked clause ids (clause id, rank) of the governing documents. `lead_ins` are
+    ranked clauses whose text only introduces what follows (it ends in a colon)."""
     if not governing:
         missing = [m.name for m in facts.models if not m.in_corpus]
         why = ("terms not in the corpus for " + ", ".join(missing)) if missing else "the question names no document the corpus holds"
@@ -182,6 +150,8 @@ def compose(facts: Facts, ranked: list[tuple[str, int]], annotations: Annotation
         elif a.effect is Effect.GRANT:
             if state == "yes" or not a.conditions or (state == "open" and rank <= TEXT_RANK):
                 verdict = Verdict.PERMITTED
+        elif a.effect is Effect.CONDITION and (cid in parents or cid in lead_ins):
+            why = "it leads in to a list; its sub-clauses say what applies"
         elif a.effect in _EFFECT_VERDICT and hit:
             verdict = _EFFECT_VERDICT[a.effect]
             if (verdict is Verdict.CONDITIONAL and facts.target_licence and facts.target_licence != a.doc_id
@@ -189,6 +159,10 @@ def compose(facts: Facts, ranked: list[tuple[str, int]], annotations: Annotation
                     and ("use_policy" in a.acts_on or a.doc_id not in relicensing_allowed)):
                 # The licence the user wants in its place would drop what this clause makes travel with the model.
                 verdict, why = Verdict.NOT_PERMITTED, f"putting it under {facts.target_licence} instead drops what this clause requires"
+            if (verdict is Verdict.CONDITIONAL and a.effect is Effect.OBLIGATION and state == "yes"
+                    and facts.has("skips_obligation") and SKIPPABLE & set(a.acts_on)):
+                # The question says this duty will not be met (a white label, the notice stripped): a breach.
+                verdict, why = Verdict.NOT_PERMITTED, "the question says this duty will not be met"
             if cid in excepted and verdict is not Verdict.PERMITTED:
                 verdict, why = None, "an exception that applies takes it away"
         steps.append(ClauseStep(cid, rank, a.effect.value, verdict.value if verdict else None, a.gloss, why))

@@ -112,14 +112,26 @@ class Firing:
         return self.rule.statement
 
 
-def _governed_by(facts: Facts, doc: str | None) -> list:
-    return [m for m in facts.models if doc in m.documents] if doc else list(facts.models)
+def _governed_by(facts: Facts, doc: str | None, family_docs: frozenset[str] | set[str] = frozenset()) -> list:
+    if not doc:
+        return list(facts.models)
+    return [m for m in facts.models if doc in m.documents or set(m.documents) & family_docs]
 
 
-def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
+def holds(key: str, value: Any, facts: Facts, doc: str | None, *, family_docs: frozenset[str] | set[str] = frozenset(),
+          new_licence_only: bool = False, strict: bool = True) -> bool:
+    """One condition against the facts: the single reading of the condition vocabulary, for the rules table and for
+    the clause annotations' triggers alike.
+
+    `family_docs`: documents read together with `doc` (a licence and the use policy it incorporates), so a model
+    governed by any of them counts as governed by `doc` (roles, other_model, multimodal). `new_licence_only`:
+    `has_target` holds only for a licence other than `doc` itself (re-licensing under the same licence is not a new
+    licence). `strict`: an unknown condition is a ConfigError (the rules table validates its rows); otherwise it
+    never holds (an annotation trigger the facts cannot express is never applied automatically).
+    """
     deployments = {d.value for d in facts.deployments}
     if key == "roles":
-        return any(m.role.value in value for m in _governed_by(facts, doc))
+        return any(m.role.value in value for m in _governed_by(facts, doc, family_docs))
     if key == "methods":
         return any(m.value in value for m in facts.methods)
     if key == "not_methods":
@@ -139,7 +151,8 @@ def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
     if key == "targets":
         return facts.target_licence in value
     if key == "has_target":
-        return (facts.target_licence is not None) == value
+        target = facts.target_licence
+        return (target is not None and not (new_licence_only and target == doc)) == value
     if key == "datasets":
         return any(d in facts.datasets for d in value)
     if key == "mau_over":
@@ -157,11 +170,11 @@ def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
     if key == "eu":
         return facts.eu is value
     if key == "multimodal":
-        governed = _governed_by(facts, doc)
+        governed = _governed_by(facts, doc, family_docs)
         return any(m.multimodal for m in governed) == value if governed else (bool(facts.multimodal) == value)
     if key == "other_model":
-        # Another model (not governed by this document) is being trained or improved.
-        others = [m for m in facts.models if doc not in m.documents] if doc else []
+        # Another model (not governed by this document or those read with it) is being trained or improved.
+        others = [m for m in facts.models if not (doc in m.documents or set(m.documents) & family_docs)] if doc else []
         trains_own = facts.has("from_scratch") or facts.has("other_model")
         return (bool(others) or trains_own) == value
     if key == "name_lacks":
@@ -180,7 +193,12 @@ def _holds(key: str, value: Any, facts: Facts, doc: str | None) -> bool:
         return any(not m.in_corpus for m in facts.models) == value
     if key == "models_known":
         return bool(facts.models or facts.licences) == value
-    raise ConfigError(f"unknown condition {key!r}")
+    if strict:
+        raise ConfigError(f"unknown condition {key!r}")
+    return False
+
+
+_holds = holds  # the name the rules table's callers used
 
 
 @dataclass(frozen=True)
@@ -275,7 +293,7 @@ class RuleTable:
         docs: list[str | None] = [d for d in rule.grounds if d in facts.documents] if rule.grounds else [None]
         out = []
         for doc in docs:
-            if not all(_holds(k, v, facts, doc) for k, v in rule.when.items()):
+            if not all(holds(k, v, facts, doc) for k, v in rule.when.items()):
                 continue
             clauses = rule.grounds.get(doc, ()) if doc else ()
             if rule.policy:
