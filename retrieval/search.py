@@ -71,7 +71,7 @@ class Searcher:
         self.registry = registry
         self.prefixes = (prefix, *extra_prefixes)
         self._expansions = load_expansions()
-        pin_threads()
+        pin_threads(embedder)
         self.reload()
 
     def reload(self) -> None:
