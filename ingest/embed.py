@@ -61,12 +61,14 @@ def make_embedder(name: str = DEFAULT_EMBED_MODEL, batch_size: int = 32, *, sett
                   backend: str | None = None) -> BaseEmbedding:
     """Build the embedder for a model name: the offline default, `fake-hash`, or a sentence-transformers id/path.
 
-    `backend` (default: `settings.embed_backend`, else torch) picks torch or ONNX Runtime for a real model; the ONNX
-    export is cached under `settings.cache_dir`.
+    `backend` (default: the settings' `embed_backend`, CLAUSEWISE_EMBED_BACKEND) picks torch or ONNX Runtime for a
+    real model; the ONNX export is cached under the settings' cache folder. Without `settings`, they are read from the
+    environment, so every caller honours the variable.
     """
     if name == FAKE_MODEL:
         return HashEmbedding(model_name=FAKE_MODEL)
-    backend = backend or (settings.embed_backend if settings else "torch")
+    settings = settings or Settings.from_env()
+    backend = backend or settings.embed_backend
     if backend not in BACKENDS:
         raise ConfigError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)} "
                           "(CLAUSEWISE_EMBED_BACKEND).")
@@ -81,8 +83,7 @@ def make_embedder(name: str = DEFAULT_EMBED_MODEL, batch_size: int = 32, *, sett
         if not Path(target).is_dir():
             raise ConfigError(f"The ONNX backend exports a local model folder; {name!r} is not one. "
                               "Use CLAUSEWISE_EMBED_BACKEND=torch for hub models.")
-        cache = settings.cache_dir if settings else Settings.from_env().cache_dir
-        return OnnxEmbedding.load(name, Path(target), cache, batch_size=batch_size)
+        return OnnxEmbedding.load(name, Path(target), settings.cache_dir, batch_size=batch_size)
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     try:
