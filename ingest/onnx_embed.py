@@ -26,7 +26,7 @@ from pydantic import PrivateAttr
 
 from ingest.errors import ConfigError
 
-EXPORT_VERSION = 1  # part of the cache key: bump it when the exported graph changes
+EXPORT_VERSION = 2  # part of the cache key: bump it when the exported graph changes
 OPSET = 17
 BACKENDS = ("torch", "onnx")
 
@@ -111,12 +111,14 @@ def export_onnx(model_dir: Path, cache_dir: Path) -> Path:
 
     model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
     ids = torch.ones((2, 8), dtype=torch.long)
+    mask = torch.ones((2, 8), dtype=torch.long)
+    mask[1, 5:] = 0  # a padded row, so no tracing shortcut for an all-ones mask can end up in the graph
     tmp = target.with_suffix(f".tmp-{os.getpid()}")
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
             "token_type_ids": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}}
     try:
         with torch.no_grad():
-            torch.onnx.export(Pipeline(model), (ids, ids, torch.zeros_like(ids)), str(tmp), dynamo=False,
+            torch.onnx.export(Pipeline(model), (ids, mask, torch.zeros_like(ids)), str(tmp), dynamo=False,
                               input_names=["input_ids", "attention_mask", "token_type_ids"],
                               output_names=["embedding"], dynamic_axes=axes, opset_version=OPSET)
         (target.parent / "export.json").write_text(json.dumps({"model_dir": str(model_dir), "max_seq_length": max_len,
