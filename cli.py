@@ -521,6 +521,13 @@ def cmd_pinpoints(args, settings: Settings) -> int:
 def cmd_bench(args, settings: Settings) -> int:
     from evals.bench import format_report, report_json, run_bench
 
+    if args.all_licences:
+        from evals.licensedb_bench import bench_all_licences, format_licensedb_report
+
+        figures = bench_all_licences(settings, rounds=args.rounds)
+        print(json.dumps(figures.to_json(), indent=2) if args.json else format_licensedb_report(figures))
+        return 0
+
     report = run_bench(settings, limit=args.limit, rounds=args.rounds,
                        progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.json:
@@ -842,6 +849,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N eval questions")
     p.add_argument("--rounds", type=int, default=5, help="alternating timed rounds per system (median reported)")
+    p.add_argument("--all-licences", action="store_true",
+                   help="search latency and memory across the all-licences collection (after `ingest --all-licences`)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("matrix", help="the licence matrices, computed from the rules table (corpus/matrices.toml)")
