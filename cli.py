@@ -244,6 +244,8 @@ def _print_answer(ans) -> None:
     for c in ans.citations:
         print(f"  {c.rank}. {c.clause_id} ({c.title}, {c.version})")
         print("     " + (c.cite or "\u201c" + c.quote.replace("\n", " ") + "\u201d"))
+        if c.same_in:
+            print("     same words in " + ", ".join(c.same_in))
     if ans.alternatives:
         print("\nWhat the text does allow:")
         for alt in ans.alternatives:

@@ -42,10 +42,16 @@ def doc_matches(pattern: str, doc_id: str) -> bool:
     return doc_id.startswith(pattern[:-1]) if pattern.endswith("*") else doc_id == pattern
 
 
-def evidence_found(ev: Evidence, citations: list[tuple[str, str]]) -> bool:
-    """True when a (doc_id, text) citation from a matching document contains the phrase."""
+def _docs(citation: tuple) -> tuple[str, ...]:
+    # (doc_id, text) or (doc_id, text, other documents where the same words stand: another dated version)
+    return (citation[0], *citation[2]) if len(citation) > 2 else (citation[0],)
+
+
+def evidence_found(ev: Evidence, citations: list[tuple]) -> bool:
+    """True when a (doc_id, text[, same_in_docs]) citation from a matching document contains the phrase; a citation
+    that names the identical clause of another dated version (Gemma 2025 with its 2024 twin) counts for both."""
     phrase = normalise(ev.text)
-    return any(doc_matches(ev.doc_id, d) and phrase in normalise(t) for d, t in citations)
+    return any(any(doc_matches(ev.doc_id, d) for d in _docs(c)) and phrase in normalise(c[1]) for c in citations)
 
 
 def load_questions(path: Path | None = None) -> list[Question]:
@@ -84,7 +90,7 @@ def load_questions(path: Path | None = None) -> list[Question]:
 class Result:
     question: Question
     verdict: str
-    citations: list[tuple[str, str]]
+    citations: list[tuple]  # (doc_id, text, same_in doc ids)
     fidelity: list[bool]
     latency_ms: float
     answer: dict = field(default_factory=dict)
@@ -139,9 +145,9 @@ def compute_metrics(results: list[Result], k: int = 5) -> dict:
         wanted = [ev.doc_id for ev in r.question.expected_evidence]
         if not wanted:
             continue
-        for doc, _ in r.citations[:k]:
+        for c in r.citations[:k]:
             precision_den += 1
-            precision_num += any(doc_matches(w, doc) for w in wanted)
+            precision_num += any(doc_matches(w, doc) for w in wanted for doc in _docs(c))
     # The defect that matters most for a tool lawyers cite: telling the user more is allowed than the gold says.
     order = {"permitted": 0, "conditional": 1, "unclear": 2, "not_permitted": 3}
     looser = sum(order.get(r.verdict, 0) < order[r.question.expected_verdict] for r in results)
@@ -175,7 +181,7 @@ def run_eval(engine, questions: list[Question], *, k: int = 5, progress: Callabl
             doc = engine.corpus.documents.get(c.doc_id)
             fidelity.append(bool(doc) and doc.text[c.quote_start:c.quote_end] == c.quote and doc.text[c.start:c.end] == c.text)
         data = ans.to_json()
-        results.append(Result(q, ans.verdict, [(c.doc_id, c.text) for c in ans.citations], fidelity, ans.latency_ms, data))
+        results.append(Result(q, ans.verdict, [(c.doc_id, c.text, tuple(i.split(":", 1)[0] for i in c.same_in)) for c in ans.citations], fidelity, ans.latency_ms, data))
         if progress:
             progress(i, len(questions))
     return results

@@ -96,6 +96,37 @@ class Corpus:
         """For a clause of an appended policy, the same clause in the standalone policy document (if loaded)."""
         return self._links.get(self.canonical(clause_id))
 
+    @cached_property
+    def _shown_text(self) -> dict[str, dict[str, list[str]]]:
+        # doc id -> normalised text of a clause as cited (a heading-only section with its body) -> clause ids
+        out: dict[str, dict[str, list[str]]] = {}
+        for doc_id, doc in self.documents.items():
+            table: dict[str, list[str]] = {}
+            for c in doc.clauses:
+                table.setdefault(self._cited_text(c), []).append(c.clause_id)
+            out[doc_id] = table
+        return out
+
+    def _cited_text(self, clause: Clause) -> str:
+        doc = self.documents[clause.doc_id]
+        section = section_of(doc.text, doc.clauses, clause)
+        text = doc.text[section.start:section.end] if section.is_container else clause.text
+        return " ".join(text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'").split()).lower()
+
+    def same_text_in(self, clause_id: str, doc_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """Clauses of other documents (another dated version of the same terms) whose cited text is word for word
+        this clause's; a lawyer bound by the other version can cite those instead. The same pinpoint comes first."""
+        clause = self.clause(clause_id)
+        key = self._cited_text(clause)
+        found: list[str] = []
+        for doc_id in doc_ids:
+            if doc_id == clause.doc_id or doc_id not in self.documents:
+                continue
+            ids = self._shown_text[doc_id].get(key, [])
+            same_path = [i for i in ids if i.split(":", 1)[1] == clause.path]
+            found.extend((same_path or ids)[:1])
+        return tuple(found)
+
     def require_documents(self, doc_ids: list[str]) -> None:
         """NotFound for any id that is not a loaded document, naming the loaded ones."""
         unknown = [d for d in doc_ids if d not in self.documents]

@@ -18,7 +18,7 @@ from retrieval.rules import Firing, RuleTable, Verdict, combine
 from retrieval.clause_verdict import RANKED, ClauseVerdict, compose, governing_documents
 from retrieval.crosscheck import reconcile
 from retrieval.language import is_supported, language_name
-from retrieval.scenario import Deployment, Facts, Method, read_facts
+from retrieval.scenario import Deployment, Facts, Method, other_versions, read_facts
 
 MAX_QUESTION = 4000
 SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish and Portuguese"
@@ -43,6 +43,7 @@ class Citation:
     cite: str = ""  # the ready-to-paste citation: document, section as the document names it, quoted words
     lead_in: tuple[Span, ...] = ()  # the verbatim words that govern a quoted list item ("you may not:"), outermost first
     section: bool = False  # `text` is the whole section (a heading or a list's lead-in with its sub-clauses)
+    same_in: tuple[str, ...] = ()  # the same words in another dated version of these terms (e.g. the 2024 Gemma terms)
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ class Engine:
             raise QuoteError(f"Stored text for {doc_id}[{start}:{end}] does not match its source; it was not shown. "
                              "Run `clausewise ingest --rebuild` to refresh the index.")
 
-    def _citation(self, clause_id: str, score: float, terms: set[str]) -> Citation:
+    def _citation(self, clause_id: str, score: float, terms: set[str], versions: tuple[str, ...] = ()) -> Citation:
         clause = self.corpus.clause(clause_id)
         doc = self.corpus.documents[clause.doc_id]
         section = self.corpus.section(clause.clause_id)
@@ -206,7 +207,7 @@ class Engine:
         return Citation(0, clause.clause_id, clause.doc_id, doc.spec.title, doc.spec.version, doc.spec.url, text,
                         quote.text, start, end, quote.start, quote.end, round(score, 6), not doc.spec.is_primary,
                         cite=cite(doc.spec, doc.clauses, doc.text, located, quote), lead_in=quote.lead_in,
-                        section=section.is_container)
+                        section=section.is_container, same_in=self.corpus.same_text_in(clause_id, versions) if versions else ())
 
     def answer(self, question: str, k: int = 5, *, facts: Facts | None = None) -> Answer:
         """Answer a question; `facts` replaces the facts read from it (a user's corrected reading of the scenario)."""
@@ -242,7 +243,10 @@ class Engine:
         for h in hits:
             ordered.setdefault(h.clause_id, h.score)
         limit = max(k, sum(len(r.clauses) for r in fired))
-        citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired))), rank=i)
+        # A model released under older dated terms (Gemma 2 under the 2024 terms) may be bound by either version; a
+        # clause that reads the same in the version not answered from says so, with its pinpoint there.
+        versions = other_versions(tuple(scenario_docs))
+        citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired)), versions), rank=i)
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
         clause = self.clause_reading(text, facts, scores)
         cross, headline, why = self._cross_check(text, facts, fired, verdict, clause, citations, notes)

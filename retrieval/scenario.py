@@ -141,7 +141,10 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bour staff use an?\b.{0,30}\b(?:vendor|third)",
                           r"\b(?:paying |a )?customers? of (?:their|a|the|someone else'?s|another company'?s|a vendor'?s) (?:\w+ )?(?:app|saas|service|product|platform|tool)\b",
                           r"\busing an? (?:\w+ ){0,2}(?:saas|app|service|product)\b.{0,30}\b(?:that|which) (?:runs|uses|is built on)\b",
-                          r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b"],
+                          r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b",
+                          # a product someone else built and runs, which the user only uses
+                          r"\b(?:use|uses|using|licen[cs]e|subscribe to|bought|buy)\b (?:an? |their |the )?(?:third[\s-]party|vendor'?s?|outside|external|off[\s-]the[\s-]shelf|commercial) (?:[\w-]+ ){0,2}(?:tool|app|application|product|service|platform|software|saas|assistant|plugin)\b",
+                          r"\bunder the vendor'?s (?:own )?(?:licen[cs]e|arrangement|agreement|terms|contract)\b"],
     Deployment.ACQUISITION: [r"\bacqui(?:re[sd]?|ring|sition)\b.{0,40}\b(?:company|startup|business|subsidiary|us|them|firm|target)\b",
                              r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
                              r"divest", r"\bmerger\b", r"share purchase", r"asset (?:sale|purchase|deal)", r"due diligence",
@@ -171,8 +174,23 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bbehind (?:our|the) (?:corporate )?firewall\b", r"\bair[\s-]?gapped\b", r"\bself[\s-]hosted\b.{0,30}\b(?:only|internal|own)\b",
                           r"\bnot (?:exposed|offered|available) to (?:the public|customers|outsiders|third parties)\b",
                           r"\brun(?:ning|s)? (?:it |them )?locally\b", r"\blocal(?:ly)? (?:on|in) (?:my|our)\b",
-                          r"\bfor (?:our|my) own (?:devs|developers|people|team|researchers|staff|employees|use)\b"],
+                          r"\bfor (?:our|my) own (?:devs|developers|people|team|researchers|staff|employees|use)\b",
+                          # the model or data stays where it is: "stays on the uni cluster", "only runs inside our pipeline"
+                          r"\b(?:stays?|remains?|kept|lives?|resides?)\b (?:only )?(?:on|in|inside|within|behind) (?:the |our |my |a |an )?(?:[\w-]+ ){0,2}(?:cluster|servers?|machines?|laptops?|workstations?|pipeline|network|vpc|infra(?:structure)?|company|lab|premises|datacenter|data cent(?:er|re)|account|tenant|environment|box|gpus?)\b",
+                          r"\bonly (?:runs?|used|use it|lives?|exists?|deployed) (?:on|in|inside|within|by)\b",
+                          r"\bonly (?:inside|within) (?:the |our |my )?(?:company|organi[sz]ation|firm|team|lab|group)\b",
+                          r"\bnever (?:gets? |be |been |is |are )?(?:shipped|exposed|shared|distributed|released|published|leaves?|deployed externally)\b",
+                          r"\bno (?:weights|model|checkpoints?|adapters?)\b.{0,20}\b(?:go(?:es)? out|leave|leaves|are shared|is shared|shipped)\b",
+                          # publishing results about a model is not publishing the model
+                          r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test)?\s?(?:numbers|scores|results|metrics|findings|figures|paper|thesis|charts)\b"],
 }
+
+# "we publish only the eval numbers": the publication is of results, and unless the model itself is also put out,
+# nothing the licence calls distribution happens.
+_RESULTS_ONLY = re.compile(r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test)?\s?"
+                           r"(?:numbers|scores|results|metrics|findings|figures|paper|thesis|charts|blog post)\b|\bonly publish\w*\b")
+_RELEASES_MODEL = re.compile(r"\b(?:publish|release|share|upload|push|distribut|put)\w* (?:it|them|the (?:\w+ )?(?:weights|model|adapter|checkpoint)s?|our (?:\w+ )?(?:weights|model|adapter|checkpoint)s?)\b"
+                             r"|\b(?:weights|adapter|checkpoint)s? (?:on|to) (?:hf|hugging\s?face|the hub|github)\b")
 
 FLAG_PATTERNS: dict[str, list[str]] = {
     "litigation": [r"\bsu(?:e|es|ing|ed)\b", r"countersu", r"lawsuit", r"\bpatent (?:suit|action)", r"\bfile (?:a )?(?:copyright|patent)", r"\blitigation\b", r"patent (?:suit|claim|infringement)", r"\bcounterclaim"],
@@ -376,6 +394,8 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
         deployments = [d for d in deployments if d in (Deployment.END_USER, Deployment.ACQUISITION)]
     if re.search(r"(?:weights|model) (?:stays?|remains?) (?:on|in|inside)|(?:weights|model) never (?:leave|ship)|no weights (?:are )?(?:shipped|distributed|released)|never (?:ship|receive|get|touch) the weights|never distribute", low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
+    if Deployment.WEIGHTS_RELEASE in deployments and _RESULTS_ONLY.search(low) and not _RELEASES_MODEL.search(low):
+        deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
     use_cases = _use_cases(low)
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
     if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
@@ -395,6 +415,16 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
 
 VERSION_PAIRS = [("openai-terms-2023", "openai-terms-2024", r"\b2023\b|march 2023", r"\b2024\b|\b2025\b|december 2024"),
                  ("gemma-terms-2024", "gemma-terms-2025", r"april 2024|2024-04|\b2024\b", r"march 2025|2025-03|\b2025\b")]
+
+
+def other_versions(documents: tuple[str, ...]) -> tuple[str, ...]:
+    """The dated versions of the same terms that an answer from `documents` does not use (2024 Gemma for 2025)."""
+    out = []
+    for old, new, _, _ in VERSION_PAIRS:
+        for have, other in ((old, new), (new, old)):
+            if have in documents and other not in documents and other not in out:
+                out.append(other)
+    return tuple(out)
 
 
 def resolve_versions(documents: tuple[str, ...], text: str) -> tuple[str, ...]:

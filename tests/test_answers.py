@@ -156,3 +156,21 @@ def test_non_english_question_gets_a_bounded_answer(fake_services):
     assert answer.latency_ms < 30_000
     answer = fake_services.engine.answer("我可以用 Llama 3 的输出训练别的模型吗？")
     assert answer.verdict in {"not_permitted", "unclear", "permitted", "conditional"}
+
+
+def test_a_clause_that_reads_the_same_in_the_other_dated_version_names_it(fake_services):
+    # Gemma 2 came out under the 2024 terms; the answer uses the current ones and names the identical 2024 clause.
+    ans = fake_services.engine.answer("We offer our Gemma 2 9B fine-tune as a paid API.")
+    by_id = {c.clause_id: c for c in ans.citations}
+    assert by_id["gemma-terms-2025:1.1.b"].same_in == ("gemma-terms-2024:1.1.b",)
+    assert "same_in" in ans.to_json()["citations"][0]
+    # Llama licences are separate licences per model, not dated versions of one text: nothing is named.
+    llama = fake_services.engine.answer("We serve a Meta Llama 3 fine-tune to paying customers through our API.")
+    assert all(c.same_in == () for c in llama.citations)
+
+
+def test_same_text_in_finds_only_identical_words(fake_services):
+    corpus = fake_services.corpus
+    assert corpus.same_text_in("gemma-terms-2025:3.1.p1.b1", ("gemma-terms-2024",)) == ("gemma-terms-2024:3.1.p1.b1",)
+    # the 2023 and 2024 OpenAI terms word their competing-model ban differently
+    assert corpus.same_text_in("openai-terms-2024:using-our-services.p2.b7", ("openai-terms-2023",)) == ()

@@ -27,6 +27,10 @@ def test_evidence_matcher_prefix_quotes_and_whitespace():
     assert not evidence_found({**item, "doc_id": "llama-*"}, [chunk])
     assert not evidence_found({**item, "text": "display Built with Gemma"}, [chunk])  # quotes still matter
     assert not evidence_found(item, [])
+    # a citation that names the identical clause of the other dated version counts for that version too
+    twin = (*chunk, ("gemma-terms-2024",))
+    assert evidence_found({**item, "doc_id": "gemma-terms-2024"}, [twin])
+    assert not evidence_found({**item, "doc_id": "gemma-terms-2023"}, [twin])
 
 
 def test_evidence_recall_counts_items_within_k():

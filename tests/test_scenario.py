@@ -50,6 +50,13 @@ def test_methods(reg, question, method):
     ("our startup is being acquired in a share purchase", Deployment.ACQUISITION, None),
     ("I'm an end user of a vendor's chatbot built on it", Deployment.END_USER, Deployment.HOSTED),
     ("nothing is published or released", None, Deployment.WEIGHTS_RELEASE),
+    ("the checkpoint lives on the lab's GPU cluster and nowhere else", Deployment.INTERNAL, None),
+    ("it only runs inside our nightly batch job, never exposed to anyone", Deployment.INTERNAL, Deployment.HOSTED),
+    ("we'll post only the benchmark results in a paper", Deployment.INTERNAL, Deployment.WEIGHTS_RELEASE),
+    ("we publish the adapter on HF together with our eval results", Deployment.WEIGHTS_RELEASE, None),
+    ("hosted behind our API; it runs on our servers", Deployment.HOSTED, Deployment.INTERNAL),
+    ("our accountants use an off-the-shelf bookkeeping app that embeds it", Deployment.END_USER, Deployment.HOSTED),
+    ("we license a vendor's transcription service built on it, under the vendor's own agreement", Deployment.END_USER, None),
 ])
 def test_deployments(reg, question, deployment, absent):
     facts = parse_scenario("Llama 3.1 8B fine-tune: " + question, reg)

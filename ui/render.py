@@ -93,6 +93,9 @@ def citation_card(c: Citation, turn: Turn) -> None:
             # The words that govern a list item ("you may not:") sit in the clause above; the item alone can mislead.
             st.caption("Read with its lead-in: " + " \u2026 ".join(f"\u201c{md_escape(' '.join(s.text.split()))}\u201d"
                                                                   for s in c.lead_in))
+        if c.same_in:
+            st.caption("The same words stand in " + ", ".join(code_span(i) for i in c.same_in)
+                       + " (another dated version of these terms, which may be the one your copy was obtained under).")
         st.markdown(clause_html(c.text, c.quote_start - c.start, c.quote_end - c.start), unsafe_allow_html=True)
         st.caption("Citation, ready to paste (the highlighted sentence; copy with the button at the right):")
         st.code(turn.citation_text(c), language=None, wrap_lines=True)
