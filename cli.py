@@ -542,7 +542,7 @@ def cmd_bench(args, settings: Settings) -> int:
 def cmd_loadtest(args, settings: Settings) -> int:
     from evals.loadtest import format_load_report, run_load_test
 
-    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds)
+    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds, ramp_up=args.ramp_up)
     if args.json:
         _print_json(report.to_json())
     else:
@@ -879,6 +879,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url", help="the app, e.g. http://127.0.0.1:8501")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--ramp-up", type=float, default=0.0, metavar="SECONDS",
+                   help="sessions arrive evenly over this many seconds before the timed part")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_loadtest)
 
