@@ -1,6 +1,7 @@
 """clausewise web UI: `streamlit run app.py` (settings from the environment, see ingest/settings.py).
 
-Pages: Ask (verdict and cited clauses for a scenario), Browse the corpus, Compare versions, Add a document, Evals.
+Pages: Ask (verdict and cited clauses for a scenario), Check a release, Licence matrices, Rules review sheet,
+Browse the corpus, Compare versions, Add a document, Evals.
 The embedding model and the index load once per process; the very first start builds the index with a progress bar.
 """
 
@@ -97,7 +98,8 @@ def main() -> None:
     pages = {
         "Research": [st.Page("ui/pages/ask.py", title="Ask", icon=":material/gavel:", default=True),
                      st.Page("ui/pages/check_release.py", title="Check a release", icon=":material/fact_check:"),
-                     st.Page("ui/pages/matrices.py", title="Licence matrices", icon=":material/grid_on:")],
+                     st.Page("ui/pages/matrices.py", title="Licence matrices", icon=":material/grid_on:"),
+                     st.Page("ui/pages/review.py", title="Rules review sheet", icon=":material/rule:")],
         "Corpus": [st.Page("ui/pages/corpus.py", title="Browse the corpus", icon=":material/menu_book:"),
                    st.Page("ui/pages/compare.py", title="Compare versions", icon=":material/difference:")],
         "Your documents and quality": [

@@ -230,6 +230,8 @@ def cmd_search(args, settings: Settings) -> int:
 def _print_answer(ans) -> None:
     print(f"Verdict: {ans.verdict.upper()}\n")
     print(ans.summary + "\n")
+    if getattr(ans, "text_question", None):
+        _print_text_question(ans.text_question)
     if ans.findings:
         print("Findings:")
         for f in ans.findings:
@@ -259,6 +261,23 @@ def _print_answer(ans) -> None:
         for note in cc.notes:
             print(f"  - {note}")
     print(f"\n({ans.latency_ms:.0f} ms)")
+
+
+def _print_text_question(tq) -> None:
+    """The sections a question names and, for two versions, what became of each clause."""
+    print("About the text" + (f" ({tq.versions[0]} -> {tq.versions[1]})" if tq.versions else "") + ":")
+    for s in tq.sections:
+        print(f"  {s.written}: " + (f"{s.clause_id} ({s.pinpoint})" if s.clause_id else f"unknown ({s.note})"))
+    for st in tq.statuses:
+        line = f"  [{st.status}] {st.clause_id}" + (f" -> {st.counterpart}" if st.counterpart else "")
+        if st.taken_up_by and st.status != "changed":
+            line += "; subject taken up in " + ", ".join(st.taken_up_by)
+        print(line)
+        if st.diff:
+            print("      " + st.diff)
+    if tq.reading:
+        print(f"  your reading ({tq.reading.claim}): {tq.reading.supported}. {tq.reading.explanation}")
+    print()
 
 
 def cmd_ask(args, settings: Settings) -> int:
@@ -763,13 +782,19 @@ def cmd_rules(args, settings: Settings) -> int:
         from retrieval.registry import Registry
         from retrieval.review import build_review, render
 
-        text = render(build_review(corpus, table, load_cases(Registry.load())), args.format)
+        from retrieval.review_filter import Filter, apply, check
+
+        sheet = build_review(corpus, table, load_cases(Registry.load()))
+        wanted = Filter(tuple(args.family or ()), tuple(args.doc or ()), tuple(args.verdict or ()), args.grep or "")
+        check(sheet, wanted)
+        sheet = apply(sheet, wanted)
+        text = render(sheet, args.format)
         if args.output:
             try:
                 Path(args.output).write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise ClausewiseError(f"Cannot write the review sheet to {args.output}: {exc}") from exc
-            print(f"wrote {len(table.rules)} rules as {args.format} to {args.output}", file=sys.stderr)
+            print(f"wrote {len(sheet)} rules as {args.format} to {args.output}", file=sys.stderr)
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
@@ -939,6 +964,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review", action="store_true", help="the review sheet: each rule next to its clauses' verbatim text")
     p.add_argument("--format", choices=["md", "csv", "html"], default="md", help="review sheet format (default md)")
     p.add_argument("--output", metavar="FILE", help="write the review sheet to FILE instead of stdout")
+    p.add_argument("--family", nargs="+", metavar="NAME", help="with --review: only rules of these families")
+    p.add_argument("--doc", nargs="+", metavar="DOC_ID", help="with --review: only rules grounded in these documents, "
+                   "with only their clauses and the cases citing them")
+    p.add_argument("--verdict", nargs="+", choices=["not_permitted", "unclear", "conditional", "permitted"],
+                   help="with --review: only rules with these verdicts")
+    p.add_argument("--grep", metavar="WORDS", help="with --review: only rules whose id, statement, conditions, clauses "
+                   "or cases contain every word")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rules)
 

@@ -282,12 +282,47 @@ def spdx_jsonld(report: CheckReport, corpus, terms, *, timestamp: datetime | Non
     return buf.getvalue().decode("utf-8")
 
 
+SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
+# Properties whose values name other elements (by spdxId, or a blank node id for CreationInfo).
+_REFERENCES = ("from", "to", "element", "rootElement", "createdBy", "createdUsing", "suppliedBy", "creationInfo",
+               "originatedBy", "subject")
+
+
+def _check_spdx_context_and_references(text: str) -> None:
+    """What the bindings let through: another version's @context (its terms would expand to other IRIs), and a
+    reference to an element that is neither in the document nor imported through an ExternalMap, which the SHACL
+    class constraints would reject."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"The SPDX document is not JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("@context") != SPDX_CONTEXT:
+        got = doc.get("@context") if isinstance(doc, dict) else type(doc).__name__
+        raise ConfigError(f"The SPDX document does not validate: @context must be {SPDX_CONTEXT}, not {got!r}.")
+    graph = doc.get("@graph", [])
+    known = {e.get("spdxId") or e.get("@id") for e in graph if isinstance(e, dict)}
+    for e in graph:
+        for imp in (e.get("import", []) if isinstance(e, dict) else []):
+            known.add(imp.get("externalSpdxId") if isinstance(imp, dict) else imp)
+    for e in graph:
+        if not isinstance(e, dict):
+            continue
+        for key in _REFERENCES:
+            values = e.get(key, [])
+            for v in values if isinstance(values, list) else [values]:
+                if isinstance(v, str) and v not in known and v != "NOASSERTION":
+                    raise ConfigError(f"The SPDX document does not validate: {e.get('type')} "
+                                      f"{e.get('spdxId', '')} refers through `{key}` to {v}, which is neither in the "
+                                      "document nor imported.")
+
+
 def validate_spdx(text: str) -> dict[str, int]:
     """Decode with the SPDX 3.0.1 bindings (types, required properties, references) and check the AI and Dataset
     profile conformance rules (each AI/Dataset package has exactly one concluded and one declared licence).
     Returns counts per element type; raises ConfigError on any problem."""
     from spdx_python_model import v3_0_1 as s
 
+    _check_spdx_context_and_references(text)
     objs = s.SHACLObjectSet()
     try:
         s.JSONLDDeserializer().read(io.BytesIO(text.encode("utf-8")), objs)

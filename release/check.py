@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from ingest.annotations import Effect
 from ingest.errors import NotFound
+from release.clause_check import RESTRICTIVE, ClauseApplied, apply_annotations
 from release.inputs import ReleaseSpec, Relation, Role
 from release.lineage import LineageNode, walk
 from release.terms import LicenceTerms
@@ -30,6 +32,9 @@ class FindingKind(str, Enum):
     NON_COMMERCIAL_DATA = "non-commercial-data"
     CONFLICTING_SOURCES = "conflicting-sources"
     UNKNOWN_BASE_TERMS = "unknown-base-terms"
+    # From the clause annotations: a triggered clause that no rule, obligation item or finding above reports.
+    CLAUSE_PROHIBITION = "clause-prohibition"
+    CLAUSE_OBLIGATION = "clause-obligation"
 
 
 class Severity(str, Enum):
@@ -77,6 +82,7 @@ class CheckReport:
     answer: object  # retrieval.answer.Answer for the release's facts
     facts: Facts
     notes: tuple[str, ...]
+    clauses: tuple[ClauseApplied, ...] = ()  # the annotated clauses the release's facts trigger, each with its cover
 
     def to_json(self) -> dict:
         return {"path": self.spec.path, "kind": self.spec.kind, "name": self.spec.name, "verdict": self.verdict.value,
@@ -88,6 +94,7 @@ class CheckReport:
                 "obligations": [o.to_json() for o in self.obligations],
                 "rule_findings": [{"rule_id": f.rule_id, "verdict": f.verdict, "statement": f.statement,
                                    "clause_ids": list(f.clause_ids)} for f in self.answer.findings],
+                "clause_annotations": [c.to_json() for c in self.clauses],
                 "notes": list(self.notes)}
 
 
@@ -129,9 +136,14 @@ def release_facts(spec: ReleaseSpec, lineage: LineageNode, registry, corpus, ter
         lic = declared[0]
         target = lic if lic in TARGETS else "proprietary"
     flags = tuple(dict.fromkeys(spec.flags + (("commercial",) if spec.commercial else ())))
+    uses: tuple[str, ...] = ()
+    if spec.intended_use:
+        from retrieval.scenario import read_facts
+
+        uses = read_facts(spec.intended_use, registry).use_cases
     return Facts(models=tuple(models), documents=documents, methods=tuple(dict.fromkeys(methods)) or (Method.PLAIN_USE,),
-                 deployments=spec.deployments, target_licence=target, flags=flags,
-                 unknown=() if models else ("models",))
+                 deployments=spec.deployments, target_licence=target, flags=flags, mau=spec.monthly_users,
+                 revenue=spec.revenue, eu=spec.eu, use_cases=uses, unknown=() if models else ("models",))
 
 
 def _question(spec: ReleaseSpec) -> str:
@@ -329,6 +341,11 @@ class Checker:
             if f.verdict == "unclear":
                 notes.append(f"Open question ({f.rule_id}): {f.statement}")
 
+        clauses = self._annotated(facts, findings, obligations, (answer, kept))
+        for c in clauses:
+            if c.new:
+                findings.append(self._clause_finding(c, kept))
+
         severities = {f.severity for f in findings}
         verdict = (CardVerdict.VIOLATION if Severity.VIOLATION in severities else
                    CardVerdict.UNCLEAR if Severity.UNCLEAR in severities else
@@ -336,4 +353,57 @@ class Checker:
         if not lineage.leaves() or not facts.models:
             verdict = CardVerdict.UNCLEAR if verdict is not CardVerdict.VIOLATION else verdict
         return CheckReport(spec, verdict, lineage, facts.documents, tuple(findings), obligations, answer, facts,
-                           tuple(dict.fromkeys(notes)))
+                           tuple(dict.fromkeys(notes)), tuple(clauses))
+
+    def _annotated(self, facts: Facts, findings, obligations, answers) -> list[ClauseApplied]:
+        reported: dict[str, str] = {}
+        prohibited: dict[str, str] = {}
+        for a in answers:
+            for f in a.findings:
+                if f.verdict == "not_permitted":
+                    for cid in f.clause_ids:
+                        prohibited.setdefault(cid.split(":", 1)[0], f"rule {f.rule_id} (not_permitted)")
+        for f in findings:
+            for cid in f.clause_ids:
+                reported.setdefault(cid, f"finding {f.kind.value}")
+        for o in obligations:
+            reported.setdefault(o.clause_id, f"obligation {o.kind.value}")
+        for a in answers:
+            for f in a.findings:
+                for cid in f.clause_ids:
+                    reported.setdefault(cid, f"rule {f.rule_id} ({f.verdict})")
+        s = self.services
+        def text_of(clause_id: str) -> str:
+            try:
+                return s.corpus.clause(clause_id).text
+            except NotFound:
+                return ""
+
+        return apply_annotations(facts, s.annotations, set(s.corpus.documents), reported, s.corpus.linked, prohibited,
+                                 text_of)
+
+    def _clause_finding(self, c: ClauseApplied, answer) -> CheckFinding:
+        rows = self.services.annotations.rows_for(c.clause_id) if self.services.annotations else ()
+        row = next((r for r in rows if r.effect.value == c.effect), None)
+        quotes = self._quotes((c.clause_id,), answer)
+        proposed = "; the annotation is a proposal, not yet reviewed" if c.status == "proposed" else ""
+        if row is not None and row.effect is Effect.INCORPORATION:
+            name = row.incorporates.removeprefix("external:")
+            return CheckFinding(
+                FindingKind.UNKNOWN_BASE_TERMS, Severity.UNCLEAR,
+                f"{c.clause_id} incorporates {name}, which the corpus lacks, so the terms it adds cannot be checked.",
+                (c.clause_id,), quotes, f"Get the current text of {name} and check the release against it (add it with "
+                                        "`clausewise add FILE` to have it applied).")
+        if row is not None and row.effect in RESTRICTIVE:
+            return CheckFinding(
+                FindingKind.CLAUSE_PROHIBITION, Severity.VIOLATION if c.status == "reviewed" else Severity.UNCLEAR,
+                f"{c.clause_id} ({c.effect}) applies to this release ({c.reason}{proposed}), and no rule reports "
+                f"it: {c.gloss}",
+                (c.clause_id,), quotes,
+                row.alternative or "Change the release so the clause no longer applies (its use, how it ships, who "
+                                   "uses it), or get a separate licence from the licensor.")
+        return CheckFinding(
+            FindingKind.CLAUSE_OBLIGATION, Severity.INCOMPLETE,
+            f"{c.clause_id} ({c.effect}) applies to this release ({c.reason}{proposed}), and nothing on the card "
+            f"shows it met: {c.gloss}", (c.clause_id,), quotes,
+            "Meet the duty and say so in the card's licence section (or ship the file it asks for).")

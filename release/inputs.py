@@ -76,6 +76,11 @@ class ReleaseSpec:
     nested: tuple[NestedModel, ...] = ()
     tags: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()  # scenario flags the lineage file states (competing, commercial, ...)
+    # What a lineage file may state about the releasing organisation and the intended use (None / "": not stated).
+    intended_use: str = ""  # in plain words; read by the scenario reader for the use-policy categories
+    monthly_users: int | None = None
+    revenue: int | None = None  # annual, USD
+    eu: bool | None = None
     notes: tuple[str, ...] = field(default=())
 
 
@@ -261,13 +266,27 @@ def read_lineage(path: Path, text: str | None = None, name: str | None = None) -
     card_text = ""
     if data.get("card"):
         card_text = _read_text(path.parent / str(data["card"]))
+    numbers = {}
+    for key in ("monthly_users", "revenue"):
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ConfigError(f"{path}: `{key}` must be a whole number (for example {key} = 2_000_000), "
+                              f"not {value!r}.")
+        numbers[key] = value
+    eu = data.get("eu")
+    if eu is not None and not isinstance(eu, bool):
+        raise ConfigError(f"{path}: `eu` must be true or false, not {eu!r}.")
+    intended_use = data.get("intended_use", "")
+    if not isinstance(intended_use, str):
+        raise ConfigError(f"{path}: `intended_use` must be text describing what the model is used for.")
     files = frozenset(f.lower() for f in _as_list(data.get("files"))) | _siblings(path)
     return ReleaseSpec(
         kind="lineage", path=str(path), name=name or str(data["name"]), licence=_text(data.get("licence")),
         licence_name=_text(data.get("licence_name")), licence_link=_text(data.get("licence_link")), relation=relation,
         sources=tuple(sources), datasets=tuple(DatasetRef(str(d["id"]), d.get("licence")) for d in data.get("dataset", [])),
         deployments=deployments, commercial=data.get("commercial"), card_text=card_text, files=files,
-        nested=tuple(nested), flags=flags)
+        nested=tuple(nested), flags=flags, intended_use=intended_use.strip(), monthly_users=numbers["monthly_users"],
+        revenue=numbers["revenue"], eu=eu)
 
 
 def read_release(path: str | Path, name: str | None = None, text: str | None = None) -> ReleaseSpec:

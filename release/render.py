@@ -25,6 +25,11 @@ def check_text(report: CheckReport) -> str:
         for q in f.quotes:
             out.append(f"      {q.clause_id}: \u201c{' '.join(q.quote.split())}\u201d")
         out.append(f"      fix: {f.fix}")
+    if report.clauses:
+        new = sum(1 for c in report.clauses if c.new)
+        out += ["", f"Clause annotations triggered by the release ({len(report.clauses)}; {new} reported only by them):"]
+        for c in report.clauses:
+            out.append(f"  {c.clause_id} [{c.effect}]: " + (c.covered_by or "NEW FINDING above"))
     if report.notes:
         out += ["", "Notes:"] + [f"  - {n}" for n in report.notes]
     out.append("\nThis is not legal advice; the licence texts govern.")

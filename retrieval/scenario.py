@@ -109,8 +109,8 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "cc-by-sa-4.0": [r"\bcc[\s-]*by[\s-]*sa\b", r"share[\s-]?alike"],
     "cc-by-nc-4.0": [r"\bcc[\s-]*by[\s-]*nc\b", r"\bnon[\s-]?commercial\b(?=.*\b(?:cc|creative commons|licen[cs]ed)\b)"],
     "cc-by-4.0": [r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc)\b)(?:[\s-]*4\.0)?", r"creative commons attribution\b(?![\s-]*(?:share|non))"],
-    "deepseek-license": [r"deepseek licen[cs]e"],
-    "qwen-license": [r"qwen licen[cs]e"],
+    "deepseek-license": [r"deepseek[\s-]licen[cs]e"],
+    "qwen-license": [r"qwen[\s-]licen[cs]e"],
     "nvidia-open-model-license": [r"nvidia open model licen[cs]e", r"\bcosmos\b"],
     "bigscience-openrail-m": [r"bigscience\b.{0,20}rail", r"\bbloom\b(?! filter)"],
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
@@ -238,7 +238,8 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "expressive_purpose": [r"\b(?:scientific|educational|documentary|artistic)\b", r"\bsex(?:ual)? education\b",
                            r"\b(?:art|film|museum) (?:project|installation|piece)\b"],
     "disclosed": [r"\b(?:clearly |explicitly |visibly )?(?:label(?:l)?ed|disclosed?|marked|watermarked)\b.{0,25}\b(?:as )?(?:ai|synthetic|machine|generated|fake|parody|satire)",
-                  r"\b(?:parody|satire|satirical)\b"],
+                  r"\b(?:parody|satire|satirical)\b",
+                  r"\b(?:says?|states?|tells?|shows?|displays?|notes?|explains?|announces?)\b (?:\w+ ){0,3}(?:clearly |explicitly |plainly |prominently )?(?:that )?(?:it'?s|it is|this is|they are|they'?re|she is|he is) (?:an? )?(?:ai|bot|machine|synthetic|simulat\w*|automated)\b"],
     "model_scope": [r"\bis (?:it|this|that|[\w.-]+) (?:a |an )?(?:official )?[\"']?gemma[\"']? model\b",
                     r"\bcounts? as (?:a |an )?[\"']?gemma[\"']?(?:\s+model)?\s*\?",
                     r"\bwhich (?:models|checkpoints) (?:does|do) the (?:gemma )?(?:terms|appendix) (?:cover|list)"],
@@ -321,24 +322,34 @@ def _role(before: str, after: str) -> Role:
     return Role.BASE
 
 
-def _use_cases(low: str) -> tuple[str, ...]:
+def _use_cases(low: str, similarity=None) -> tuple[str, ...]:
     # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml). A negated
     # use ("we never generate malware") is no use, and a negated carve-out ("without labelling it as AI") no carve-out.
-    return tuple(c.id for c in load_categories().categories
-                 if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low, affirmed=True))
+    cats = load_categories()
+    found = [c.id for c in cats.categories
+             if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low, affirmed=True)]
+    if similarity is not None:
+        # Reading by meaning (retrieval/usesim.py) adds a category the words missed; a carve-out, or the category's own
+        # words negated ("nothing we do is military"), still keeps it out.
+        def excluded(cid: str) -> bool:
+            cat = cats.get(cid)
+            return cid in found or _any(list(cat.unless), low, affirmed=True) or _any(list(cat.patterns), low)
+        found += [h.category for h in similarity.match(low, excluded=excluded)]
+    return tuple(found)
 
 
-def use_cases_of(question: str) -> tuple[str, ...]:
+def use_cases_of(question: str, similarity=None) -> tuple[str, ...]:
     """The use-policy categories a question falls in, read exactly as `parse_scenario` reads them."""
-    return _use_cases(_norm(question)[:5000].lower())
+    return _use_cases(_norm(question)[:5000].lower(), similarity)
 
 
 TYPOS = [(r"\bgema\b", "gemma"), (r"\bgemma(\d)", r"gemma \1"), (r"\bl+a+m+a+\b", "llama"), (r"\blama(\d)", r"llama\1"),
          (r"\bmistrall?\b", "mistral"), (r"\bmixtrall\b", "mixtral"), (r"\bquen\b", "qwen"), (r"\bdeep ?seek\b", "deepseek")]
 
 
-def parse_scenario(question: str, registry: Registry) -> Facts:
-    """Read a question into Facts; never raises on odd text."""
+def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
+    """Read a question into Facts; never raises on odd text. `similarity` (a retrieval.usesim.UseSimilarity, or None)
+    also recognises use-policy categories by meaning."""
     text = _norm(question)[:5000]
     for typo, fix in TYPOS:
         text = re.sub(typo, fix, text, flags=re.I)
@@ -396,7 +407,7 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
     if Deployment.WEIGHTS_RELEASE in deployments and _RESULTS_ONLY.search(low) and not _RELEASES_MODEL.search(low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
-    use_cases = _use_cases(low)
+    use_cases = _use_cases(low, similarity)
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
     if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
         flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
@@ -447,12 +458,12 @@ def resolve_versions(documents: tuple[str, ...], text: str) -> tuple[str, ...]:
     return tuple(docs)
 
 
-def read_facts(question: str, registry: Registry) -> Facts:
+def read_facts(question: str, registry: Registry, similarity=None) -> Facts:
     """parse_scenario, then the dated-version choice: the facts every answer and every steered search start from."""
     from dataclasses import replace
 
     from retrieval.language import read_language
 
     reading = read_language(question)
-    facts = parse_scenario(reading.text, registry)
+    facts = parse_scenario(reading.text, registry, similarity)
     return replace(facts, documents=resolve_versions(facts.documents, reading.text), language=reading.language)

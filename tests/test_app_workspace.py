@@ -336,7 +336,14 @@ def test_branches_are_shown_and_a_clarifying_choice_answers_again(home):
     assert turn.answer.verdict == "conditional"
     assert [(b.assumption.value, b.verdict) for b in turn.answer.branches] == [
         ("weights_release", "conditional"), ("hosted", "conditional"), ("internal", "permitted")]
-    assert "It depends on a fact the question does not state" in markdown(at)
+    text = markdown(at)
+    assert "It depends on a fact the question does not state" in text
+    # Each reading names its rules and the clauses it rests on.
+    assert ("if the weights leave your organisation \\(published, sold or shipped to others\\)  \n<small>rule "
+            "`llama-redistribution`") in text
+    assert "grounded in `llama-3.1-license:1.b.i`, `llama-3.1-license:1.b.iii`</small>" in text
+    assert "if it stays inside your organisation  \n<small>rule `llama-internal-use` \u00b7 grounded in " \
+           "`llama-3.1-license:1.a`</small>" in text
     inside = next(b for b in at.button if (b.key or "").startswith(f"settle-{turn.id}-") and "inside" in b.label)
     inside.click().run()
     assert_clean(at)
@@ -344,3 +351,26 @@ def test_branches_are_shown_and_a_clarifying_choice_answers_again(home):
     assert again.parent is not None and again.answer.verdict == "permitted"
     assert [d.value for d in again.answer.facts.deployments] == ["internal"]
     assert [f.rule_id for f in again.answer.findings] == ["llama-internal-use"]
+    # What settling it changed, as after a corrected fact.
+    assert any(i.value.replace("\\", "").startswith("**What the re-run changed:** verdict: conditional \u2192 "
+                                                    "permitted; rules now applying: llama-internal-use")
+               for i in at.info), [i.value for i in at.info]
+
+
+def test_an_open_revenue_is_settled_by_its_clarifying_choice(home):
+    """Stability's community licence turns on annual revenue: both readings with their clauses, then the lower one."""
+    at = ask(start(), "Can our company use Stable Diffusion 3.5 Large commercially to sell generated images?")
+    turn = at.session_state["turns"][-1]
+    assert turn.answer.verdict == "not_permitted"
+    assert [(b.assumption.value, b.verdict, b.clause_ids) for b in turn.answer.branches] == [
+        ("1000001", "not_permitted", ("stability-ai-community:p5",)),
+        ("1000000", "conditional", ("stability-ai-community:p5", "stability-ai-community:p6"))]
+    assert "grounded in `stability-ai-community:p5`, `stability-ai-community:p6`</small>" in markdown(at)
+    assert "**What is your organisation\\'s annual revenue?**" in markdown(at)  # as md_escape writes it
+    lower = next(b for b in at.button if (b.key or "").startswith(f"settle-{turn.id}-") and "or less" in b.label)
+    lower.click().run()
+    assert_clean(at)
+    again = at.session_state["turns"][-1]
+    assert again.parent is not None and again.answer.verdict == "conditional"
+    assert again.answer.facts.revenue == 1_000_000 and not again.answer.branches
+    assert again.changes == ("revenue: your organisation's annual revenue is USD 1,000,000 or less",)

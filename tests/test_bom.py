@@ -127,6 +127,36 @@ def test_validators_reject_broken_documents(checker):
         validate_spdx(json.dumps(bad))
 
 
+def test_spdx_validation_rejects_what_the_3_0_1_model_forbids(checker):
+    """The bindings are generated from the SPDX 3.0.1 SHACL model; with the context and reference checks on top, each
+    of these breakages is refused with what is wrong."""
+    good = json.loads(spdx_jsonld(_report(checker, "own/llama3-compliant.md"), checker.services.corpus, checker.terms,
+                                  timestamp=WHEN))
+    validate_spdx(json.dumps(good))
+
+    def broken(change):
+        doc = json.loads(json.dumps(good))
+        change(doc)
+        return json.dumps(doc)
+
+    def first(doc, kind):
+        return next(e for e in doc["@graph"] if e["type"] == kind)
+
+    cases = [
+        (lambda d: first(d, "ai_AIPackage").__setitem__("fooBar", "x"), "Unknown property 'fooBar'"),
+        (lambda d: first(d, "Relationship").__setitem__("relationshipType", "isFriendOf"), "not a valid value"),
+        (lambda d: first(d, "ai_AIPackage").__setitem__("software_primaryPurpose", "banana"), "not a valid value"),
+        (lambda d: first(d, "CreationInfo").__setitem__("created", "yesterday"), "correctly formatted datetime"),
+        (lambda d: first(d, "ai_AIPackage").pop("creationInfo"), "'creationInfo' in ai_AIPackage .* is required"),
+        (lambda d: first(d, "Relationship").__setitem__("to", ["https://example.org/nothing"]),
+         "refers through `to` to https://example.org/nothing"),
+        (lambda d: d.__setitem__("@context", "https://spdx.org/rdf/3.0.0/spdx-context.jsonld"), "@context must be"),
+    ]
+    for change, message in cases:
+        with pytest.raises(ConfigError, match=message):
+            validate_spdx(broken(change))
+
+
 def test_cli_bom_output(fake_services, monkeypatch, tmp_path, capsys):
     import cli
 

@@ -245,3 +245,67 @@ def test_matrices_page_in_the_browser_opens_a_cell(server, page):
     expect(page.get_by_test_id("stException")).to_have_count(0)
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / "browser-matrices.png"))
+
+
+OPEN_DEPLOYMENT = "Can we LoRA fine-tune Llama 3.1 8B on our support tickets?"
+
+
+def test_branches_and_a_clarifying_choice_in_the_browser(server, page):
+    """A question that leaves the deployment open: each reading with its verdict and clauses, then a choice settles
+    it and the answer comes back with that reading's verdict."""
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    _ask(page, OPEN_DEPLOYMENT, 1)
+    expect(page.locator(".cw-verdict.cw-v-conditional")).to_have_count(1)  # the most restrictive reading leads
+    expect(page.get_by_text("It depends on a fact the question does not state")).to_be_visible()
+    # Turn ids start at 1 in every session, so the first question's branches are branch-1-0, -1 and -2.
+    release, hosted, internal = (page.locator(f".st-key-branch-1-{i}") for i in range(3))
+    expect(release).to_contain_text("Conditional")
+    expect(release).to_contain_text("the weights leave your organisation")
+    expect(release).to_contain_text("llama-3.1-license:1.b.i")
+    expect(release).to_contain_text("llama-3.1-license:1.b.iii")
+    expect(hosted).to_contain_text("Conditional")
+    expect(hosted).to_contain_text("the weights stay with you")
+    expect(hosted).to_contain_text("llama-3.1-license:1.b.i")
+    expect(hosted).not_to_contain_text("1.b.iii")  # nothing is redistributed, so no licence copy or notice file
+    expect(internal).to_contain_text("Permitted")
+    expect(internal).to_contain_text("it stays inside your organisation")
+    expect(internal).to_contain_text("llama-3.1-license:1.a")
+    expect(internal).to_contain_text("llama-internal-use")
+    expect(page.get_by_text("How will the model (or what you build with it) be used?")).to_be_visible()
+    release.evaluate("e => e.scrollIntoView({block: 'center'})")  # the chat scrolls to its end; show the branches
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "browser-branches.png"))
+
+    choice = page.locator(".st-key-settle-1-2").get_by_role("button")
+    expect(choice).to_have_text("it stays inside your organisation")
+    choice.click()
+    expect(page.locator(".cw-verdict")).to_have_count(2, timeout=WAIT_MS)
+    expect(page.locator(".cw-verdict").nth(1)).to_have_class("cw-verdict cw-v-permitted")
+    expect(page.get_by_text("Re-run of question 1 with corrected facts: deployments: it stays inside your organisation")
+           ).to_be_visible()
+    expect(page.get_by_text("What the re-run changed:")).to_be_visible()
+    expect(page.locator(".st-key-branch-2-0")).to_have_count(0)  # the deployment is settled: no branches any more
+    expect(page.locator(".st-key-settle-2-0")).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "browser-clarified.png"))
+
+
+def test_review_sheet_page_in_the_browser(server, page):
+    """The review sheet, filtered by a deep link to the Llama 3 licence: the training ban beside its verbatim clause."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/review?family=llama&doc=llama-3-license")
+    card = page.locator(".st-key-rv-rule-llama-improve-other-llm")
+    expect(card).to_be_visible(timeout=WAIT_MS)
+    expect(card).to_contain_text("llama-3-license:1.b.v")
+    expect(card.locator(".cw-clause").first).to_contain_text("You will not use the Llama Materials or any output")
+    expect(card).not_to_contain_text("llama-2-license:1.b.v")
+    for fmt in ("md", "csv", "html"):
+        expect(page.get_by_test_id("stDownloadButton").filter(has_text=f"Download {fmt} (the filtered sheet)")
+               ).to_have_count(1)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    card.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "browser-review.png"))

@@ -111,3 +111,20 @@ def test_ask_page_offers_the_conversation_memo(app_env):
     clean(at)
     (after,) = [b for b in at.get("download_button") if b.proto.label == "Export memo (DOCX)"]
     assert not after.proto.disabled  # its contents are checked in test_memo.py (memo_for_answers, DOCX opened)
+
+
+def test_check_page_shows_the_clause_annotations_applied(app_env):
+    """A hosted Gemma 3 fine-tune: the modified-files notice comes from the clause annotations alone, and the expander
+    lists every triggered clause with what covers it."""
+    at = check_page()
+    at.radio(key="check-mode").set_value("Pick a model from the registry").run()
+    at.selectbox(key="check-pick").set_value("gemma-3").run()
+    at.selectbox(key="check-method").set_value("full_finetune").run()
+    at.multiselect(key="check-deploy").set_value(["hosted"]).run()
+    clean(at.button(key="check-pick-go").click().run())
+    text = markdown(at)
+    assert "**clause-obligation** (incomplete)" in text
+    assert "`gemma-terms-2025:3.1.p1.b3` \u00b7 *obligation* \u00b7 **new finding above**" in text
+    assert "`gemma-terms-2025:3.1.p1.b1` \u00b7 *obligation* \u00b7 finding use\\-restrictions\\-not\\-passed\\-on" in text
+    (box,) = [e for e in at.expander if e.label.startswith("Clause annotations triggered by this release")]
+    assert "1 reported only by them" in box.label

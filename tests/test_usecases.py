@@ -57,6 +57,8 @@ MATCHES: dict[str, list[str]] = {
                             "expel students flagged for plagiarism"],
     "justice": ["predictive policing for the city", "bail risk assessments for defendants", "triage asylum claims",
                 "help police identify suspects from text profiling"],
+    "automated_obligations": ["the bot signs supplier contracts on its own, nobody reviews them",
+                              "automatically issue amendments that change customers' obligations"],
     "automated_decisions": ["fully automated loan approvals", "auto-reject applicants with no human review",
                             "the model makes the final decision on visa applications"],
     "legal_practice": ["act as the client's lawyer in court", "give legal advice to tenants instead of a lawyer",

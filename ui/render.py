@@ -130,10 +130,13 @@ def answer_view(turn: Turn, latest: bool) -> None:
     if getattr(a, "branches", ()):
         # The question leaves a deciding fact open: each plausible value with its own verdict and rules.
         st.markdown("**It depends on a fact the question does not state**")
-        for b in a.branches:
+        for i, b in enumerate(a.branches):
             rules = ", ".join(dict.fromkeys(code_span(f.rule_id) for f in b.findings)) or "no rule"
-            st.markdown(f"{small_badge(b.verdict)} if {md_escape(b.assumption.label)} \u00b7 <small>{rules}</small>",
-                        unsafe_allow_html=True)
+            clauses = ", ".join(code_span(c) for c in b.clause_ids) or "no clause"
+            # Keyed per turn and branch so a reader (or a browser test) can find each reading on its own.
+            with st.container(key=f"branch-{turn.id}-{i}"):
+                st.markdown(f"{small_badge(b.verdict)} if {md_escape(b.assumption.label)}  \n"
+                            f"<small>rule {rules} \u00b7 grounded in {clauses}</small>", unsafe_allow_html=True)
     if a.findings:
         st.markdown("**Findings**")
         order = {"not_permitted": 0, "unclear": 1, "conditional": 2, "permitted": 3}

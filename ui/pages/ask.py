@@ -263,6 +263,9 @@ def settle(turn_id: int, fact: str, value: str, label: str) -> None:
         return
     new = ask(turn.question, turn.k, facts=facts, parent=_number(turn), changes=[f"{fact}: {label}"])
     if new is not None and new.answer is not None:
+        # As after a corrected fact: say what settling it changed against the headline that hedged over it.
+        new.notes = new.notes + tuple("Result: " + c for c in outcome_changes(turn.answer, new.answer))
+        persist(new)
         ss["flash"] = ("toast", f"Answered question {_number(turn)} again with {label}: verdict {new.answer.verdict}.")
 
 

@@ -113,6 +113,16 @@ if report is not None:
                 st.markdown(f"<small>{code_span(q.clause_id)} \u00b7 \u201c{md_escape(' '.join(q.quote.split()))}\u201d</small>",
                             unsafe_allow_html=True)
             st.markdown(f"**Fix:** {md_escape(f.fix)}")
+    if report.clauses:
+        new = sum(1 for c in report.clauses if c.new)
+        with st.expander(f"Clause annotations triggered by this release ({len(report.clauses)}; {new} reported only "
+                         "by them)", icon=":material/gavel:"):
+            st.caption("Every operative clause of the governing documents whose annotated trigger holds on what the "
+                       "card states, and what in this check already reports it. The gloss is our reading, not a quote.")
+            for c in report.clauses:
+                cover = md_escape(c.covered_by) if c.covered_by else "**new finding above**"
+                st.markdown(f"{code_span(c.clause_id)} \u00b7 *{md_escape(c.effect)}* \u00b7 {cover}  \n"
+                            f"<small>{md_escape(c.gloss)}</small>", unsafe_allow_html=True)
     for note in report.notes:
         st.info(md_escape(note), icon=":material/info:")
     checklist_view(report, key="check")
