@@ -436,6 +436,8 @@ def _summary(verdict: Verdict, fired: list[Firing], facts: Facts, docs: list[str
     for rule in sorted(fired, key=lambda r: -r.verdict.severity):
         if rule.statement not in parts:
             parts.append(rule.statement)
+    if facts.missing:
+        parts.append("Not in the corpus: " + "; ".join(facts.missing) + ".")
     if not fired and not is_supported(facts.language):
         parts.append(f"The question appears to be in {language_name(facts.language)}; the scenario reader reads "
                      f"{SUPPORTED_LANGUAGES}, so it cannot say what the question describes.")

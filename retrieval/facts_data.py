@@ -13,7 +13,7 @@ from retrieval.registry import Registry
 from retrieval.scenario import Deployment, Facts, Method, ModelRef, Role
 
 FIELDS = {"models", "documents", "licences", "methods", "deployments", "target", "datasets", "mau", "revenue", "eu",
-          "multimodal", "use_cases", "flags"}
+          "multimodal", "use_cases", "flags", "missing"}
 
 
 def _model(registry: Registry, spec: Mapping[str, Any] | str, where: str) -> ModelRef:
@@ -65,4 +65,5 @@ def facts_from_data(data: Mapping[str, Any], registry: Registry, where: str = "f
                  target_licence=data.get("target"), datasets=tuple(data.get("datasets", ())), mau=data.get("mau"),
                  revenue=data.get("revenue"), eu=data.get("eu"), multimodal=data.get("multimodal"),
                  use_cases=tuple(data.get("use_cases", ())), flags=tuple(data.get("flags", ())),
+                 missing=tuple(data.get("missing", ())),
                  unknown=() if deployments else ("deployment",))

@@ -73,6 +73,7 @@ class Facts:
     unknown: tuple[str, ...] = field(default=())
     release_name: str | None = None  # the name the user means to give the model they release
     language: str = "en"
+    missing: tuple[str, ...] = ()  # documents the question names that the corpus does not hold (their titles)
 
     def has(self, flag: str) -> bool:
         return flag in self.flags
@@ -116,7 +117,7 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
     "stability-ai-community": [r"stability ai community", r"\bcommunity licen[cs]e\b(?=.*\b(?:sd|stable diffusion|stability)\b)"],
     "falcon-2-license": [r"falcon 2 (?:11b )?(?:tii )?licen[cs]e"],
-    "openai-terms": [r"\bopenai\b", r"\bchat\s?gpt\b", r"\bgpt[\s-]?[345]", r"\bgpt-?4o\b", r"\bdall[\s.·-]*e\b"],
+    "openai-terms": [r"\bopenai\b(?![\s-]*(?:compatible|style|format|schema|spec)\b)", r"\bchat\s?gpt\b", r"\bgpt[\s-]?[345]", r"\bgpt-?4o\b", r"\bdall[\s.·-]*e\b"],
 }
 
 METHOD_PATTERNS: dict[Method, list[str]] = {
@@ -199,7 +200,7 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "ownership": [r"\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
     "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\b(?:alternative|replacement|substitute) (?:to|for) (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"\bcheaper (?:chat ?gpt|openai)\b", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
     "termination": [r"terminat", r"after (?:the )?licen[cs]e (?:ends|is revoked)", r"revok"],
-    "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"\bprofit",
+    "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"(?<!non-)(?<!non )(?<!not-for-)(?<!not for )\bprofit",
                    r"\bclients?\b", r"\bagency\b", r"\bour (?:startup|company|business|firm)\b", r"\badvertis", r"\bmarketing\b", r"\benterprise\b"],
     "notice": [r"\bnotice\b", r"attribut", r"credit (?:the )?(?:original|authors|creators)", r"\bbuilt with\b", r"\bbadge\b"],
     "research": [r"\bresearch\b", r"\bacademic", r"\buniversity\b", r"non[\s-]?commercial"],
@@ -220,7 +221,8 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "outputs": [r"\b(?:outputs?|labels|generations|generated (?:text|images|content|data)|responses|answers)\b"],
     "licensed_professional": [r"licensed (?:physicians|doctors|clinicians|lawyers|attorneys|professionals|pharmacists)", r"(?:physicians|doctors|lawyers) review"],
     "describes_origin": [r"\b(?:say|says|mention|describe|state|note)s?\b.{0,40}\b(?:fine-?tuned from|based on|built on|derived from)\b"],
-    "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)", r"(?:openai|gpt[\w.-]*)\b.{0,30}\bapi\b"],
+    "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)(?![\s-]*(?:compatible|style|format|schema|spec)\b)",
+                   r"(?:openai|gpt[\w.-]*)\b(?![\s-]*(?:compatible|style|format|schema|spec)\b).{0,30}\bapi\b"],
     "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
                     r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
     # The facts the coverage rules read (issue 11): acceptance without clicking, warranty and indemnity, affiliates in
@@ -250,11 +252,135 @@ TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+){0,2}mit\b", "mit"),
     (r"(?:under|as|with|to)\s+(?:an?\s+|the\s+|plain\s+){0,2}apache[\s-]*(?:2(?:\.0)?)?\b", "apache-2.0"),
     (r"(?:under|with|as)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*sa|creative commons)", "cc-by-sa-4.0"),
-    (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
+    (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:(?!and\b|data\b|code\b|weights\b)[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
     (r"\b(?:our|my) own (?:custom |commercial )?(?:licen[cs]e|terms|eula)\b", "proprietary"),
     (r"\b(?:proprietary|closed|paid)[\s,]+(?:paid\s+)?licen[cs]e\b", "proprietary"),
     (r"instead of the (?:llama|gemma|meta|google)", "proprietary"),
 ]
+
+
+# ---- Terms beyond the model-family licences (OpenAI terms, Creative Commons, Apache-2.0 / MIT, NVIDIA) and documents
+# the corpus lacks. The vocabulary is data for the rules in corpus/rules/openai.toml, creative-commons.toml,
+# apache-mit.toml and shared.toml; each flag names one idea of a clause.
+FLAG_PATTERNS.update({
+    # OpenAI 2023 s.4(e): more than one account to benefit from free-tier credits
+    "multiple_accounts": [r"\b(?:several|multiple|many|extra|\d+|two|three|four|five|ten|a bunch of) (?:\w+ )?(?:openai |chatgpt |api )?accounts\b.{0,60}\b(?:free|credits?|trial)\b",
+                          r"\b(?:free[\s-]tier|free|trial|signup|sign-up) credits?\b.{0,60}\b(?:accounts|sign[\s-]?ups|emails)\b",
+                          r"\bmore than one (?:openai |chatgpt )?account\b", r"\bstack\w* (?:the )?(?:free[\s-]tier |free |trial )?credits\b",
+                          r"\b(?:several|multiple|many|extra|different|\d+|two|three|new) (?:e-?mails?|e-?mail addresses|phone numbers|accounts|sign[\s-]?ups)\b.{0,60}\b(?:free|trial)\b.{0,30}\bcredits?\b",
+                          r"\bsign(?:ed|ing)? up (?:again|repeatedly|multiple times|several times)\b.{0,60}\bcredits?\b"],
+    # OpenAI minimum age: 13, and a parent's or guardian's permission under 18
+    "minor": [r"\b(?:my|our|a|the|his|her|their) 1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
+              r"\bteen(?:ager|age|aged)?s?\b", r"\bminors?\b", r"\bunder[\s-]?18s?\b", r"\bhigh[\s-]school(?:ers?| students?)?\b", r"\baged? 1[3-7]\b",
+              r"\bages? 1[3-7]\s*(?:-|to|\u2013)\s*1[3-7]\b", r"\bi(?:'m| am) 1[3-7]\b(?![\s-]*(?:%|percent|people|employees|million))",
+              r"\b1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)s?\b(?! (?:company|startup|business|firm|laptop|account|product|model|brand|codebase))"],
+    "no_guardian_consent": [r"\bwithout (?:a |their |his |her |my |our |the )?(?:parents?'?s?|parental|guardian'?s?|legal guardian'?s?) (?:consent|permission|approval|knowledge|ok)\b",
+                            r"\b(?:parents?|guardians?|mum|mom|dad) (?:don'?t|doesn'?t|do not|does not|won'?t|will not|didn'?t|did not) (?:know|agree|consent|approve|allow)\b"],
+    "under_13": [r"\b(?:my|our|a|the|his|her|their) (?:[1-9]|1[0-2])[\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
+                 r"\bunder[\s-]?13s?\b", r"\b(?:elementary|primary|grade)[\s-]school(?:ers?| students?| kids| children)?\b", r"\baged? (?:[5-9]|1[0-2])\b"],
+    # what the Sharing & Publication Policy (incorporated, not in the corpus) asks of published Output
+    "publication_rules": [r"\b(?:what|which|how)\b[^.?]{0,40}\b(?:requir|attribut|disclos|credit|cite|label|acknowledg)\w*[^.?]{0,60}\b(?:publish|publication|post(?:ed|ing)?|share|sharing)\w*",
+                          r"\b(?:publish|publication|post(?:ed|ing)?)\w*[^.?]{0,60}\b(?:what|which|how)\b[^.?]{0,30}\b(?:requir|attribut|disclos|credit|cite|label)\w*",
+                          r"sharing (?:&|and) publication policy",
+                          r"\b(?:what|which) (?:are )?(?:the )?(?:rules|requirements|conditions|obligations)\b[^.?]{0,30}\b(?:for|on|about|when) (?:publish|post|shar)\w*",
+                          r"\b(?:require|requires|need|needs|must|have to)\b[^.?]{0,30}\b(?:disclos|attribut|credit|label|acknowledg|cit)\w*[^.?]{0,40}\b(?:publish|publication|post)\w*",
+                          r"\b(?:disclos|attribut|credit|label|acknowledg)\w*\b[^.?]{0,30}\bwhen (?:publishing|posting|sharing|we publish|i publish)\b"],
+    # a model that does one narrow job, where "competes with OpenAI" (undefined) is in doubt
+    "narrow_task": [r"\b(?:narrow|single[\s-]task|task[\s-]specific|special(?:ised|ized)|domain[\s-]specific|small in[\s-]house)\b.{0,30}\b(?:model|classifier)\b",
+                    r"\bclassifier\b", r"\bmodel (?:that |which )?only (?:does|converts|classifies|extracts|tags|labels|summari[sz]es|detects|routes|translates)\b",
+                    r"\b(?:only|just) (?:converts?|classif(?:y|ies)|extracts?|tags?|routes?)\b"],
+    # terms or measures added on top of licensed material that restrict what recipients may do with it
+    "adds_restrictions": [r"\badd(?:s|ed|ing)?\b.{0,30}\b(?:use|usage|field[\s-]of[\s-]use) restrictions\b",
+                          r"\b(?:add|impos|attach|layer)\w*\b.{0,40}\b(?:extra|additional|further|our own|its own|their own|more) (?:terms|restrictions|conditions)\b",
+                          r"\b(?:add|apply|impos|wrap)\w*\b.{0,30}\b(?:drm|technical (?:protection )?measures|encryption that stops)\b",
+                          r"\b(?:add|impos|attach)\w* (?:a |an )?(?:no[\s-]commercial|non[\s-]commercial|nc|no[\s-]derivatives?) (?:clause|restriction|term|condition)\b",
+                          r"\bunder (?:\w+ ){0,2}terms (?:that|which) (?:prohibit|forbid|ban|restrict|bar|limit|disallow)\b",
+                          r"\b(?:add|impos|attach|insert|includ)\w*\b.{0,10}\b(?:a |an )?['\"]?(?:no|non)[\s-]?(?:commercial|derivatives?|resale|redistribution)(?:[\s-]use)?['\"]? (?:clause|restriction|term|condition)s?\b",
+                          r"\bwith (?:drm|copy[\s-]protection|technical (?:protection )?measures)\b"],
+    # a breach cured within / after the 30 days from discovery (CC BY 4.0 s.6(b)(1))
+    "cured_in_time": [r"\b(?:noticed|discovered|found|spotted)\b.{0,30}\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b.{0,40}\b(?:fixed|cured|corrected|restored)\b.{0,20}\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+                      r"\b(?:fixed|cured|corrected|restored) (?:it |them )?(?:the same week|that week|that day|the next day|the following day)\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|added (?:it|them|the \w+)|restored|put (?:it |them )?back)\b.{0,60}\b(?:within|after|in|inside)\s+(?:(?:[1-9]|[12]\d|30)|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty)\s+days?\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:within|after|in)\s+(?:[1-4]|one|two|three|four|a|a couple of)\s+weeks?\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,40}\b(?:the (?:same|next) day|immediately|right away|within hours|the day after)\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-9]|[12]\d|30|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty) days? (?:after|later|from|of)\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-4]|one|two|three|four|a|a couple of) weeks? (?:after|later|from|of)\b",
+                      r"\b(?:(?:[1-9]|[12]\d|30|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty) days?|(?:[1-4]|one|two|three|four|a|a couple of) weeks?) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
+    "cured_late": [r"^(?=[\s\S]*\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b)[\s\S]*?\b(?:missing|absent|wrong|uncorrected|unfixed)\b.{0,20}\bfor (?:over |more than )?(?:(?:\d+|two|three|four|five|six|several|a few|many) (?:months?|years?)|a (?:month|year)|(?:3[1-9]|[4-9]\d|\d{3}) days|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks)\b",
+                   r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:after|in|only)\s+(?:(?:3[1-9]|[4-9]\d|\d{3})\s+days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several)\s+weeks?|(?:\d+|two|three|four|six|several|a few|many)\s+months?|a (?:month|year))\b",
+                   r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|later|from|of)\b",
+                   r"\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
+    # a distribution already made without the required notices, and the question how to put it right
+    "past_omission": [r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|from now on|what now|what do we do|what should we do|next (?:release|version)|version \d|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
+                      r"[\s\S]*?\b(?:forgot|forgotten|omitted|missed|left out|didn'?t include|did not include|never included)\b.{0,40}\b(?:licen[cs]e|notices?|attribution|notice file|copyright|credits?)\b.{0,60}\b(?:ship|shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b",
+                      r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
+                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)"],
+})
+# The licence text or copyright notice deleted from the copies passed on.
+FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{0,30}\b(?:licen[cs]e|copyright|permission) (?:notice|file|text|header)s?\b",
+                                      r"\b(?:leave|leaving|left) out\b.{0,30}\b(?:attribution|notices?|credits?|built (?:with|on)|licen[cs]e|agreement|copyright)",
+                                      r"\bwithout (?:including|shipping|providing|giving|bundling|attaching) (?:the |a |any |a copy of the )?(?:agreement|licen[cs]e|notices?|attribution)\b",
+                                      r"\bwithout (?:the |a |any )?(?:notice file|copyright notice|licen[cs]e notice)\b"]
+# The NVIDIA licence named loosely ("NVIDIA's open model licence", "their open model").
+LICENCE_PATTERNS["nvidia-open-model-license"] += [r"\bnvidia(?:'s)?\b.{0,20}\bopen[\s-]models?\b"]
+# Which models a set of terms covers, when the list is an appendix the corpus lacks ("identified in the Appendix").
+FLAG_PATTERNS["model_scope"] += [r"\b(?:does|do|would) (?:that|the|this) (?:definition|appendix|list) (?:cover|include|reach|apply to)\b",
+                                 r"\b(?:is|are) [\w .-]{2,40} (?:covered|included|listed) (?:by|in|under) (?:the |that |this )?(?:appendix|definition)\b",
+                                 r"\bidentified in the appendix\b[^?]{0,120}\b(?:cover|covered|include|included|count|counts)\b"]
+# A company merger or purchase is an acquisition; "merging with another startup" is not a model merge.
+DEPLOYMENT_PATTERNS[Deployment.ACQUISITION] += [r"\bmerg(?:e|es|ed|ing) with (?:another|a|an|the|our) (?:\w+ )?(?:company|startup|firm|business|competitor|rival|group)\b",
+                                                r"\bchange of control\b", r"\bbuys (?:our|the|a) (?:company|startup|business|firm)\b"]
+_COMPANY_MERGER = re.compile(r"\bmerg(?:e|es|ed|ing|er) (?:with|of) (?:another|a|an|the|our|two) (?:\w+ )?(?:company|companies|startups?|firms?|business(?:es)?|competitor|rival|group)\b|\bmerged (?:entity|company)\b")
+_MODEL_MERGE = re.compile(r"mergekit|slerp|\bties\b|frankenmerge|\bmerg\w*\b.{0,30}\b(?:weights|models?|checkpoints?|fine-?tunes?|adapters?|loras?)\b")
+# Weights handed to customers inside a product or image leave the organisation.
+DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\bship(?:s|ped|ping)?\b.{0,60}\b(?:inside|in|within|with|as part of) (?:a |an |its |our |their |the )?(?:[\w-]+ ){0,2}(?:product|appliance|app|device|software|container|image|installer|package)\b",
+                                              r"\b(?:container|docker|vm) images?\b.{0,40}\b(?:to|for) (?:our |its |their )?(?:customers|clients)\b",
+                                              r"\bship(?:s|ped|ping)?\b (?:\w+ ){0,3}of (?:our|the|its|their) (?:\w+ )?(?:product|app|appliance|device|software)\b",
+                                              r"\bas part of (?:my|our|the|a|an|their) (?:\w+ )?(?:product|app|device|software|package|bundle|appliance)\b"]
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:ship|deliver|hand|sell|licen[cs]e)\w*\b.{0,50}\b(?:weights|fine-?tunes?|model|checkpoints?)\b.{0,40}\bto (?:an? |our |its |their |the )?(?:customers?|clients?|buyers?|licensees?)\b",
+                                                    r"\b(?:ship|deliver|hand|install)\w*\b.{0,30}\b(?:on[\s-]?prem(?:ise[sd]?|ises)?|on[\s-]site)\b.{0,20}\b(?:to|for|at) (?:an? |our |the |their )?(?:customers?|clients?|buyers?)\b",
+                                                    r"\b(?:ship|deliver|hand)\w* (?:it|them|the (?:\w+ )?(?:weights|model)) to (?:our |its |their )?(?:customers|clients|buyers)\b"]
+TARGET_PATTERNS += [
+    (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*nc|creative commons attribution[\s-]*non[\s-]?commercial)", "cc-by-nc-4.0"),
+    (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
+    (r"(?:under|with|as)\s+(?:its|their|his|her) own\s+(?:custom |commercial |proprietary )*(?:licen[cs]e|terms|eula)", "proprietary"),
+]
+
+_NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
+# Licences that say they grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
+# model is a trademark question. The Llama and Gemma licences are left out: they require the model's name.
+_NO_NAME_GRANT = {"apache-2.0", "openai-terms-2023", "openai-terms-2024"}
+
+
+def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], documents: list[str], target: str | None,
+                       flags: list[str]) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
+    """Documents, licences, flags and missing documents for the non-family terms: a target licence is not a governing document
+    beside the licence it replaces, a product named after a model is a trademark question, and a named document the
+    corpus lacks displaces the nearby licence it would otherwise be read as."""
+    from retrieval.absent import load_absent
+
+    if target in ("cc-by-nc-4.0", "cc-by-sa-4.0") and "cc-by-4.0" not in documents and \
+            re.search(r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc|nd)\b)(?![\s-]*4)", low):
+        # "a CC BY dataset ... licensed as CC BY-NC": the plain CC BY mention is the source, not part of the target.
+        documents, licences = documents + ["cc-by-4.0"], licences + ["cc-by-4.0"]
+    if target and target in documents and (models or len(licences) > 1) and not any(target in m.documents for m in models):
+        documents = [d for d in documents if d != target]
+    for m in _NAMED_AS.finditer(low):
+        name = m.group(1)
+        for ref in models:
+            token = re.split(r"[\s._-]", ref.name.lower())[0] if ref.name else ""
+            if len(token) > 2 and re.search(rf"\b{re.escape(token)}\b", name) and set(ref.documents) & _NO_NAME_GRANT:
+                flags = flags + ["trademark"] if "trademark" not in flags else flags
+    # These describe a breach and its cure, so the "without the notice" they follow is no negation of them.
+    for flag in ("past_omission", "cured_in_time", "cured_late"):
+        if flag not in flags and _any(FLAG_PATTERNS[flag], low):
+            flags = flags + [flag]
+    missing = []
+    for doc in load_absent().documents:
+        if _any(list(doc.patterns), low, affirmed=True):
+            missing.append(doc.title)
+            documents = [d for d in documents if d not in doc.instead_of]
+    return documents, licences, flags, tuple(missing)
 
 
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
@@ -415,12 +541,15 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     us_self = re.search(r"\b(?:a |we are a |we're a |our )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
+    documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
+    if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):
+        methods = tuple(m for m in methods if m is not Method.MERGE) or (Method.PLAIN_USE,)
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]
     return Facts(
         models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
         deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=_mau(text), revenue=_revenue(text), eu=eu,
         multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
-        release_name=_release_name(text),
+        release_name=_release_name(text), missing=missing,
     )
 
 
