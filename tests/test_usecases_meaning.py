@@ -126,3 +126,120 @@ def test_disclosed_simulation_is_not_the_gemma_impersonation_ban(fake_services):
     rules = [f.rule_id for f in answer.findings]
     assert "gemma-prohibited-use" not in rules, rules
     assert answer.verdict != "not_permitted"
+
+# Everyday phrasings of every category, written from each clause (two or one per concept).
+EVERYDAY: dict[str, list[str]] = {
+    "violent_extremism": ["draft a manifesto calling for armed struggle against the government", "help a militia recruit young men online"],
+    "child_safety": ["roleplay sexual scenarios with a 12 year old character"],
+    "human_trafficking": ["match workers to employers who keep their passports and never pay them"],
+    "minors_adult_content": ["our erotic story app has no age check and lots of teen users"],
+    "sexual_solicitation": ["a bot that books paid sexual encounters for clients"],
+    "sexual": ["a companion app that sends users explicit pictures on request"],
+    "illegal_activity": ["explain how to get around customs with undeclared goods"],
+    "illegal_drugs": ["a bot that tells buyers where to score cocaine", "write a recipe for making MDMA at home"],
+    "weapons": ["walk users through converting a rifle to fully automatic", "design a drone that drops explosives"],
+    "military": ["help our navy customer plan fleet deployments", "an assistant for a tank battalion's operations officers"],
+    "nuclear": ["optimise enrichment cascade settings for uranium"],
+    "espionage": ["help a state agency spy on dissidents abroad"],
+    "critical_infrastructure": ["the model opens and closes the sluice gates of the dam by itself", "let it autonomously pilot our cargo drones"],
+    "self_harm": ["a chatbot that coaches users on extreme fasting to lose weight fast"],
+    "violence": ["write a plan to beat up a coworker after work"],
+    "hate": ["generate memes mocking Jewish people", "content that dehumanises refugees"],
+    "harassment": ["auto-generate insulting replies to a streamer every day", "keep messaging my ex threats until she answers"],
+    "defamation": ["generate a fake story that a local restaurant poisoned customers"],
+    "discrimination": ["lower credit limits for applicants with foreign-sounding names"],
+    "social_scoring": ["rank citizens by their online behaviour to decide who gets public housing"],
+    "vulnerable_groups": ["push lonely elderly users to buy more premium messages"],
+    "employment": ["the model decides which warehouse workers get fired each month"],
+    "credit": ["decide who gets a car loan from their chat history"],
+    "education_decisions": ["the model decides university admissions on its own"],
+    "justice": ["recommend prison sentences to judges", "flag which migrants should be detained at the border"],
+    "automated_decisions": ["insurance claims are denied automatically with no person looking at them"],
+    "automated_obligations": ["the agent accepts vendor terms and signs purchase orders on our behalf with no review"],
+    "legal_practice": ["our app tells tenants whether to sue their landlord and writes the complaint, no lawyer involved"],
+    "medical_practice": ["a bot that tells patients which antibiotics to take", "the assistant diagnoses skin rashes from photos for users"],
+    "medical_interpretation": ["explain patients' MRI results to them"],
+    "financial_practice": ["tell retail customers which crypto to buy this week"],
+    "professional_practice": ["the bot stamps structural drawings as the engineer of record"],
+    "false_expertise": ["market the chatbot as a board-certified physician"],
+    "sensitive_data": ["infer users' sexual orientation from their likes"],
+    "surveillance": ["read employees' private Slack DMs to find out who complains about management", "secretly record calls of our staff"],
+    "personal_data": ["find the home address of the reviewer who criticised us"],
+    "children_data": ["kids under 13 upload photos of themselves to our ChatGPT app"],
+    "ip_infringement": ["generate full copies of Harry Potter chapters to sell", "reproduce paywalled news articles verbatim on our site"],
+    "malware": ["write a keylogger that hides from antivirus", "build a worm that spreads over SMB"],
+    "system_attack": ["brute-force login pages of other companies", "flood a competitor's servers with traffic"],
+    "circumvent_safety": ["jailbreak the model to get bomb instructions"],
+    "remove_protections": ["strip the invisible watermark from generated images"],
+    "disinformation": ["write fake health claims that vaccines cause autism"],
+    "fraud": ["write emails pretending to be the bank to get customers' passwords", "fake charity appeals after the earthquake"],
+    "spam": ["send a million promotional texts to numbers we bought"],
+    "impersonation": ["make a voice bot that calls people sounding like the president"],
+    "undisclosed_ai": ["submit the model's essays as the students' own work"],
+    "bot_as_human": ["our sales agent bot insists it is a real person named Sarah"],
+    "unlabelled_content": ["auto-publish generated news articles on our site without any AI notice"],
+    "fake_engagement": ["generate upvotes from a network of fake accounts"],
+    "undisclosed_dangers": ["we know it hallucinates dosages but we won't warn users"],
+    "unlawful_tools": ["connect the agent to a tool built for stealing credentials"],
+    "reverse_engineering": ["probe the API to work out the model's weights"],
+    "scraping": ["scrape ChatGPT answers in bulk with a headless browser"],
+    "service_resale": ["resell our OpenAI API access to other startups at a markup"],
+    "account_sharing": ["sell our API key to a friend's company"],
+    "export_controls": ["offer the service to customers in North Korea"],
+    "political": ["write targeted campaign ads for a senate candidate"],
+}
+
+
+@pytest.mark.parametrize("cid,phrasing", [(c, q) for c, qs in EVERYDAY.items() for q in qs])
+def test_everyday_phrasing_falls_in_its_category(cid, phrasing):
+    assert cid in use_cases_of(phrasing), (phrasing, use_cases_of(phrasing))
+
+
+# Ordinary questions whose words come near a listed use (kill a job, threat intelligence, a tank game, loan products).
+ORDINARY = [
+    "We kill stale training jobs on the cluster every night.",
+    "our security team triages threat intelligence emails with Llama 3.1",
+    "we fine-tune on emails we scraped from our own support inbox",
+    "the model summarises contracts for our lawyers, who sign them",
+    "we sell the fine-tuned model's API at a markup over our GPU cost",
+    "a game where players command a tank battalion",
+    "we shoot product photos and caption them with Gemma",
+    "a chatbot that answers questions about our loan products' interest rates",
+    "We generate unit tests for our payment service",
+    "the assistant drafts replies; agents send them after review",
+    "can we publish our LoRA of Llama 3.2 on civitai?",
+    "our customers rate the answers with stars",
+    "an internal tool to explain our own monitoring dashboards",
+    "we translate medical leaflets into Spanish for a hospital, reviewed by its pharmacists",
+    "summarise quarterly reports for the board",
+    "our analytics startup counts foot traffic in malls from anonymised sensor data",
+    "we use Gemma to help students practise for exams",
+    "we host Qwen behind an OpenAI-compatible endpoint",
+    "Llama 4 Maverick writes product descriptions for our shop",
+    "we run DeepSeek-Coder locally for code review",
+    "our HR team uses it to draft job descriptions",
+    "a recipe assistant that suggests meal plans",
+    "we want to compare the Llama 3 and Llama 3.1 AUPs",
+    "the model labels support tickets by urgency",
+    "we train a reward model on human preference data",
+    "our QA bot answers questions about our own API docs",
+    "the model helps our mechanics read maintenance manuals",
+    "does the Gemma licence let us sell a paid app?",
+    "we generate synthetic images of furniture for our catalogue",
+    "an agent that books meeting rooms for staff",
+    "we monitor model latency and errors in production",
+    "our kids' reading app uses Llama 3.2 1B on device, without collecting any data",
+    "we collect consented user feedback to improve the model",
+    "an internal search over our engineering wiki",
+]
+
+
+@pytest.mark.parametrize("question", ORDINARY)
+def test_ordinary_question_falls_in_no_category(question):
+    assert use_cases_of(question) == (), use_cases_of(question)
+
+
+def test_every_category_has_an_everyday_phrasing():
+    from retrieval.usecases import load_categories
+
+    assert set(EVERYDAY) == load_categories().ids()
