@@ -230,6 +230,8 @@ def cmd_search(args, settings: Settings) -> int:
 def _print_answer(ans) -> None:
     print(f"Verdict: {ans.verdict.upper()}\n")
     print(ans.summary + "\n")
+    if getattr(ans, "text_question", None):
+        _print_text_question(ans.text_question)
     if ans.findings:
         print("Findings:")
         for f in ans.findings:
@@ -259,6 +261,23 @@ def _print_answer(ans) -> None:
         for note in cc.notes:
             print(f"  - {note}")
     print(f"\n({ans.latency_ms:.0f} ms)")
+
+
+def _print_text_question(tq) -> None:
+    """The sections a question names and, for two versions, what became of each clause."""
+    print("About the text" + (f" ({tq.versions[0]} -> {tq.versions[1]})" if tq.versions else "") + ":")
+    for s in tq.sections:
+        print(f"  {s.written}: " + (f"{s.clause_id} ({s.pinpoint})" if s.clause_id else f"unknown ({s.note})"))
+    for st in tq.statuses:
+        line = f"  [{st.status}] {st.clause_id}" + (f" -> {st.counterpart}" if st.counterpart else "")
+        if st.taken_up_by and st.status != "changed":
+            line += "; subject taken up in " + ", ".join(st.taken_up_by)
+        print(line)
+        if st.diff:
+            print("      " + st.diff)
+    if tq.reading:
+        print(f"  your reading ({tq.reading.claim}): {tq.reading.supported}. {tq.reading.explanation}")
+    print()
 
 
 def cmd_ask(args, settings: Settings) -> int:
@@ -523,6 +542,13 @@ def cmd_pinpoints(args, settings: Settings) -> int:
 def cmd_bench(args, settings: Settings) -> int:
     from evals.bench import format_report, report_json, run_bench
 
+    if args.all_licences:
+        from evals.licensedb_bench import bench_all_licences, format_licensedb_report
+
+        figures = bench_all_licences(settings, rounds=args.rounds)
+        print(json.dumps(figures.to_json(), indent=2) if args.json else format_licensedb_report(figures))
+        return 0
+
     report = run_bench(settings, limit=args.limit, rounds=args.rounds,
                        progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.json:
@@ -535,7 +561,7 @@ def cmd_bench(args, settings: Settings) -> int:
 def cmd_loadtest(args, settings: Settings) -> int:
     from evals.loadtest import format_load_report, run_load_test
 
-    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds)
+    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds, ramp_up=args.ramp_up)
     if args.json:
         _print_json(report.to_json())
     else:
@@ -850,6 +876,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N eval questions")
     p.add_argument("--rounds", type=int, default=5, help="alternating timed rounds per system (median reported)")
+    p.add_argument("--all-licences", action="store_true",
+                   help="search latency and memory across the all-licences collection (after `ingest --all-licences`)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("matrix", help="the licence matrices, computed from the rules table (corpus/matrices.toml)")
@@ -876,6 +904,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url", help="the app, e.g. http://127.0.0.1:8501")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--ramp-up", type=float, default=0.0, metavar="SECONDS",
+                   help="sessions arrive evenly over this many seconds before the timed part")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_loadtest)
 

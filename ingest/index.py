@@ -273,6 +273,54 @@ class IngestReport:
 Progress = Callable[[int, int], None]
 
 
+def _nodes(batch: list[Chunk], vectors, home: str) -> list:
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+    nodes = []
+    for chunk, vec in zip(batch, vectors):
+        meta = {k: v for k, v in asdict(chunk).items() if k not in ("text", "embed_text", "chunk_id")}
+        meta["home"] = home
+        # The source relationship makes llama-index store the real doc_id (it overwrites that key with
+        # ref_doc_id), so dense retrieval can be filtered by document.
+        nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.embed_text, metadata=meta, embedding=vec,
+                              relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.doc_id)},
+                              excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta)))
+    return nodes
+
+
+def _embed_and_write(todo: list[Chunk], embedder, collection, home: str, batch_size: int,
+                     progress: Progress | None) -> None:
+    """Embed `todo` batch by batch and write each batch to Chroma while the next one is embedded.
+
+    Chroma's write (its HNSW insert and full-text index) costs about as much as the embedding itself, so the two
+    overlap: one writer thread, at most one batch in flight, batches written in order. A failure on either side stops
+    the run; every batch written before it stays (the catalog is committed only after the last), so the next run
+    embeds only the rest.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    done = 0
+    pending: tuple[Future, int] | None = None
+
+    def settle() -> None:
+        nonlocal done, pending
+        if pending is not None:
+            future, n = pending
+            pending = None
+            future.result()  # re-raises the writer's error here, in the ingest's own thread
+            done += n
+            if progress:
+                progress(done, len(todo))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write") as writer:
+        for i in range(0, len(todo), batch_size):
+            batch = todo[i:i + batch_size]
+            vectors = embedder.get_text_embedding_batch([c.embed_text for c in batch])
+            settle()
+            pending = (writer.submit(_upsert, collection, _nodes(batch, vectors, home)), len(batch))
+        settle()
+
+
 def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | None = None, rebuild: bool = False,
            only_docs: list[str] | None = None, prefix: str = "clauses", progress: Progress | None = None,
            batch_size: int = 64) -> IngestReport:
@@ -281,8 +329,6 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
     `embedder` is a llama-index embedding or a zero-argument factory for one; a factory is only called when
     something needs embedding, so an unchanged corpus never loads the model.
     """
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
     t0 = time.perf_counter()
     model_name = model_name or embedder.model_name
     name = home_collection(settings, model_name, prefix)
@@ -308,25 +354,9 @@ def ingest(corpus: Corpus, settings: Settings, embedder, *, model_name: str | No
         todo = chunks if rebuild else [c for c in chunks if c.chunk_id not in existing]
         if todo and callable(embedder) and not hasattr(embedder, "get_text_embedding_batch"):
             embedder = embedder()
-        done = 0
         if progress:
             progress(0, len(todo))
-        for i in range(0, len(todo), batch_size):
-            batch = todo[i:i + batch_size]
-            vectors = embedder.get_text_embedding_batch([c.embed_text for c in batch])
-            nodes = []
-            for chunk, vec in zip(batch, vectors):
-                meta = {k: v for k, v in asdict(chunk).items() if k not in ("text", "embed_text", "chunk_id")}
-                meta["home"] = home
-                # The source relationship makes llama-index store the real doc_id (it overwrites that key with
-                # ref_doc_id), so dense retrieval can be filtered by document.
-                nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.embed_text, metadata=meta, embedding=vec,
-                                      relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.doc_id)},
-                                      excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta)))
-            _upsert(collection, nodes)
-            done += len(batch)
-            if progress:
-                progress(done, len(todo))
+        _embed_and_write(todo, embedder, collection, home, batch_size, progress)
         docs = {d.spec.doc_id: {"sha256": d.spec.sha256, "version": d.spec.version} for d in corpus.documents.values()}
         if only_docs and previous:
             docs = {**previous.get("documents", {}), **{k: v for k, v in docs.items() if k in set(only_docs)}}

@@ -20,6 +20,9 @@ class Settings:
     chroma_url: str | None
     embed_model: str
     tenant: str | None = None  # CLAUSEWISE_TENANT: names this home's collections on a shared Chroma server
+    embed_backend: str = "torch"  # CLAUSEWISE_EMBED_BACKEND: torch or onnx (ingest.onnx_embed)
+    # CLAUSEWISE_USE_SIMILARITY: also recognise use-policy categories by meaning with the search embedder
+    use_similarity: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -32,6 +35,8 @@ class Settings:
             chroma_url=env.get("CLAUSEWISE_CHROMA_URL") or None,
             embed_model=env.get("CLAUSEWISE_EMBED_MODEL") or DEFAULT_EMBED_MODEL,
             tenant=env.get("CLAUSEWISE_TENANT") or None,
+            embed_backend=(env.get("CLAUSEWISE_EMBED_BACKEND") or "torch").strip().lower(),
+            use_similarity=(env.get("CLAUSEWISE_USE_SIMILARITY") or "").strip().lower() in ("1", "true", "yes", "on"),
         )
 
     @property

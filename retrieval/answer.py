@@ -19,6 +19,7 @@ from retrieval.clause_verdict import RANKED, ClauseVerdict, compose, governing_d
 from retrieval.crosscheck import reconcile
 from retrieval.language import is_supported, language_name
 from retrieval.scenario import Deployment, Facts, Method, other_versions, read_facts
+from retrieval import textq
 
 MAX_QUESTION = 4000
 SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish and Portuguese"
@@ -114,6 +115,7 @@ class Answer:
     obligations: tuple = ()  # retrieval.obligations.Obligation items triggered by the conditional findings
     clause_verdict: ClauseVerdict | None = None  # the independent, clause-grounded reading
     alternatives: tuple[str, ...] = ()  # lawful routes the text offers around a not_permitted finding
+    text_question: textq.TextQuestion | None = None  # a named section, a quoted clause or a version comparison
 
     def to_json(self) -> dict:
         out = asdict(self)
@@ -162,18 +164,24 @@ def _findings(fired: list[Firing]) -> tuple[Finding, ...]:
 class Engine:
     """Answers questions from loaded services; construct once, call `answer` many times (thread-safe reads)."""
 
-    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable, obligations=None, annotations=None):
+    def __init__(self, corpus: Corpus, registry, searcher, rules: RuleTable, obligations=None, annotations=None,
+                 similarity=None):
         self.corpus = corpus
         self.registry = registry
         self.searcher = searcher
         self.rules = rules
         self.obligations = obligations  # a retrieval.obligations.ObligationTable; None means no checklist
         self.annotations = annotations
+        self.similarity = similarity  # a retrieval.usesim.UseSimilarity: use categories by meaning; None: words only
+
+    def read_facts(self, text: str) -> Facts:
+        """The facts of a question as this engine reads them (with similarity reading when it is on)."""
+        return read_facts(text, self.registry, self.similarity)
 
     def search(self, query: str, k: int = 5, **kwargs):
         """Rule-guided search: the clauses the rules ground a scenario in are voted up in the hybrid ranking."""
         text, _ = clean_question(query)
-        facts = read_facts(text, self.registry)
+        facts = self.read_facts(text)
         fired = sorted(self.rules.evaluate(facts), key=lambda r: -r.verdict.severity)
         prior = [c for depth in range(4) for r in fired if depth < len(r.clauses) for c in r.clauses[depth:depth + 1]]
         if not kwargs.get("doc_ids") and not kwargs.get("family") and kwargs.get("steer", True):
@@ -214,17 +222,22 @@ class Engine:
         t0 = time.perf_counter()
         text, notes = clean_question(question)
         if facts is None:
-            facts = read_facts(text, self.registry)
-        fired = self._decide(facts, notes) if is_supported(facts.language) else []
+            facts = self.read_facts(text)
+        # A question about the text (a named section, a quoted clause, two versions) is answered from those clauses.
+        tq = textq.read_text_question(text, facts, self.corpus, self.annotations) if is_supported(facts.language) else None
+        fired = self._decide(facts, notes, tq) if is_supported(facts.language) else []
         if not is_supported(facts.language):
             notes.append(f"The question appears to be in {language_name(facts.language)}, which the scenario reader "
                          f"does not read ({SUPPORTED_LANGUAGES}); the verdict is 'unclear' and the clauses shown are only "
                          "the closest matches.")
-        branches = self._branches(facts, fired) if fired else ()
+        # An open deciding fact can leave every rule silent until a branch sets it (a fine-tune whose use is not said);
+        # a question about the text alone (a named section, no scenario) does not branch.
+        open_scenario = is_supported(facts.language) and not (tq and not tq.scenario) and bool(self._open_facts(facts))
+        branches = self._branches(facts, fired, tq) if fired or open_scenario else ()
         clarify = None
         if branches:
             worst = max(branches, key=lambda b: Verdict(b.verdict).severity)
-            fired = self._decide(self._assume(facts, worst.assumption), [])
+            fired = self._decide(self._assume(facts, worst.assumption), [], tq)
             clarify = self._clarify(facts, branches)
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
@@ -233,6 +246,8 @@ class Engine:
         retrieved = {h.clause_id: h for h in hits}
         terms = _tokens(text)
         ordered: dict[str, float] = {}  # clause id -> score, in citation order
+        for cid in tq.clause_ids if tq else ():
+            ordered.setdefault(cid, retrieved[cid].score if cid in retrieved else 0.0)  # the named clauses come first
         by_severity = sorted(fired, key=lambda r: -r.verdict.severity)
         # Each rule's first clause comes before any rule's second, so every finding is grounded near the top.
         for depth in range(max((len(r.clauses) for r in fired), default=0)):
@@ -240,9 +255,11 @@ class Engine:
                 if depth < len(rule.clauses):
                     cid = rule.clauses[depth]
                     ordered.setdefault(cid, retrieved[cid].score if cid in retrieved else 0.0)
+        for cid in tq.context_ids if tq else ():
+            ordered.setdefault(cid, retrieved[cid].score if cid in retrieved else 0.0)
         for h in hits:
             ordered.setdefault(h.clause_id, h.score)
-        limit = max(k, sum(len(r.clauses) for r in fired))
+        limit = max(k, sum(len(r.clauses) for r in fired) + (len(tq.clause_ids) if tq else 0))
         # A model released under older dated terms (Gemma 2 under the 2024 terms) may be bound by either version; a
         # clause that reads the same in the version not answered from says so, with its pinpoint there.
         versions = other_versions(tuple(scenario_docs))
@@ -250,11 +267,21 @@ class Engine:
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
         clause = self.clause_reading(text, facts, scores)
         cross, headline, why = self._cross_check(text, facts, fired, verdict, clause, citations, notes)
+        if tq and not fired and cross.headline_changed and (tq.clause_ids or not tq.scenario):
+            # A question about named clauses is not answered from other clauses that retrieval happened to rank.
+            headline, why = verdict, ""
+            cross = replace(cross, headline_changed=False, notes=tuple(n for n in cross.notes if n != cross.notes[0]))
+        if tq and not fired and not tq.scenario:
+            cross = replace(cross, agrees=True)  # no scenario, so no verdict for the two readings to disagree on
         background = self._background(text, terms, scores)
         findings = _findings(fired)
         summary = _summary(headline, fired, facts, scenario_docs, branches)
         if why:
             summary = summary.replace(_VERDICT_LEAD[headline], _VERDICT_LEAD[headline] + " " + why, 1)
+        if tq:
+            tq = textq.judge_reading(tq, text, headline.value)
+            summary = _text_summary(summary, headline, tq, textq.describe(
+                tq, self.corpus, {c for r in fired for c in r.clauses}, textq.unrelated_bans(tq, fired, self.corpus)), bool(fired))
         # With branches the findings are the most restrictive branch's, so its deployment triggers the duties.
         decided = self._assume(facts, worst.assumption) if branches else facts
         obligations = self.obligations.items(findings, decided, self.corpus) if self.obligations else ()
@@ -262,7 +289,7 @@ class Engine:
                       citations=citations, cross_check=cross, background=background,
                       latency_ms=round((time.perf_counter() - t0) * 1000, 1), branches=branches, clarify=clarify,
                       obligations=obligations, clause_verdict=clause,
-                      alternatives=self._alternatives(headline, fired, clause, facts, scenario_docs))
+                      alternatives=self._alternatives(headline, fired, clause, facts, scenario_docs), text_question=tq)
 
     def clause_reading(self, text: str, facts: Facts, scores=None) -> ClauseVerdict | None:
         """The clause-grounded verdict: rule-free retrieval inside the governing documents, read through the
@@ -300,8 +327,10 @@ class Engine:
                         out.append(f"Keep the original licence on the base material; {row.gloss[0].lower()}{row.gloss[1:]} ({row.clause_id})")
         return tuple(dict.fromkeys(out))
 
-    def _decide(self, facts: Facts, notes: list[str]) -> list[Firing]:
+    def _decide(self, facts: Facts, notes: list[str], tq: textq.TextQuestion | None = None) -> list[Firing]:
         fired = self.rules.evaluate(facts)
+        if tq is not None:
+            fired = textq.focus(tq, fired, self.corpus, facts, self.annotations)
         unloaded = sorted({c.split(":", 1)[0] for r in fired for c in r.clauses} - set(self.corpus.documents))
         if unloaded:
             # A rule whose grounding text is not loaded cannot be shown, so it cannot decide the verdict either.
@@ -334,9 +363,11 @@ class Engine:
         about_outputs = facts.has("outputs") or facts.has("ownership")
         if not facts.deployments and facts.documents:
             # Someone who changed a model may ship it; someone who only runs it commercially may serve it to others.
-            if derivative:
+            # Who owns a fine-tune, as between the user and the licensor, does not turn on how it is deployed; a
+            # question about the "Built with" display presupposes something offered to others.
+            if derivative and not facts.has("ownership"):
                 values = DEPLOYMENT_BRANCHES
-            elif facts.has("commercial") and not about_outputs:
+            elif (facts.has("commercial") or facts.has("notice")) and not about_outputs:
                 values = DEPLOYMENT_BRANCHES[1:]
             else:
                 values = ()
@@ -352,7 +383,7 @@ class Engine:
                 ]))
         return open_facts
 
-    def _branches(self, facts: Facts, fired: list[Firing]) -> tuple[Branch, ...]:
+    def _branches(self, facts: Facts, fired: list[Firing], tq: textq.TextQuestion | None = None) -> tuple[Branch, ...]:
         """One branch per plausible value of each open deciding fact, the other open facts at their first (most
         restrictive) value; none when the open facts decide nothing."""
         open_facts = self._open_facts(facts)
@@ -360,7 +391,7 @@ class Engine:
         for name, values in open_facts:
             others = {k: v for other, vals in open_facts if other != name for k, v in vals[0][2].items()}
             for value, label, change in values:
-                b_fired = self._decide(replace(facts, **others, **change), [])
+                b_fired = self._decide(replace(facts, **others, **change), [], tq)
                 out.append(Branch(Assumption(name, value, label), combine([r.verdict for r in b_fired]).value,
                                   _findings(b_fired), tuple(dict.fromkeys(c for r in b_fired for c in r.clauses))))
         if len({(b.verdict, tuple(f.rule_id for f in b.findings)) for b in out}) <= 1:
@@ -389,6 +420,7 @@ class Engine:
         result = reconcile(verdict, rule_clauses, clause, self.annotations, shown, bool(fired),
                            ranked=list(clause.ranked),
                            deployment_stated=bool(facts.deployments), finding_verdicts={r.verdict for r in fired},
+                           weighed=frozenset(c for r in fired if r.rule.excepts for c in r.clauses),
                            ruled=bool({d for r in self.rules.rules for d in r.grounds} & set(facts.documents)))
         notes.extend(result.notes)
         if result.changed:
@@ -416,6 +448,8 @@ def _summary(verdict: Verdict, fired: list[Firing], facts: Facts, docs: list[str
     for rule in sorted(fired, key=lambda r: -r.verdict.severity):
         if rule.statement not in parts:
             parts.append(rule.statement)
+    if facts.missing:
+        parts.append("Not in the corpus: " + "; ".join(facts.missing) + ".")
     if not fired and not is_supported(facts.language):
         parts.append(f"The question appears to be in {language_name(facts.language)}; the scenario reader reads "
                      f"{SUPPORTED_LANGUAGES}, so it cannot say what the question describes.")
@@ -425,3 +459,14 @@ def _summary(verdict: Verdict, fired: list[Firing], facts: Facts, docs: list[str
         parts.append("No rule in the table covers this scenario.")
     parts.append("This is not legal advice; the licence text governs.")
     return " ".join(parts)
+
+
+def _text_summary(summary: str, verdict: Verdict, tq: textq.TextQuestion, lines: list[str], decided: bool) -> str:
+    """The summary of a question about the text: what the named clauses are (and became), after the verdict; a
+    question that describes no scenario has nothing to decide, and says so instead of 'the documents do not settle'."""
+    lead = _VERDICT_LEAD[verdict]
+    if not decided and not tq.scenario:
+        summary = summary.replace(lead, "Unclear: this asks about the text and describes no scenario to decide.", 1)
+        summary = summary.replace(" No rule in the table covers this scenario.", "", 1)
+        lead = "Unclear: this asks about the text and describes no scenario to decide."
+    return summary.replace(lead, lead + " " + " ".join(lines), 1) if lines else summary

@@ -37,8 +37,9 @@ class KeywordIndex(Protocol):
         """The rows of the k best scores, best first."""
 
 
-def pin_threads() -> None:
-    """One BLAS thread for numpy and one intra-op thread for torch, for steady query latency.
+def pin_threads(embedder=None) -> None:
+    """One BLAS thread for numpy and one intra-op thread for torch (or for the ONNX embedder's runtime, when
+    `embedder` is one), for steady query latency.
 
     A 1,400 x 384 product takes microseconds, and one short question is too little work to split: a second thread only
     adds wake-ups, and on a shared 2-core machine under load the threads spin against each other. Measured with
@@ -52,6 +53,9 @@ def pin_threads() -> None:
     torch = sys.modules.get("torch")  # only when a real model is loaded; the fake embedder never imports torch
     if torch is not None:
         torch.set_num_threads(1)
+    pin = getattr(embedder, "pin_threads", None)  # ingest.onnx_embed.OnnxEmbedding: its own ONNX Runtime pool
+    if pin is not None:
+        pin()
 
 
 class VectorMatrix:

@@ -54,7 +54,8 @@ def _gloss(annotations: AnnotationSet, cid: str) -> str:
 
 def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdict, annotations: AnnotationSet,
               shown: set[str], rules_fired: bool, *, ranked: list[str], deployment_stated: bool,
-              finding_verdicts: set[Verdict] | None = None, ruled: bool = True) -> Reconciled:
+              finding_verdicts: set[Verdict] | None = None, weighed: frozenset[str] = frozenset(),
+              ruled: bool = True) -> Reconciled:
     """Compare the two verdicts and their grounds; apply the headline policy; flag what may be wrong.
 
     `ranked` is what rule-free retrieval ranks in the governing documents (best first); `ruled` says whether the
@@ -77,7 +78,10 @@ def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdi
     stricter = cv.severity > rule_verdict.severity and cv is not Verdict.UNCLEAR
     # The policy is the one the design states: a 'permitted' headline cannot stand against a more restrictive clause
     # reading on strong evidence; a conditional or stricter rules verdict stays, flagged, for the reader to weigh.
-    changed = rules_fired and rule_verdict is Verdict.PERMITTED and stricter and clause.strong
+    changed = (rules_fired and rule_verdict is Verdict.PERMITTED and stricter and clause.strong
+               # A carve-out rule that fired has read this very clause and found that it does not reach the facts
+               # (private use deceives no one; people take every decision): the clause ranking high is no evidence.
+               and lead not in weighed)
     # With no rule, the clause reading decides only when it restricts on strong evidence: a bare grant ranked first
     # does not turn "no rule covers this" into "permitted" (measured on the blind dev sets: 1 of 4 such were right).
     # A document no rule is written for (your own licence, `ruled` false) is answered from its clauses alone.

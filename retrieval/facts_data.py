@@ -12,8 +12,8 @@ from ingest.errors import ConfigError
 from retrieval.registry import Registry
 from retrieval.scenario import Deployment, Facts, Method, ModelRef, Role
 
-FIELDS = {"models", "documents", "licences", "methods", "deployments", "target", "datasets", "mau", "revenue", "eu",
-          "multimodal", "use_cases", "flags"}
+FIELDS = {"models", "documents", "licences", "methods", "deployments", "target", "datasets", "mau", "product_mau", "revenue",
+          "eu", "multimodal", "use_cases", "flags", "missing"}
 
 
 def _model(registry: Registry, spec: Mapping[str, Any] | str, where: str) -> ModelRef:
@@ -62,7 +62,8 @@ def facts_from_data(data: Mapping[str, Any], registry: Registry, where: str = "f
     methods = _enum_list(Method, data.get("methods", ["plain_use"]), "methods", where)
     deployments = _enum_list(Deployment, data.get("deployments", []), "deployments", where)
     return Facts(models=models, documents=tuple(documents), licences=licences, methods=methods, deployments=deployments,
-                 target_licence=data.get("target"), datasets=tuple(data.get("datasets", ())), mau=data.get("mau"),
+                 target_licence=data.get("target"), datasets=tuple(data.get("datasets", ())), mau=data.get("mau"), product_mau=data.get("product_mau"),
                  revenue=data.get("revenue"), eu=data.get("eu"), multimodal=data.get("multimodal"),
                  use_cases=tuple(data.get("use_cases", ())), flags=tuple(data.get("flags", ())),
+                 missing=tuple(data.get("missing", ())),
                  unknown=() if deployments else ("deployment",))

@@ -14,6 +14,7 @@ from retrieval.clause_verdict import ClauseStep, ClauseVerdict
 from retrieval.obligations import Obligation, ObligationKind
 from retrieval.quotes import Span
 from retrieval.scenario import Deployment, Facts, Method, ModelRef, Role
+from retrieval.textq import text_question_from_json
 
 
 def _kwargs(cls, data: dict[str, Any], **nested) -> dict[str, Any]:
@@ -80,6 +81,7 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
             "findings": tuple(_finding(f) for f in data.get("findings", [])),
             "citations": tuple(_citation(c) for c in data.get("citations", [])),
             "background": tuple(_citation(c) for c in data.get("background", [])),
+            "text_question": text_question_from_json(data.get("text_question")),
             "cross_check": CrossCheck(**_kwargs(CrossCheck, data.get("cross_check", {"agrees": True, "notes": []}))),
         }
         return Answer(**_kwargs(Answer, data, **nested))

@@ -33,6 +33,7 @@ _BOOLS = {
     "models_known": ("the models are known", "no model is recognised"),
     "has_target": ("a target licence is named", "no target licence is named"),
     "use_stated": ("a use of the model is named", "no use is named"),
+    "missing_document": ("the question names a document the corpus does not hold", "every document named is in the corpus"),
 }
 _INTS = {"mau_over": "more than {:,} monthly active users", "mau_at_most": "at most {:,} monthly active users",
          "revenue_over": "annual revenue above USD {:,}", "revenue_at_most": "annual revenue of at most USD {:,} (or not stated)"}
@@ -43,7 +44,9 @@ def conditions_in_words(rule: Rule) -> str:
     parts = []
     for key, value in rule.when.items():
         if key in _LISTS:
-            parts.append(_LISTS[key].format(" or ".join(str(v).replace("_", " ") for v in value)))
+            # Every flag a rule lists must hold (rules._holds); any one of the other lists' values is enough.
+            joiner = " and " if key == "flags" else " or "
+            parts.append(_LISTS[key].format(joiner.join(str(v).replace("_", " ") for v in value)))
         elif key in _BOOLS:
             parts.append(_BOOLS[key][0 if value else 1])
         elif key in _INTS:

@@ -40,24 +40,25 @@ def combine(verdicts: list[Verdict]) -> Verdict:
 
 
 DISTRIBUTING = {Deployment.WEIGHTS_RELEASE.value, Deployment.ON_DEVICE.value}
-TARGETS = {"mit", "apache-2.0", "cc-by-sa-4.0", "proprietary"}
+TARGETS = {"mit", "apache-2.0", "cc-by-sa-4.0", "cc-by-4.0", "cc-by-nc-4.0", "proprietary"}
 LIST_KEYS: dict[str, set[str] | None] = {
     "roles": {r.value for r in Role}, "methods": {m.value for m in Method},
     "deployments": {d.value for d in Deployment}, "not_deployments": {d.value for d in Deployment},
     "use_cases": None, "flags": set(FLAG_PATTERNS), "not_flags": set(FLAG_PATTERNS),
     "targets": TARGETS, "datasets": None, "not_methods": {m.value for m in Method},
 }
-BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target", "use_stated"}
-INT_KEYS = {"mau_over", "mau_at_most", "revenue_over", "revenue_at_most"}
+BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target", "use_stated", "missing_document"}
+INT_KEYS = {"mau_over", "mau_at_most", "product_mau_over", "product_mau_at_most", "revenue_over", "revenue_at_most"}
 STR_KEYS = {"name_lacks"}
 # Which fact of a scenario each condition reads: the branches of an answer are built over the deciding facts a
 # question leaves open.
 DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distributes": "deployment",
-           "mau_over": "mau", "mau_at_most": "mau", "revenue_over": "revenue", "revenue_at_most": "revenue",
+           "mau_over": "mau", "mau_at_most": "mau", "product_mau_over": "mau", "product_mau_at_most": "mau", "revenue_over": "revenue", "revenue_at_most": "revenue",
            "eu": "eu", "multimodal": "multimodal", "targets": "target", "has_target": "target",
            "methods": "method", "not_methods": "method", "roles": "roles", "other_model": "roles",
            "use_cases": "use", "flags": "flags", "not_flags": "flags", "datasets": "datasets",
-           "not_in_corpus": "models", "models_known": "models", "name_lacks": "name", "use_stated": "use"}
+           "not_in_corpus": "models", "models_known": "models", "name_lacks": "name", "use_stated": "use",
+           "missing_document": "missing"}
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,10 @@ def holds(key: str, value: Any, facts: Facts, doc: str | None, *, family_docs: f
         return facts.mau is not None and facts.mau > value
     if key == "mau_at_most":
         return facts.mau is not None and facts.mau <= value
+    if key in ("product_mau_over", "product_mau_at_most"):
+        # A threshold on "your product or service" (Qwen) reads the product's own figure, not its group's.
+        own = facts.product_mau if facts.product_mau is not None else facts.mau
+        return own is not None and (own > value if key == "product_mau_over" else own <= value)
     if key == "revenue_over":
         return facts.revenue is not None and facts.revenue > value
     if key == "revenue_at_most":
@@ -181,6 +186,9 @@ def holds(key: str, value: Any, facts: Facts, doc: str | None, *, family_docs: f
     if key == "use_stated":
         # Some use of the model is named (any use category): the question turns on a use policy.
         return bool(facts.use_cases) == value
+    if key == "missing_document":
+        # The question names a document the corpus does not hold (corpus/absent-documents.toml).
+        return bool(facts.missing) == value
     if key == "not_in_corpus":
         return any(not m.in_corpus for m in facts.models) == value
     if key == "models_known":

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 
+from retrieval import scope
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
 
@@ -64,7 +65,8 @@ class Facts:
     deployments: tuple[Deployment, ...] = ()
     target_licence: str | None = None
     datasets: tuple[str, ...] = ()
-    mau: int | None = None
+    mau: int | None = None  # monthly active users; with a group's figure given, the group's (thresholds counting affiliates)
+    product_mau: int | None = None  # the product's own figure when the question also gives its group's
     revenue: int | None = None  # annual revenue in USD, when stated
     eu: bool | None = None
     multimodal: bool | None = None
@@ -73,6 +75,7 @@ class Facts:
     unknown: tuple[str, ...] = field(default=())
     release_name: str | None = None  # the name the user means to give the model they release
     language: str = "en"
+    missing: tuple[str, ...] = ()  # documents the question names that the corpus does not hold (their titles)
 
     def has(self, flag: str) -> bool:
         return flag in self.flags
@@ -109,14 +112,14 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "cc-by-sa-4.0": [r"\bcc[\s-]*by[\s-]*sa\b", r"share[\s-]?alike"],
     "cc-by-nc-4.0": [r"\bcc[\s-]*by[\s-]*nc\b", r"\bnon[\s-]?commercial\b(?=.*\b(?:cc|creative commons|licen[cs]ed)\b)"],
     "cc-by-4.0": [r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc)\b)(?:[\s-]*4\.0)?", r"creative commons attribution\b(?![\s-]*(?:share|non))"],
-    "deepseek-license": [r"deepseek licen[cs]e"],
-    "qwen-license": [r"qwen licen[cs]e"],
+    "deepseek-license": [r"deepseek[\s-]licen[cs]e"],
+    "qwen-license": [r"qwen[\s-]licen[cs]e"],
     "nvidia-open-model-license": [r"nvidia open model licen[cs]e", r"\bcosmos\b"],
     "bigscience-openrail-m": [r"bigscience\b.{0,20}rail", r"\bbloom\b(?! filter)"],
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
     "stability-ai-community": [r"stability ai community", r"\bcommunity licen[cs]e\b(?=.*\b(?:sd|stable diffusion|stability)\b)"],
     "falcon-2-license": [r"falcon 2 (?:11b )?(?:tii )?licen[cs]e"],
-    "openai-terms": [r"\bopenai\b", r"\bchat\s?gpt\b", r"\bgpt[\s-]?[345]", r"\bgpt-?4o\b", r"\bdall[\s.·-]*e\b"],
+    "openai-terms": [r"\bopenai\b(?![\s-]*(?:compatible|style|format|schema|spec)\b)", r"\bchat\s?gpt\b", r"\bgpt[\s-]?[345]", r"\bgpt-?4o\b", r"\bdall[\s.·-]*e\b"],
 }
 
 METHOD_PATTERNS: dict[Method, list[str]] = {
@@ -155,7 +158,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                            r"\bbundl"],
     Deployment.HOSTED: [r"\bapi\b", r"\bhost(?:ed|ing)?\b", r"\bweb ?app\b", r"\bendpoint\b", r"\bcustomers?\b(?![\s-](?:support|service|tickets|data|emails|records|chats|conversations))", r"\bpaying\b",
                         r"\bserve[sd]?\b(?! (?:as|a purpose))", r"\bsaas\b(?! company)", r"\bsubscription\b", r"\bplugin\b", r"\bin production\b",
-                        r"\bchat ?bot\b", r"\bwebsite\b", r"\bpublic(?:ly)? (?:facing|available)\b", r"\bour (?:\w+ )?(?:app|product|service|platform)\b",
+                        r"\bchat ?bot\b", r"\bwebsite\b", r"\bpublic(?:ly)? (?:facing|available)\b", r"\bour (?:\w+ )?(?:app|product|service|platform)\b(?!'s)",
                         r"\bsell\b.{0,40}\b(?:service|access|subscriptions?)\b",
                         r"\b(?:chat|consumer|commercial|paid|saas|web|mobile|hosted)\s+(?:\w+\s+)?(?:product|service|app|assistant)\b",
                         r"\boffers?\b.{0,30}\b(?:product|service|app)\b"],
@@ -165,7 +168,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                                  r"\bsell (?:the |our )?(?:weights|model|fine-?tune)", r"\bput (?:it )?(?:out|up|on)\b", r"\bredistribut",
                                  r"\brepublish", r"\bgithub\b", r"\bpost (?:it|the|our)\b", r"\blicen[cs]e (?:it|the|our) (?:out|to)\b", r"\bship(?:ping)? the weights"],
     Deployment.INTERNAL: [r"\binternal", r"\bin[\s-]house\b", r"\bour own (?:staff|employees|engineers|team|analysts|servers|use)\b", r"\bonly (?:used )?by (?:our|my)\b",
-                          r"\bnever leaves?\b", r"\bprivate(?:ly)?\b", r"\bpersonal\b", r"\bjust for (?:me|us|personal)\b", r"\bnothing is (?:published|distributed|shared|released)",
+                          r"\bnever leaves?\b", r"\bprivate(?:ly)?\b", r"\bpersonal\b(?![\s-](?:data|information|info|details|identifiable|records|profiles?))", r"\bjust for (?:me|us|personal)\b", r"\bnothing is (?:published|distributed|shared|released)",
                           r"\bnot (?:be )?(?:shared|distributed|published|released)\b", r"\bour (?:own )?staff\b", r"\bown laptop\b", r"\bresearch only\b",
                           r"\bon my own\b", r"\bour (?:own )?(?:engineers|analysts|employees)\b", r"\bno external users\b", r"\bkeep it closed\b",
                           # where the weights physically stay: on the premises, own machines, behind the firewall
@@ -194,13 +197,13 @@ _RELEASES_MODEL = re.compile(r"\b(?:publish|release|share|upload|push|distribut|
 
 FLAG_PATTERNS: dict[str, list[str]] = {
     "litigation": [r"\bsu(?:e|es|ing|ed)\b", r"countersu", r"lawsuit", r"\bpatent (?:suit|action)", r"\bfile (?:a )?(?:copyright|patent)", r"\blitigation\b", r"patent (?:suit|claim|infringement)", r"\bcounterclaim"],
-    "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
+    "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"(?<!our )(?<!my )(?<!own )(?<!their )(?<!its )\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
     "naming": [r"\bname(?:d|s)?\b", r"\bcall (?:it|the model)\b", r"\bprefix\b"],
-    "ownership": [r"\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
+    "ownership": [r"(?<!'s )(?<!our )(?<!my )(?<!its )(?<!their )(?<!your )(?<!his )(?<!her )\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
     "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\b(?:alternative|replacement|substitute) (?:to|for) (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"\bcheaper (?:chat ?gpt|openai)\b", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
     "termination": [r"terminat", r"after (?:the )?licen[cs]e (?:ends|is revoked)", r"revok"],
-    "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"\bprofit",
-                   r"\bclients?\b", r"\bagency\b", r"\bour (?:startup|company|business|firm)\b", r"\badvertis", r"\bmarketing\b", r"\benterprise\b"],
+    "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"(?<!non-)(?<!non )(?<!not-for-)(?<!not for )\bprofit",
+                   r"\bclients\b", r"\b(?:for|to|with) (?:a |an |our |the |my |their )?(?:\w+ )?clients?\b", r"\bclient (?:work|projects?|deliverables)\b", r"\bclient'?s (?:\w+ ){0,2}(?:service|app|product|platform|business|company|startup|saas|tool)\b", r"\bagency\b", r"\bour (?:startup|company|business|firm)\b", r"\badvertis", r"\bmarketing\b", r"\benterprise\b"],
     "notice": [r"\bnotice\b", r"attribut", r"credit (?:the )?(?:original|authors|creators)", r"\bbuilt with\b", r"\bbadge\b"],
     "research": [r"\bresearch\b", r"\bacademic", r"\buniversity\b", r"non[\s-]?commercial"],
     # an individual using a model for themselves: not a business, not a commercial purpose
@@ -220,7 +223,8 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "outputs": [r"\b(?:outputs?|labels|generations|generated (?:text|images|content|data)|responses|answers)\b"],
     "licensed_professional": [r"licensed (?:physicians|doctors|clinicians|lawyers|attorneys|professionals|pharmacists)", r"(?:physicians|doctors|lawyers) review"],
     "describes_origin": [r"\b(?:say|says|mention|describe|state|note)s?\b.{0,40}\b(?:fine-?tuned from|based on|built on|derived from)\b"],
-    "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)", r"(?:openai|gpt[\w.-]*)\b.{0,30}\bapi\b"],
+    "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)(?![\s-]*(?:compatible|style|format|schema|spec)\b)",
+                   r"(?:openai|gpt[\w.-]*)\b(?![\s-]*(?:compatible|style|format|schema|spec)\b).{0,30}\bapi\b"],
     "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
                     r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
     # The facts the coverage rules read (issue 11): acceptance without clicking, warranty and indemnity, affiliates in
@@ -238,53 +242,271 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "expressive_purpose": [r"\b(?:scientific|educational|documentary|artistic)\b", r"\bsex(?:ual)? education\b",
                            r"\b(?:art|film|museum) (?:project|installation|piece)\b"],
     "disclosed": [r"\b(?:clearly |explicitly |visibly )?(?:label(?:l)?ed|disclosed?|marked|watermarked)\b.{0,25}\b(?:as )?(?:ai|synthetic|machine|generated|fake|parody|satire)",
-                  r"\b(?:parody|satire|satirical)\b"],
+                  r"\b(?:parody|satire|satirical)\b",
+                  r"\b(?:says?|states?|tells?|shows?|displays?|notes?|explains?|announces?)\b (?:\w+ ){0,3}(?:clearly |explicitly |plainly |prominently )?(?:that )?(?:it'?s|it is|this is|they are|they'?re|she is|he is) (?:an? )?(?:ai|bot|machine|synthetic|simulat\w*|automated)\b"],
     "model_scope": [r"\bis (?:it|this|that|[\w.-]+) (?:a |an )?(?:official )?[\"']?gemma[\"']? model\b",
                     r"\bcounts? as (?:a |an )?[\"']?gemma[\"']?(?:\s+model)?\s*\?",
                     r"\bwhich (?:models|checkpoints) (?:does|do) the (?:gemma )?(?:terms|appendix) (?:cover|list)"],
     "from_scratch": [r"from[\s-]scratch", r"our own (?:\d+b |foundation |base )?model", r"different architecture", r"own foundation", r"\bown\b[\w\s-]{0,25}\bfoundation(?:al)? model", r"(?:pre-?train|creat|build|train|improv)\w*\b.{0,40}\bfoundation(?:al)?\b.{0,25}\bmodel"],
 }
 
+# The family licences (issue 11, s2fam): outputs named as what a model wrote, professionals who review and sign,
+# questions about which models a set of terms covers, and the facts their carve-outs turn on.
+FLAG_PATTERNS["outputs"] += [
+    r"\b(?:[\w.]+-)?generated (?:[\w&-]+ ){0,2}(?:dataset|data|corpus|pairs|q&a|text|images|code|content)\b",
+    r"\b(?:wrote|writes|written|generated|generates|produced|produces|drafted|drafts)\b (?:(?:a bunch|a lot|lots|most|some|all|much) of )?(?:the |our |my )?(?:[\w']+ ){0,2}(?:code|text|copy|images|essays|articles|content|data|answers|summaries|translations)\b",
+    r"\b(?:code|text|copy|images|essays|articles|content|answers|summaries|translations) (?:that |which )?(?:[\w.-]+ ){1,2}(?:wrote|writes|generated|generates|produced|produces|made|makes)\b",
+]
+FLAG_PATTERNS["licensed_professional"] += [
+    r"\b(?:radiologists?|physicians?|doctors?|clinicians?|pathologists?|nurses?|pharmacists?|lawyers?|attorneys?|accountants?|cpas?)\b (?:\w+ ){0,2}(?:reviews?|rewrites?|edits?|checks?|signs?|approves?|verifies|corrects?)\b",
+    r"\b(?:reviewed|rewritten|signed|approved|checked) (?:and \w+ )?by (?:a |the |our )?(?:licensed |qualified )?(?:radiologist|physician|doctor|clinician|lawyer|attorney|pharmacist)",
+]
+FLAG_PATTERNS["model_scope"] += [
+    r"\b(?:does|do|would) (?:that|the|this) definition (?:of [\"']?gemma[\"']? )?(?:cover|include|reach)",
+    r"\b(?:listed|named|covered) (?:in|by) the (?:gemma )?(?:appendix|terms'? appendix)\b",
+]
+FLAG_PATTERNS.update({
+    # only what the model produced goes out (retrieval/scope.py reads it; set there, not by a pattern)
+    "model_stays": [],
+    # the question gives a group's figure for a threshold that counts affiliates (set by retrieval/scope.py)
+    "group_figure": [],
+    # how the "Llama" mark or the "Built with" line is shown: size, logo, form (Meta's brand guidelines)
+    "mark_display": [r"\bbrand guidelines\b", r"\bllama logo\b", r"\blogo next to\b",
+                     r"\bhow (?:big|large|small|prominent|visible)\b.{0,40}\b(?:built with|llama|mark|attribution|logo)",
+                     r"\b(?:font|font size|size|colou?r|typeface)\b.{0,25}\b(?:of|for) (?:the )?[\"']?(?:built with|llama)"],
+    # a non-profit or free service: not "commercially using" the model on its face
+    "nonprofit": [r"\bnon[\s-]?profit\b", r"\bnot[\s-]for[\s-]profit\b", r"\bcharit(?:y|able)\b", r"\bngo\b",
+                  r"\bfree,? (?:and )?ad[\s-]free\b", r"\bno ads?\b.{0,20}\bno (?:fees?|charge|payment)"],
+    # the question says outright that generated content is not disclosed as machine-generated
+    "undisclosed": [r"\bwithout (?:a |any )?(?:label|disclos|disclaim|watermark|saying|telling|mention)",
+                    r"\b(?:unlabell?ed|undisclosed|unmarked)\b", r"\b(?:never|not|aren'?t|isn'?t|won'?t be|are never) (?:be )?(?:told|disclosed|labell?ed|marked)\b",
+                    r"\b(?:no|never|don'?t|won'?t) (?:\w+ ){0,2}(?:label|disclos|disclaim|mention|tell)\w*",
+                    r"\bas if (?:it was|it were|written by) (?:a )?human", r"\bpass(?:ed|ing)? (?:it |them )?off as\b"],
+    # people, not the model, take every decision (the restriction covers fully automated decision-making only)
+    "human_decides": [r"\b(?:humans?|people|staff|detectives|officers|investigators|analysts|caseworkers|case workers|reviewers|judges|underwriters|loan officers|recruiters|clinicians|teachers)\b (?:\w+ ){0,2}(?:make|makes|take|takes|keep|keeps)\b (?:\w+ ){0,2}(?:every|each|all|the final|the actual|the real) (?:decision|call)",
+                      r"\bhuman[\s-]in[\s-]the[\s-]loop\b", r"\b(?:a )?human (?:reviews?|approves?|decides|signs off)\b",
+                      r"\bdecisions? (?:stay|remain|are made) (?:with|by) (?:humans|people|staff|our \w+)\b"],
+    # the user's own terms are meant to take the place of the licence, not to sit beside it
+    "replaces_licence": [r"\binstead of (?:the )?(?:llama|meta|gemma|google|qwen|deepseek)?\s*(?:licen[cs]e|terms|agreement)",
+                         r"\b(?:drop|remove|strip|replace|swap)\w* (?:out )?(?:the )?(?:(?:llama|meta|gemma|google|qwen|deepseek)[\w.-]* )(?:[\w.-]+ ){0,2}(?:licen[cs]e|agreement|terms)\b",
+                         r"\bin place of (?:the )?(?:llama|meta|gemma|licen)", r"\binstead of the (?:llama|gemma|meta|google)\b",
+                         r"\bwithout (?:the )?(?:llama|meta) (?:licen[cs]e|agreement|terms)\b"],
+})
+LICENCE_PATTERNS["deepseek-license"] += [r"\bdeepseek[\s-]licen[cs]ed\b"]
+LICENCE_PATTERNS["stability-ai-community"] += [r"\bstability(?:\.ai| ai)(?:'s)? (?:[\w.-]+ ){0,2}(?:models?|image (?:models?|generators?))\b"]
+# Someone who only uses a third party's product that has the model inside (Llama s.1.b.ii, Stability's Section III).
+DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
+    r"\b(?:use|using) an? (?:[\w-]+ ){1,2}(?:app|application|website|tool|chatbot|assistant|service)\b (?:from|by|made by|of) (?:an?|some|another) (?:[\w.-]+ ){0,2}(?:company|vendor|startup|provider|developer)\b",
+    r"\bthird[\s-]party\b.{0,40}\b(?:app|saas|service|vendor|tool|product|platform|software)\b.{0,50}\b(?:embeds?|embedding|integrat\w*|powered by|built (?:on|around)|whose (?:\w+ ){0,2}(?:is|runs|uses))\b",
+    r"\b(?:vendor|supplier|provider)'?s? own (?:\w+ ){0,2}(?:arrangement|licen[cs]e|agreement|account|deal)\b",
+    r"\b(?:use|uses|using) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:app|tool|product|platform|software|suite)\b (?:that|which) (?:embeds|integrates|bundles|includes)\b",
+]
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\bship(?:s|ping)?\b (?:the |our )?(?:\w+ )?(?:weights|checkpoints?)\b"]
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
+    r"\bnot exposed (?:as|via|through)\b",
+    r"\bnothing (?:is |gets |will be |'s )?(?:shared|published|distributed|released|shipped)\b", r"\brun(?:ning|s)?\b (?:[\w.-]+ ){1,3}locally\b",
+    r"\b(?:inside|within) (?:its|our|my|their|the) (?:own )?(?:[\w-]+ ){0,2}(?:team|department|unit|lab|hospital|clinic|firm|office)\b(?! (?:of|for) (?:customers|clients|users))",
+    r"\bon (?:a|my|our) (?:own )?(?:laptop|workstation|desktop|pc)s?\b",
+]
+
 TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+){0,2}mit\b", "mit"),
     (r"(?:under|as|with|to)\s+(?:an?\s+|the\s+|plain\s+){0,2}apache[\s-]*(?:2(?:\.0)?)?\b", "apache-2.0"),
     (r"(?:under|with|as)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*sa|creative commons)", "cc-by-sa-4.0"),
-    (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
+    (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:(?!and\b|data\b|code\b|weights\b)[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
     (r"\b(?:our|my) own (?:custom |commercial )?(?:licen[cs]e|terms|eula)\b", "proprietary"),
     (r"\b(?:proprietary|closed|paid)[\s,]+(?:paid\s+)?licen[cs]e\b", "proprietary"),
     (r"instead of the (?:llama|gemma|meta|google)", "proprietary"),
 ]
 
 
+# ---- Terms beyond the model-family licences (OpenAI terms, Creative Commons, Apache-2.0 / MIT, NVIDIA) and documents
+# the corpus lacks. The vocabulary is data for the rules in corpus/rules/openai.toml, creative-commons.toml,
+# apache-mit.toml and shared.toml; each flag names one idea of a clause.
+FLAG_PATTERNS.update({
+    # OpenAI 2023 s.4(e): more than one account to benefit from free-tier credits
+    "multiple_accounts": [r"\b(?:several|multiple|many|extra|\d+|two|three|four|five|ten|a bunch of) (?:\w+ )?(?:openai |chatgpt |api )?accounts\b.{0,60}\b(?:free|credits?|trial)\b",
+                          r"\b(?:free[\s-]tier|free|trial|signup|sign-up) credits?\b.{0,60}\b(?:accounts|sign[\s-]?ups|emails)\b",
+                          r"\bmore than one (?:openai |chatgpt )?account\b", r"\bstack\w* (?:the )?(?:free[\s-]tier |free |trial )?credits\b",
+                          r"\b(?:several|multiple|many|extra|different|\d+|two|three|new) (?:e-?mails?|e-?mail addresses|phone numbers|accounts|sign[\s-]?ups)\b.{0,60}\b(?:free|trial)\b.{0,30}\bcredits?\b",
+                          r"\bsign(?:ed|ing)? up (?:again|repeatedly|multiple times|several times)\b.{0,60}\bcredits?\b"],
+    # OpenAI minimum age: 13, and a parent's or guardian's permission under 18
+    "minor": [r"\b(?:my|our|a|the|his|her|their) 1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
+              r"\bteen(?:ager|age|aged)?s?\b", r"\bminors?\b", r"\bunder[\s-]?18s?\b", r"\bhigh[\s-]school(?:ers?| students?)?\b", r"\baged? 1[3-7]\b",
+              r"\bages? 1[3-7]\s*(?:-|to|\u2013)\s*1[3-7]\b", r"\bi(?:'m| am) 1[3-7]\b(?![\s-]*(?:%|percent|people|employees|million))",
+              r"\b1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)s?\b(?! (?:company|startup|business|firm|laptop|account|product|model|brand|codebase))"],
+    "no_guardian_consent": [r"\bwithout (?:a |their |his |her |my |our |the )?(?:parents?'?s?|parental|guardian'?s?|legal guardian'?s?) (?:consent|permission|approval|knowledge|ok)\b",
+                            r"\b(?:parents?|guardians?|mum|mom|dad) (?:don'?t|doesn'?t|do not|does not|won'?t|will not|didn'?t|did not) (?:know|agree|consent|approve|allow)\b"],
+    "under_13": [r"\b(?:my|our|a|the|his|her|their) (?:[1-9]|1[0-2])[\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
+                 r"\bunder[\s-]?13s?\b", r"\b(?:elementary|primary|grade)[\s-]school(?:ers?| students?| kids| children)?\b", r"\baged? (?:[5-9]|1[0-2])\b"],
+    # what the Sharing & Publication Policy (incorporated, not in the corpus) asks of published Output
+    "publication_rules": [r"\b(?:what|which|how)\b[^.?]{0,40}\b(?:requir|attribut|disclos|credit|cite|label|acknowledg)\w*[^.?]{0,60}\b(?:publish|publication|post(?:ed|ing)?|share|sharing)\w*",
+                          r"\b(?:publish|publication|post(?:ed|ing)?)\w*[^.?]{0,60}\b(?:what|which|how)\b[^.?]{0,30}\b(?:requir|attribut|disclos|credit|cite|label)\w*",
+                          r"sharing (?:&|and) publication policy",
+                          r"\b(?:what|which) (?:are )?(?:the )?(?:rules|requirements|conditions|obligations)\b[^.?]{0,30}\b(?:for|on|about|when) (?:publish|post|shar)\w*",
+                          r"\b(?:require|requires|need|needs|must|have to)\b[^.?]{0,30}\b(?:disclos|attribut|credit|label|acknowledg|cit)\w*[^.?]{0,40}\b(?:publish|publication|post)\w*",
+                          r"\b(?:disclos|attribut|credit|label|acknowledg)\w*\b[^.?]{0,30}\bwhen (?:publishing|posting|sharing|we publish|i publish)\b"],
+    # a model that does one narrow job, where "competes with OpenAI" (undefined) is in doubt
+    "narrow_task": [r"\b(?:narrow|single[\s-]task|task[\s-]specific|special(?:ised|ized)|domain[\s-]specific|small in[\s-]house)\b.{0,30}\b(?:model|classifier)\b",
+                    r"\bclassifier\b", r"\bmodel (?:that |which )?only (?:does|converts|classifies|extracts|tags|labels|summari[sz]es|detects|routes|translates)\b",
+                    r"\b(?:only|just) (?:converts?|classif(?:y|ies)|extracts?|tags?|routes?)\b"],
+    # terms or measures added on top of licensed material that restrict what recipients may do with it
+    "adds_restrictions": [r"\badd(?:s|ed|ing)?\b.{0,30}\b(?:use|usage|field[\s-]of[\s-]use) restrictions\b",
+                          r"\b(?:add|impos|attach|layer)\w*\b.{0,40}\b(?:extra|additional|further|our own|its own|their own|more) (?:terms|restrictions|conditions)\b",
+                          r"\b(?:add|apply|impos|wrap)\w*\b.{0,30}\b(?:drm|technical (?:protection )?measures|encryption that stops)\b",
+                          r"\b(?:add|impos|attach)\w* (?:a |an )?(?:no[\s-]commercial|non[\s-]commercial|nc|no[\s-]derivatives?) (?:clause|restriction|term|condition)\b",
+                          r"\bunder (?:\w+ ){0,2}terms (?:that|which) (?:prohibit|forbid|ban|restrict|bar|limit|disallow)\b",
+                          r"\b(?:add|impos|attach|insert|includ)\w*\b.{0,10}\b(?:a |an )?['\"]?(?:no|non)[\s-]?(?:commercial|derivatives?|resale|redistribution)(?:[\s-]use)?['\"]? (?:clause|restriction|term|condition)s?\b",
+                          r"\bwith (?:drm|copy[\s-]protection|technical (?:protection )?measures)\b"],
+    # a breach cured within / after the 30 days from discovery (CC BY 4.0 s.6(b)(1))
+    "cured_in_time": [r"\b(?:noticed|discovered|found|spotted)\b.{0,30}\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b.{0,40}\b(?:fixed|cured|corrected|restored)\b.{0,20}\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+                      r"\b(?:fixed|cured|corrected|restored) (?:it |them )?(?:the same week|that week|that day|the next day|the following day)\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|added (?:it|them|the \w+)|restored|put (?:it |them )?back)\b.{0,60}\b(?:within|after|in|inside)\s+(?:(?:[1-9]|[12]\d|30)|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty)\s+days?\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:within|after|in)\s+(?:[1-4]|one|two|three|four|a|a couple of)\s+weeks?\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,40}\b(?:the (?:same|next) day|immediately|right away|within hours|the day after)\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-9]|[12]\d|30|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty) days? (?:after|later|from|of)\b",
+                      r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:[1-4]|one|two|three|four|a|a couple of) weeks? (?:after|later|from|of)\b",
+                      r"\b(?:(?:[1-9]|[12]\d|30|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|fourteen|twenty) days?|(?:[1-4]|one|two|three|four|a|a couple of) weeks?) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
+    "cured_late": [r"^(?=[\s\S]*\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b)[\s\S]*?\b(?:missing|absent|wrong|uncorrected|unfixed)\b.{0,20}\bfor (?:over |more than )?(?:(?:\d+|two|three|four|five|six|several|a few|many) (?:months?|years?)|a (?:month|year)|(?:3[1-9]|[4-9]\d|\d{3}) days|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks)\b",
+                   r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,60}\b(?:after|in|only)\s+(?:(?:3[1-9]|[4-9]\d|\d{3})\s+days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several)\s+weeks?|(?:\d+|two|three|four|six|several|a few|many)\s+months?|a (?:month|year))\b",
+                   r"\b(?:fix|fixed|cured?|corrected|remedied|rectified|restored)\b.{0,30}\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|later|from|of)\b",
+                   r"\b(?:(?:3[1-9]|[4-9]\d|\d{3}) days?|(?:[5-9]|1\d|five|six|seven|eight|ten|several) weeks?|(?:\d+|two|three|four|six|several|a few|many) months?|a (?:month|year)) (?:after|of|from) (?:we |i |they |you |the team )?(?:noticed|discovered|found out|found|learned|realised|realized|spotted|noticing|discovering|finding)"],
+    # a distribution already made without the required notices, and the question how to put it right
+    "past_omission": [r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|from now on|what now|what do we do|what should we do|next (?:release|version)|version \d|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
+                      r"[\s\S]*?\b(?:forgot|forgotten|omitted|missed|left out|didn'?t include|did not include|never included)\b.{0,40}\b(?:licen[cs]e|notices?|attribution|notice file|copyright|credits?)\b.{0,60}\b(?:ship|shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b",
+                      r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
+                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)"],
+})
+# The licence text or copyright notice deleted from the copies passed on.
+FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{0,30}\b(?:licen[cs]e|copyright|permission) (?:notice|file|text|header)s?\b",
+                                      r"\b(?:leave|leaving|left) out\b.{0,30}\b(?:attribution|notices?|credits?|built (?:with|on)|licen[cs]e|agreement|copyright)",
+                                      r"\bwithout (?:including|shipping|providing|giving|bundling|attaching) (?:the |a |any |a copy of the )?(?:agreement|licen[cs]e|notices?|attribution)\b",
+                                      r"\bwithout (?:the |a |any )?(?:notice file|copyright notice|licen[cs]e notice)\b"]
+# The NVIDIA licence named loosely ("NVIDIA's open model licence", "their open model").
+LICENCE_PATTERNS["nvidia-open-model-license"] += [r"\bnvidia(?:'s)?\b.{0,20}\bopen[\s-]models?\b"]
+# Which models a set of terms covers, when the list is an appendix the corpus lacks ("identified in the Appendix").
+FLAG_PATTERNS["model_scope"] += [r"\b(?:does|do|would) (?:that|the|this) (?:definition|appendix|list) (?:cover|include|reach|apply to)\b",
+                                 r"\b(?:is|are) [\w .-]{2,40} (?:covered|included|listed) (?:by|in|under) (?:the |that |this )?(?:appendix|definition)\b",
+                                 r"\bidentified in the appendix\b[^?]{0,120}\b(?:cover|covered|include|included|count|counts)\b"]
+# A company merger or purchase is an acquisition; "merging with another startup" is not a model merge.
+DEPLOYMENT_PATTERNS[Deployment.ACQUISITION] += [r"\bmerg(?:e|es|ed|ing) with (?:another|a|an|the|our) (?:\w+ )?(?:company|startup|firm|business|competitor|rival|group)\b",
+                                                r"\bchange of control\b", r"\bbuys (?:our|the|a) (?:company|startup|business|firm)\b"]
+_COMPANY_MERGER = re.compile(r"\bmerg(?:e|es|ed|ing|er) (?:with|of) (?:another|a|an|the|our|two) (?:\w+ )?(?:company|companies|startups?|firms?|business(?:es)?|competitor|rival|group)\b|\bmerged (?:entity|company)\b")
+_MODEL_MERGE = re.compile(r"mergekit|slerp|\bties\b|frankenmerge|\bmerg\w*\b.{0,30}\b(?:weights|models?|checkpoints?|fine-?tunes?|adapters?|loras?)\b")
+# Weights handed to customers inside a product or image leave the organisation.
+DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\bship(?:s|ped|ping)?\b.{0,60}\b(?:inside|in|within|with|as part of) (?:a |an |its |our |their |the )?(?:[\w-]+ ){0,2}(?:product|appliance|app|device|software|container|image|installer|package)\b",
+                                              r"\b(?:container|docker|vm) images?\b.{0,40}\b(?:to|for) (?:our |its |their )?(?:customers|clients)\b",
+                                              r"\bship(?:s|ped|ping)?\b (?:\w+ ){0,3}of (?:our|the|its|their) (?:\w+ )?(?:product|app|appliance|device|software)\b",
+                                              r"\bas part of (?:my|our|the|a|an|their) (?:\w+ )?(?:product|app|device|software|package|bundle|appliance)\b"]
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:ship|deliver|hand|sell|licen[cs]e)\w*\b.{0,50}\b(?:weights|fine-?tunes?|model|checkpoints?)\b.{0,40}\bto (?:an? |our |its |their |the )?(?:customers?|clients?|buyers?|licensees?)\b",
+                                                    r"\b(?:ship|deliver|hand|install)\w*\b.{0,30}\b(?:on[\s-]?prem(?:ise[sd]?|ises)?|on[\s-]site)\b.{0,20}\b(?:to|for|at) (?:an? |our |the |their )?(?:customers?|clients?|buyers?)\b",
+                                                    r"\b(?:ship|deliver|hand)\w* (?:it|them|the (?:\w+ )?(?:weights|model)) to (?:our |its |their )?(?:customers|clients|buyers)\b"]
+TARGET_PATTERNS += [
+    (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*nc|creative commons attribution[\s-]*non[\s-]?commercial)", "cc-by-nc-4.0"),
+    (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
+    (r"(?:under|with|as)\s+(?:its|their|his|her) own\s+(?:custom |commercial |proprietary )*(?:licen[cs]e|terms|eula)", "proprietary"),
+]
+
+_NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
+# Licences that say they grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
+# model is a trademark question. The Llama and Gemma licences are left out: they require the model's name.
+_NO_NAME_GRANT = {"apache-2.0", "openai-terms-2023", "openai-terms-2024"}
+
+
+def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], documents: list[str], target: str | None,
+                       flags: list[str]) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
+    """Documents, licences, flags and missing documents for the non-family terms: a target licence is not a governing document
+    beside the licence it replaces, a product named after a model is a trademark question, and a named document the
+    corpus lacks displaces the nearby licence it would otherwise be read as."""
+    from retrieval.absent import load_absent
+
+    if target in ("cc-by-nc-4.0", "cc-by-sa-4.0") and "cc-by-4.0" not in documents and \
+            re.search(r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc|nd)\b)(?![\s-]*4)", low):
+        # "a CC BY dataset ... licensed as CC BY-NC": the plain CC BY mention is the source, not part of the target.
+        documents, licences = documents + ["cc-by-4.0"], licences + ["cc-by-4.0"]
+    if target and target in documents and (models or len(licences) > 1) and not any(target in m.documents for m in models):
+        documents = [d for d in documents if d != target]
+    for m in _NAMED_AS.finditer(low):
+        name = m.group(1)
+        for ref in models:
+            token = re.split(r"[\s._-]", ref.name.lower())[0] if ref.name else ""
+            if len(token) > 2 and re.search(rf"\b{re.escape(token)}\b", name) and set(ref.documents) & _NO_NAME_GRANT:
+                flags = flags + ["trademark"] if "trademark" not in flags else flags
+    # These describe a breach and its cure, so the "without the notice" they follow is no negation of them.
+    for flag in ("past_omission", "cured_in_time", "cured_late"):
+        if flag not in flags and _any(FLAG_PATTERNS[flag], low):
+            flags = flags + [flag]
+    missing = []
+    for doc in load_absent().documents:
+        if _any(list(doc.patterns), low, affirmed=True):
+            missing.append(doc.title)
+            documents = [d for d in documents if d not in doc.instead_of]
+    return documents, licences, flags, tuple(missing)
+
+
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
 
 
-def _revenue(text: str) -> int | None:
-    """Annual revenue when the question states one ("$5M a year", "revenue under $1M", "~5 mil/yr")."""
+_REVENUE_RES = (
+    re.compile(r"(under|below|less than|over|above|more than|about|around|~)?\s*(?:usd\s*)?\$?\s*(\d+(?:[.,]\d+)?)\s*"
+               r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr)"),
+    re.compile(r"revenue (?:of )?(under|below|less than|over|above|more than|about|around)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b"),
+)
+
+
+def _revenue_all(text: str) -> list[int]:
+    """Every annual revenue the question states ("$5M a year", "revenue under $1M", "~5 mil/yr"), in order; money
+    raised from investors is not revenue."""
     low = text.lower()
-    m = re.search(r"(under|below|less than|over|above|more than|about|around|~)?\s*(?:usd\s*)?\$?\s*(\d+(?:[.,]\d+)?)\s*"
-                  r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr)", low)
-    if not m:
-        m = re.search(r"revenue (?:of )?(under|below|less than|over|above|more than|about|around)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b", low)
-    if not m:
-        return None
-    value = float(m.group(2).replace(",", ".")) * _SCALE.get(m.group(3), 1)
-    if m.group(1) in ("under", "below", "less than"):
-        value -= 1
-    elif m.group(1) in ("over", "above", "more than"):
-        value += 1
-    return int(value)
+    values: list[int] = []
+    for rx in _REVENUE_RES:
+        for m in rx.finditer(low):
+            if scope.is_funding(low, m.start(), m.end()):
+                continue
+            value = float(m.group(2).replace(",", ".")) * _SCALE.get(m.group(3), 1)
+            if m.group(1) in ("under", "below", "less than"):
+                value -= 1
+            elif m.group(1) in ("over", "above", "more than"):
+                value += 1
+            values.append(int(value))
+        if values:
+            break
+    if not values and scope.no_revenue(low):
+        return [0]
+    return values
+
+
+def _revenue(text: str) -> int | None:
+    values = _revenue_all(text)
+    return values[0] if values else None
+
+
+_MAU_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(k|thousand|m|mn|mil(?:lion)?|b|bn|billion)?\+?\s*(?:monthly (?:active )?users|mau|monthly actives|users|maus|monthly)", re.I)
+# The figure after the words ("MAU of about 130,000,000", "monthly active users 大约 130000000"), read only when no figure
+# comes before them, and never a threshold the question quotes.
+_MAU_AFTER_RE = re.compile(r"(?:monthly active users|\bmaus?\b|monthly users)\s*(?:of|is|are|at|around|about|approximately|roughly|~|大约|约|:)?\s*"
+                           r"(?:(?:around|about|approximately|roughly|over|above|more than)\s+)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|m|mn|million|b|bn|billion)?\b", re.I)
+
+
+def _mau_all(text: str) -> list[int]:
+    out = []
+    for m in _MAU_RE.finditer(text):
+        value = float(m.group(1).replace(",", ".")) * _SCALE.get((m.group(2) or "").lower(), 1)
+        before = text[max(0, m.start() - 15):m.start()].lower()
+        if re.search(r"(?:more than|over|above|exceed\w*|>)\s*$", before):
+            value += 1
+        out.append(int(value))
+    if not out:
+        for m in _MAU_AFTER_RE.finditer(text):
+            if re.search(r"threshold|limit|cap\b|clause|section", text[max(0, m.start() - 30):m.end()], re.I):
+                continue
+            out.append(int(float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1)))
+    return out
 
 
 def _mau(text: str) -> int | None:
-    m = re.search(r"(\d+(?:[.,]\d+)?)\s*(k|thousand|m|mn|mil(?:lion)?|b|bn|billion)?\+?\s*(?:monthly (?:active )?users|mau|monthly actives|users|maus|monthly)", text, re.I)
-    if not m:
-        return None
-    value = float(m.group(1).replace(",", ".")) * _SCALE.get((m.group(2) or "").lower(), 1)
-    before = text[max(0, m.start() - 15):m.start()].lower()
-    if re.search(r"(?:more than|over|above|exceed\w*|>)\s*$", before):
-        value += 1
-    return int(value)
+    values = _mau_all(text)
+    return values[0] if values else None
 
 
 EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\b", r"\bfrance\b|\bfrench\b", r"\bberlin\b", r"\bparis\b", r"\blyon\b",
@@ -294,7 +516,7 @@ EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\
 NON_EU_PATTERNS = [r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
-_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as)\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
+_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name)\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
 
 
 def _release_name(text: str) -> str | None:
@@ -316,32 +538,44 @@ def _role(before: str, after: str) -> Role:
             re.search(r"^[^.]{0,40}\b(?:outputs?|responses|answers|generat\w*|synthetic|writes?|wrote|labels?|convos|transcripts|teacher)\b", after) or \
             re.search(r"^[^.]{0,80}\bto (?:generate|label|write|produce|create) (?:synthetic|training|labels|data|instruction)", after) or \
             (re.search(r"(?:with|using|from|by|via|w/)\s*(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
-            re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}\b(?:with|using|from|by|via|of)\s+(?:the\s+)?$", before):
+            re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}(?:\b(?:with|using|from|by|via|of)\s+|\bw/\s*)(?:the\s+)?(?:[\w.-]+/)?$", before):
         return Role.OUTPUT_SOURCE
     return Role.BASE
 
 
-def _use_cases(low: str) -> tuple[str, ...]:
+def _use_cases(low: str, similarity=None) -> tuple[str, ...]:
     # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml). A negated
     # use ("we never generate malware") is no use, and a negated carve-out ("without labelling it as AI") no carve-out.
-    return tuple(c.id for c in load_categories().categories
-                 if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low, affirmed=True))
+    cats = load_categories()
+    found = [c.id for c in cats.categories
+             if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low, affirmed=True)]
+    if similarity is not None:
+        # Reading by meaning (retrieval/usesim.py) adds a category the words missed; a carve-out, or the category's own
+        # words negated ("nothing we do is military"), still keeps it out.
+        def excluded(cid: str) -> bool:
+            cat = cats.get(cid)
+            return cid in found or _any(list(cat.unless), low, affirmed=True) or _any(list(cat.patterns), low)
+        found += [h.category for h in similarity.match(low, excluded=excluded)]
+    return tuple(found)
 
 
-def use_cases_of(question: str) -> tuple[str, ...]:
+def use_cases_of(question: str, similarity=None) -> tuple[str, ...]:
     """The use-policy categories a question falls in, read exactly as `parse_scenario` reads them."""
-    return _use_cases(_norm(question)[:5000].lower())
+    return _use_cases(_norm(question)[:5000].lower(), similarity)
 
 
 TYPOS = [(r"\bgema\b", "gemma"), (r"\bgemma(\d)", r"gemma \1"), (r"\bl+a+m+a+\b", "llama"), (r"\blama(\d)", r"llama\1"),
          (r"\bmistrall?\b", "mistral"), (r"\bmixtrall\b", "mixtral"), (r"\bquen\b", "qwen"), (r"\bdeep ?seek\b", "deepseek")]
 
 
-def parse_scenario(question: str, registry: Registry) -> Facts:
-    """Read a question into Facts; never raises on odd text."""
+def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
+    """Read a question into Facts; never raises on odd text. `similarity` (a retrieval.usesim.UseSimilarity, or None)
+    also recognises use-policy categories by meaning."""
     text = _norm(question)[:5000]
     for typo, fix in TYPOS:
         text = re.sub(typo, fix, text, flags=re.I)
+    # An "OpenAI-compatible" API is the shape of an API (the user's own endpoint), not OpenAI's service.
+    text = re.sub(r"\bopenai[\s-]?(?:compatible|style|format)\b", "compatible", text, flags=re.I)
     low = text.lower()
     models: list[ModelRef] = []
     matches = registry.find(text)
@@ -396,20 +630,35 @@ def parse_scenario(question: str, registry: Registry) -> Facts:
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
     if Deployment.WEIGHTS_RELEASE in deployments and _RESULTS_ONLY.search(low) and not _RELEASES_MODEL.search(low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
-    use_cases = _use_cases(low)
+    use_cases = _use_cases(low, similarity)
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
     if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
         flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
+    # The family licences (issue 11): only outputs leave, so the model stays; a group's figures decide a threshold that
+    # counts affiliates; a question that asks what to add to comply does not plan to skip a duty.
+    if scope.model_stays(low):
+        flags.append("model_stays")
+        deployments = [d for d in deployments if d not in (Deployment.WEIGHTS_RELEASE, Deployment.ON_DEVICE)] or [Deployment.INTERNAL]
+    maus = _mau_all(text)
+    mau, grouped_mau = scope.threshold_figure(maus, low)
+    revenue, grouped_revenue = scope.threshold_figure(_revenue_all(text), low)
+    if grouped_mau or grouped_revenue:
+        flags.append("group_figure")
+    if "skips_obligation" in flags and re.search(r"\bwhat (?:has|needs|do (?:we|i) (?:need|have)|must|should)\b.{0,25}\b(?:change|add|include|put in|fix|update|amend)\b", low):
+        flags.remove("skips_obligation")
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
-    us_self = re.search(r"\b(?:a |we are a |we're a |our )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
+    us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
+    documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
+    if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):
+        methods = tuple(m for m in methods if m is not Method.MERGE) or (Method.PLAIN_USE,)
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]
     return Facts(
         models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
-        deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=_mau(text), revenue=_revenue(text), eu=eu,
+        deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=mau, product_mau=maus[0] if grouped_mau and len(maus) > 1 else None, revenue=revenue, eu=eu,
         multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
-        release_name=_release_name(text),
+        release_name=_release_name(text), missing=missing,
     )
 
 
@@ -447,12 +696,12 @@ def resolve_versions(documents: tuple[str, ...], text: str) -> tuple[str, ...]:
     return tuple(docs)
 
 
-def read_facts(question: str, registry: Registry) -> Facts:
+def read_facts(question: str, registry: Registry, similarity=None) -> Facts:
     """parse_scenario, then the dated-version choice: the facts every answer and every steered search start from."""
     from dataclasses import replace
 
     from retrieval.language import read_language
 
     reading = read_language(question)
-    facts = parse_scenario(reading.text, registry)
+    facts = parse_scenario(reading.text, registry, similarity)
     return replace(facts, documents=resolve_versions(facts.documents, reading.text), language=reading.language)

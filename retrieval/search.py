@@ -78,7 +78,7 @@ class Searcher:
         self.registry = registry
         self.prefixes = (prefix, *extra_prefixes)
         self._expansions = load_expansions()
-        pin_threads()
+        pin_threads(embedder)
         self.reload()
 
     def reload(self) -> None:
@@ -128,6 +128,7 @@ class Searcher:
             self._chunks_by_clause.setdefault(chunk.clause_id, []).append(chunk)
         self._doc_numbers = {d: n for n, d in enumerate(dict.fromkeys(c.doc_id for c in chunks))}
         self._row_doc = np.array([self._doc_numbers[c.doc_id] for c in chunks], dtype=np.int32)
+        self._scopes: dict[frozenset[str], np.ndarray] = {}
         # Ties in dense scores are broken by chunk id, as the Chroma-backed retriever's results were sorted.
         self._id_rank = np.argsort(np.argsort(np.array([c.chunk_id for c in chunks])))
         self._row_weight = np.array([HEADING_WEIGHT if self._is_heading(c) else 1.0 for c in chunks])
@@ -165,16 +166,34 @@ class Searcher:
         return [d for d in read_facts(query, self.registry).documents if d in self.corpus.documents]
 
     def _scope(self, allowed: list[str]) -> np.ndarray:
-        if not allowed:
-            return np.ones(len(self._rows), dtype=bool)
-        wanted = [self._doc_numbers[d] for d in allowed if d in self._doc_numbers]
-        return np.isin(self._row_doc, np.array(wanted, dtype=np.int32))
+        key = frozenset(allowed)
+        mask = self._scopes.get(key)
+        if mask is None:
+            if not allowed:
+                mask = np.ones(len(self._rows), dtype=bool)
+            else:
+                wanted = [self._doc_numbers[d] for d in allowed if d in self._doc_numbers]
+                mask = np.isin(self._row_doc, np.array(wanted, dtype=np.int32))
+            # An answer asks for the same few scopes again and again (the primary documents, a named model's licence
+            # and policy); an isin over every row each time was ~1 ms of it.
+            if len(self._scopes) >= 256:
+                self._scopes.clear()
+            mask.flags.writeable = False
+            self._scopes[key] = mask
+        return mask
 
     # A zero score carries no evidence; keeping such rows would rank clauses by accident.
     def _dense_rows(self, scores: QueryScores, scope: np.ndarray) -> np.ndarray:
         """Rows in scope with a positive score, best first (rounded to 6 places, ties by chunk id), cut to CANDIDATES."""
         rows = np.flatnonzero(scope & (scores.dense > 1e-9))
-        order = np.lexsort((self._id_rank[rows], -np.round(scores.dense[rows], 6)))
+        rounded = np.round(scores.dense[rows], 6)
+        if len(rows) > 4 * CANDIDATES:
+            # Sorting every row costs milliseconds across the whole LicenseDB; only rows at or above the
+            # CANDIDATES-th best rounded score can be chosen, ties at that score included, so the cut is exact.
+            floor = np.partition(rounded, len(rounded) - CANDIDATES)[len(rounded) - CANDIDATES]
+            keep = rounded >= floor
+            rows, rounded = rows[keep], rounded[keep]
+        order = np.lexsort((self._id_rank[rows], -rounded))
         return rows[order[:CANDIDATES]]
 
     def _keyword_rows(self, scores: QueryScores, scope: np.ndarray) -> np.ndarray:

@@ -40,6 +40,11 @@ class Services:
         searcher = Searcher(corpus, settings, embedder, registry=registry)
         from retrieval.obligations import ObligationTable
 
+        from retrieval.usesim import build_similarity
+
         obligations = ObligationTable.load(corpus)
-        engine = Engine(corpus, registry, searcher, rules, obligations, annotations=annotations)
+        # the search embedder, not a second model; None when switched off or when the embedder is the fake one
+        similarity = build_similarity(embedder, corpus, annotations, enabled=settings.use_similarity,
+                                      cache_dir=settings.cache_dir)
+        engine = Engine(corpus, registry, searcher, rules, obligations, annotations=annotations, similarity=similarity)
         return cls(settings, corpus, registry, searcher, rules, engine, annotations)

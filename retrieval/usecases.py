@@ -30,6 +30,9 @@ class UseCategory:
     unless: tuple[str, ...] = ()
     like: tuple[str, ...] = ()  # categories whose patterns are part of `patterns` (resolved by the loader)
     note: str = ""
+    # short descriptions of the use in our words, the way people describe it: what similarity reading compares
+    # a question's sentences with (retrieval/usesim.py), beside the label and the clauses' own text
+    concepts: tuple[str, ...] = ()
 
     def clause_ids(self, policy_doc: str) -> tuple[str, ...]:
         return self.clauses.get(policy_doc, ())
@@ -52,6 +55,11 @@ class PolicyScope:
 class UseCategories:
     categories: tuple[UseCategory, ...]
     policies: tuple[PolicyScope, ...] = ()
+    # ordinary licence scenarios, none of them a listed use: similarity reading needs a sentence to be nearer a
+    # category than to all of these ("we fine-tune it and publish the weights", "what must the notice say?")
+    background: tuple[str, ...] = ()
+    # carve-outs by meaning: group name -> (categories it takes a question out of, texts that state it)
+    carve_outs: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def ids(self) -> set[str]:
         return {c.id for c in self.categories}
@@ -132,15 +140,33 @@ def parse_categories(data: dict, where: str) -> tuple[UseCategories, list[str]]:
                 continue
             patterns += [p for p in own[other] if p not in patterns]
         clauses = {doc: tuple(_full(doc, p) for p in paths) for doc, paths in row.get("clauses", {}).items()}
+        concepts = row.get("concepts", [])
+        if not isinstance(concepts, list) or not all(isinstance(c, str) and c.strip() for c in concepts):
+            problems.append(f"{label}: concepts must be a list of non-empty strings")
+            concepts = []
         cats.append(UseCategory(row["id"], row["label"], tuple(patterns), clauses, tuple(row.get("unless", ())),
-                                like, row.get("note", "")))
+                                like, row.get("note", ""), tuple(concepts)))
     scopes = []
     for n, row in enumerate(data.get("policy", []), 1):
         if not isinstance(row.get("doc"), str) or not isinstance(row.get("restrictions"), str):
             problems.append(f"{where} policy #{n}: needs doc and restrictions (a regular expression over clause paths)")
             continue
         scopes.append(PolicyScope(row["doc"], row["restrictions"], dict(row.get("not_categories", {}))))
-    return UseCategories(tuple(cats), tuple(scopes)), problems
+    background = data.get("similarity", {}).get("background", [])
+    if not isinstance(background, list) or not all(isinstance(b, str) and b.strip() for b in background):
+        problems.append(f"{where} [similarity] background must be a list of non-empty strings")
+        background = []
+    groups = []
+    known = {c.id for c in cats}
+    for name, group in data.get("similarity", {}).get("carve_outs", {}).items():
+        members, texts = group.get("categories", []), group.get("texts", [])
+        for cid in members:
+            if cid not in known:
+                problems.append(f"{where} [similarity.carve_outs.{name}]: unknown category {cid!r}")
+        if not texts or not all(isinstance(t, str) and t.strip() for t in texts):
+            problems.append(f"{where} [similarity.carve_outs.{name}]: texts must be a non-empty list of strings")
+        groups.append((name, tuple(members), tuple(texts)))
+    return UseCategories(tuple(cats), tuple(scopes), tuple(background), tuple(groups)), problems
 
 
 @lru_cache(maxsize=4)

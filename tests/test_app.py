@@ -483,7 +483,7 @@ def test_matrices_page_deep_link_opens_a_kind(app_env):
     at.switch_page("ui/pages/matrices.py").run()
     assert_clean(at)
     assert at.selectbox(key="mx-kind").value == "ownership"
-    assert label(at, "mx-ownership-own_terms-llama-3") == "Not permitted \u00b7 1.b.i, 1.b.iii +1"
+    assert label(at, "mx-ownership-own_terms-llama-3") == "Conditional \u00b7 1.b.i, 1.b.iii +1"
     assert label(at, "mx-ownership-own_terms-openai") == "Unclear \u00b7 no rule"
     at.button(key="mx-ownership-own_terms-openai").click().run()
     assert any("No rule decides this scenario" in i.value for i in at.info)

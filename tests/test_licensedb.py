@@ -85,3 +85,22 @@ def test_cli_ingest_and_search_all_licences(home, monkeypatch, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert rows and set(rows[0]) >= {"key", "category", "clause_id", "text", "name"}
     assert rows[0]["clause_id"].startswith(rows[0]["key"] + ":")
+
+
+@pytest.mark.integration
+def test_search_bench_across_the_collection_reports_latency_and_memory(home, monkeypatch, capsys):
+    from cli import main
+    from evals.licensedb_bench import QUESTIONS, bench_all_licences
+
+    corpus, _ = licensedb_corpus(keys=SAMPLE)
+    report = ingest(corpus, home, make_embedder(FAKE_MODEL), prefix=PREFIX)
+    figures = bench_all_licences(home, rounds=2)
+    assert (figures.licences, figures.chunks, figures.queries, figures.rounds) == (len(SAMPLE), report.chunks,
+                                                                                   len(QUESTIONS), 2)
+    assert 0 < figures.p50_ms <= figures.p95_ms and len(figures.round_p95_ms) == 2 and figures.peak_rss_mb > 0
+    assert figures.to_json()["targets"][0]["target"] == "search p95 <= 50 ms"
+    monkeypatch.setenv("CLAUSEWISE_HOME", str(home.home))
+    monkeypatch.setenv("CLAUSEWISE_EMBED_MODEL", FAKE_MODEL)
+    assert main(["bench", "--all-licences", "--rounds", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["chunks"] == report.chunks and out["licences"] == len(SAMPLE)

@@ -93,7 +93,10 @@ def test_ownership_cells(matrices):
     assert weights.verdict is Verdict.PERMITTED and "llama-3-license:5.b" in weights.clauses
     assert m.cell("outputs", "gemma-3").clauses == ("gemma-terms-2025:3.3.p1",)
     own = m.cell("own_terms", "llama-3")
-    assert own.verdict is Verdict.NOT_PERMITTED and own.rules[0] == "llama-relicense"
+    # Own terms beside the Llama licence are allowed on its conditions; an open licence in its place is not.
+    assert own.verdict is Verdict.CONDITIONAL and "llama-own-terms" in own.rules and "llama-relicense" not in own.rules
+    mit = m.cell("relicensed_mit", "llama-3")
+    assert mit.verdict is Verdict.NOT_PERMITTED and "llama-relicense" in mit.rules
     assert m.cell("own_terms", "apache-2.0").verdict is Verdict.CONDITIONAL
     assert m.cell("own_terms", "openai").verdict is Verdict.UNCLEAR and m.cell("own_terms", "openai").rules == ()
 

@@ -47,16 +47,19 @@ def facts_for(when: dict, docs: list[str] | None = None, use_cases: tuple[str, .
         datasets=tuple(when.get("datasets", [])),
         mau=when["mau_over"] + 1 if "mau_over" in when else when.get("mau_at_most"),
         revenue=when["revenue_over"] + 1 if "revenue_over" in when else when.get("revenue_at_most"),
+        product_mau=when["product_mau_over"] + 1 if "product_mau_over" in when else when.get("product_mau_at_most"),
         eu=when.get("eu"), multimodal=when.get("multimodal"),
         use_cases=use_cases or tuple(when.get("use_cases", [])[:1]) or (("malware",) if when.get("use_stated") else ()),
         flags=tuple(flags),
         release_name="Zephyr-7B" if "name_lacks" in when else None,
+        missing=("Some Licence Not In The Corpus",) if when.get("missing_document") else (),
     )
 
 
 def test_shipped_table_is_valid(table):
-    # One rule per legal idea: the per-version twins of the first release (322 rows) are grounding entries now.
-    assert 60 <= len(table.rules) <= 120
+    # One rule per legal idea: the per-version twins of the first release (322 rows) are grounding entries now; the
+    # bound grows with the operative clauses issue 11 covers (accounts, age, cure, absent documents), not per version.
+    assert 60 <= len(table.rules) <= 200
     assert table.validate() == []
 
 

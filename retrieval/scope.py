@@ -1,0 +1,87 @@
+"""Two readings the family licences turn on and a question rarely states plainly (issue 11).
+
+Whose figures a threshold counts. The Llama 700 million monthly-active-user test counts "Licensee, or Licensee's
+affiliates", Stability AI's USD 1,000,000 revenue cap counts "You or Your Affiliate(s), either individually or in
+aggregate", and the Qwen 100 million test counts the product or service. A question that gives a subsidiary's figure
+beside its group's, or its own revenue beside an acquirer's, is decided by the group: the group total where the
+question says one figure is the total, the sum otherwise (an acquirer becomes an affiliate at closing). Money raised
+from investors is not revenue, and a company that says it has no revenue has a revenue of zero.
+
+What leaves the organisation. Publishing what a model produced (a dataset of its outputs, code it wrote, benchmark
+numbers) is not distributing the model: Gemma's Terms say Outputs are not Model Derivatives, and DeepSeek, BigScience,
+BigCode and Stability claim no rights in outputs. When only such things go out, the model stays with its user.
+
+Vocabulary is data here, in the words people use; the functions only combine it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Money that is not revenue: equity and grants (the Portuguese words come through the glossary untranslated).
+FUNDING = re.compile(r"\b(?:raised?|raising|fund(?:ing|ed|raise)|seed|pre-seed|series [a-e]|invest(?:ment|ors?|ed)|round|"
+                     r"valuation|valued|grants?|captamos|captou|investimento|inversi[oó]n|financiaci[oó]n|levantamos)\b")
+NO_REVENUE = re.compile(r"\b(?:no|zero|nil|without (?:any )?)\s*(?:revenue|income|sales)\b|\bpre-?revenue\b|"
+                        r"\bhaven'?t (?:made|earned|generated|booked) any (?:revenue|money|sales)\b|"
+                        r"\b(?:revenue|sales) (?:is|are|of) (?:zero|nil|usd ?0|\$ ?0)\b|\bsem receita\b|\bsin ingresos\b|\bohne umsatz\b")
+# A figure the question gives as the group's (or several companies') total rather than one company's.
+GROUP_TOTAL = re.compile(r"\b(?:together|combined|in total|totall?ing|in aggregate|aggregated?|altogether|group[\s-]wide|"
+                         r"across (?:the|our|all) (?:group|companies|subsidiaries|brands)|the group'?s|whole group|group total)\b")
+# The question joins its figures across companies: affiliates, a parent, an acquirer.
+GROUPED = re.compile(r"\baffiliates?\b|\bsubsidiar(?:y|ies)\b|\bparent (?:company|group)\b|\bsister compan|\b(?:our|the|its) group\b|"
+                     r"\bacquired by\b|\bacquir(?:er|ing company)\b|\bbeing (?:bought|acquired)\b|\bmerg(?:e|ing|er) with\b|"
+                     r"\bbuy(?:s|ing)? us\b|\bwill own us\b")
+
+# Only what the model produced goes out; the model itself stays.
+MODEL_STAYS = [
+    r"\(?\bno (?:model|weights)\)?(?:[\s,]|$)",
+    r"\bno (?:weights|model|checkpoints?)(?: (?:or|and|nor) (?:an? )?(?:api|endpoint|service|model|weights))? (?:go(?:es)? out|leaves?|are (?:shipped|shared|released|published))\b",
+    r"\bnot the (?:model|weights)\b",
+    r"\bwithout (?:the |any )?(?:model|weights)\b(?! (?:card|licen))",
+    r"\b(?:publish|releas|shar|sell|post|upload|open[\s-]?sourc|put)\w*\s+(?:only\s+)?(?:the |our |my |a |an )?(?:raw |full |whole )?"
+    r"(?:[\w&.-]+ ){0,2}(?:[\w.]+-)?generated (?:[\w&-]+ ){0,2}(?:dataset|data|corpus|text|images|code|content|q&a|pairs|answers)\b",
+    r"\b(?:publish|releas|shar|sell|post|upload|put)\w*\s+(?:only\s+)?(?:the |our |my |a |an )?(?:\w+ ){0,2}(?:dataset|corpus|collection) of (?:[\w.-]+ ){0,3}(?:outputs|generations|responses|answers|completions)\b",
+    r"\b(?:publish|releas|shar|post|put)\w*\s+(?:only\s+)?(?:the |our |my )?(?:eval(?:uation)? |benchmark )?(?:numbers|results|scores|metrics|findings|leaderboard)\b",
+    r"\b(?:sell|licen[cs]e|give|hand|deliver)\w*\s+(?:the |our |my )?(?:[\w-]+ )?(?:code|text|copy|images|art|content|essays|articles|translations)\b[\w\s'-]{0,40}\b(?:writes|wrote|generates|generated|produces|produced|makes|made)\b",
+    r"\bonly (?:the )?(?:outputs?|generations|generated (?:text|images|code|content|data))\b.{0,30}\b(?:go|leave|are (?:shared|published|sold))",
+]
+# ... unless the same question also sends the model out.
+RELEASES_MODEL = [
+    r"\b(?:publish|releas|upload|shar|push|ship|sell|distribut|open[\s-]?sourc)\w*\b[^.?;]{0,30}\b(?<!no )(?<!not )(?<!never )(?:the |our )?(?:weights|checkpoints?|adapters?|gguf|loras?|the model|our model|fine-?tunes?)\b(?! card)",
+    r"\b(?:weights|checkpoints?|adapters?) (?:on|to) (?:hf|hugging ?face|the hub|github)\b",
+]
+
+
+def _search(patterns: list[str], text: str) -> bool:
+    return any(re.search(p, text) for p in patterns)
+
+
+def model_stays(low: str) -> bool:
+    """Only what the model produced (outputs, results) leaves; the model and its weights stay with the user."""
+    return _search(MODEL_STAYS, low) and not _search(RELEASES_MODEL, low)
+
+
+def is_funding(low: str, start: int, end: int) -> bool:
+    """A money figure stated as investment or a grant rather than as revenue."""
+    before = re.split(r"[.;,?!]|\band\b|\bbut\b", low[max(0, start - 40):start])[-1]
+    after = re.split(r"[.;,?!]|\band\b|\bbut\b", low[end:end + 30])[0]
+    return bool(FUNDING.search(before + " " + low[start:end] + " " + after))
+
+
+def threshold_figure(values: list[int], low: str) -> tuple[int | None, bool]:
+    """The figure a threshold that counts affiliates reads, and whether it joined several companies' figures.
+
+    One figure is taken as given. Several, in a question that joins companies (affiliates, a parent, an acquirer), are
+    the group's: the largest where the question calls one of them the total, their sum otherwise."""
+    if not values:
+        return None, False
+    if not GROUPED.search(low):
+        return values[0], False
+    if len(values) == 1:
+        # A single figure the question gives as the group's total is the group's figure.
+        return values[0], bool(GROUP_TOTAL.search(low))
+    return (max(values) if GROUP_TOTAL.search(low) else sum(values)), True
+
+
+def no_revenue(low: str) -> bool:
+    return bool(NO_REVENUE.search(low))

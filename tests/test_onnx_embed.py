@@ -1,0 +1,121 @@
+"""The ONNX embedding backend (CLAUSEWISE_EMBED_BACKEND=onnx): exported offline from the packaged model, cached under
+the home, the same vectors and the same rankings as the torch backend."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import numpy as np
+import pytest
+
+from ingest.errors import ConfigError
+from ingest.settings import DEFAULT_EMBED_MODEL, Settings
+
+HAVE_RUNTIME = importlib.util.find_spec("onnxruntime") is not None
+HAVE_EXPORTER = importlib.util.find_spec("onnx") is not None and importlib.util.find_spec("torch") is not None
+needs_onnx = pytest.mark.skipif(not (HAVE_RUNTIME and HAVE_EXPORTER),
+                                reason="the ONNX backend needs onnxruntime, and onnx + torch for its one-time export "
+                                       "(pip install onnxruntime onnx)")
+
+
+def test_backend_is_read_from_the_environment_and_checked():
+    from ingest.embed import make_embedder
+
+    assert Settings.from_env({}).embed_backend == "torch"
+    assert Settings.from_env({"CLAUSEWISE_EMBED_BACKEND": " ONNX "}).embed_backend == "onnx"
+    bad = Settings.from_env({"CLAUSEWISE_EMBED_BACKEND": "tensorflow", "CLAUSEWISE_HOME": "/nonexistent"})
+    with pytest.raises(ConfigError, match="Unknown embedding backend 'tensorflow'.*torch, onnx"):
+        make_embedder(DEFAULT_EMBED_MODEL, settings=bad)
+    # the fake embedder has no backend to choose
+    assert make_embedder("fake-hash", settings=bad).model_name == "fake-hash"
+
+
+def test_a_model_folder_the_export_does_not_reproduce_is_refused(tmp_path):
+    from ingest.onnx_embed import export_onnx
+
+    folder = tmp_path / "cls-model"
+    (folder / "1_Pooling").mkdir(parents=True)
+    (folder / "modules.json").write_text(json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]))
+    (folder / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True,
+                                                                   "pooling_mode_mean_tokens": False}))
+    with pytest.raises(ConfigError, match="mean-pooled.*CLAUSEWISE_EMBED_BACKEND=torch"):
+        export_onnx(folder, tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_hub_id_is_refused_with_the_way_out(tmp_path):
+    from ingest.embed import make_embedder
+
+    s = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path), "CLAUSEWISE_EMBED_BACKEND": "onnx"})
+    with pytest.raises(ConfigError, match="local model folder.*CLAUSEWISE_EMBED_BACKEND=torch"):
+        make_embedder("someone/some-model", settings=s)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The packaged model on both backends; the ONNX one exported into a fresh home's cache."""
+    from ingest.embed import make_embedder
+
+    home = tmp_path_factory.mktemp("onnx-home")
+    s = Settings.from_env({"CLAUSEWISE_HOME": str(home)})
+    onnx = make_embedder(DEFAULT_EMBED_MODEL, settings=s, backend="onnx")
+    torch = make_embedder(DEFAULT_EMBED_MODEL, settings=s, backend="torch")
+    return s, onnx, torch
+
+
+@needs_onnx
+@pytest.mark.slow
+def test_export_is_cached_under_the_home_and_reused(both):
+    from ingest.embed import default_model_path, make_embedder
+    from ingest.onnx_embed import export_key
+
+    s, onnx, _ = both
+    path = s.cache_dir / "onnx" / f"{default_model_path().name}-{export_key(default_model_path())}" / "model.onnx"
+    assert onnx.onnx_path == str(path) and path.is_file()
+    stamp = path.stat().st_mtime_ns
+    again = make_embedder(DEFAULT_EMBED_MODEL, settings=s, backend="onnx")
+    assert again.onnx_path == str(path) and path.stat().st_mtime_ns == stamp  # found, not exported again
+    assert not list(path.parent.glob("*.tmp-*"))
+
+
+@needs_onnx
+@pytest.mark.slow
+def test_same_tokens_and_vectors_as_torch_on_the_corpus(both, corpus):
+    from ingest.index import build_chunks
+
+    _, onnx, torch = both
+    texts = [c.embed_text for c in build_chunks(corpus, DEFAULT_EMBED_MODEL)][::14]  # ~100 of every length
+    st_ids = torch._model.preprocess(texts)["input_ids"].tolist()
+    ours = onnx._tokenizer.encode_batch(texts)
+    assert [[t for t in a if t] for a in st_ids] == [[t for t in e.ids if t] for e in ours]
+    a = np.array(onnx.get_text_embedding_batch(texts))
+    b = np.array(torch.get_text_embedding_batch(texts))
+    assert a.shape == b.shape == (len(texts), 384)
+    assert np.abs(a - b).max() < 1e-5
+    q = "Can I use Llama 3 outputs to train another model?"
+    assert np.abs(np.array(onnx.get_query_embedding(q)) - np.array(torch.get_query_embedding(q))).max() < 1e-5
+
+
+@needs_onnx
+@pytest.mark.slow
+def test_same_rankings_as_torch(both, corpus):
+    """Dense top 10 over three licences and their policies for a handful of questions: the same clauses in order."""
+    from ingest.index import build_chunks
+    from retrieval.backends import VectorMatrix
+
+    _, onnx, torch = both
+    docs = {"llama-3.1-license", "llama-3.1-aup", "gemma-terms-2024", "gemma-pup", "apache-2.0"}
+    chunks = [c for c in build_chunks(corpus, DEFAULT_EMBED_MODEL) if c.doc_id in docs]
+    assert len({c.doc_id for c in chunks}) == len(docs)
+    texts = [c.embed_text for c in chunks]
+    index = VectorMatrix(np.array(torch.get_text_embedding_batch(texts)))
+    onnx.pin_threads()
+    assert onnx.threads == 1
+    for q in ("May I distill Gemma into my own model?", "attribution notice when redistributing Llama 3.1",
+              "700 million monthly active users", "use for military purposes"):
+        want = np.argsort(-np.round(index.scores(torch.get_query_embedding(q)), 6), kind="stable")[:10]
+        got = np.argsort(-np.round(index.scores(onnx.get_query_embedding(q)), 6), kind="stable")[:10]
+        assert [chunks[i].clause_id for i in got] == [chunks[i].clause_id for i in want]
