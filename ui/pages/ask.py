@@ -15,7 +15,6 @@ from ingest.errors import ClausewiseError
 from retrieval.answer import MAX_QUESTION, clean_question
 from retrieval.followup import carry_over
 from retrieval.history import changed_versions, corpus_version, rules_version
-from retrieval.scenario import read_facts
 from ui import state
 from ui.checklist import conversation_memo_button
 from ui.conversation import (DISCLAIMER, Turn, carried_label, carried_sentence, clause_kinds, conversation_markdown,
@@ -184,7 +183,7 @@ def _follow_up(turn: Turn, previous, dropped: frozenset[str]):
     if previous is None:
         return None
     text, _ = clean_question(turn.question)
-    read = read_facts(text, services.registry)
+    read = services.engine.read_facts(text)  # the engine's reading: use categories by meaning too, when switched on
     facts, carried = carry_over(previous[1], read, dropped=dropped)
     if not carried:
         return None
