@@ -134,6 +134,10 @@ METHOD_PATTERNS: dict[Method, list[str]] = {
     Method.FULL_FINETUNE: [r"fine[\s-]?tun", r"finetun", r"\bsft\b", r"\btrain(?:ed|ing)?\b.{0,30}\bon\b"],
 }
 
+# Publishing results about a model (scores, a paper), open at its last alternative so both users below can extend it.
+_PUBLISHED_RESULTS = (r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test)?\s?"
+                      r"(?:numbers|scores|results|metrics|findings|figures|paper|thesis|charts")
+
 DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.END_USER: [r"\bend[\s-]?users?\b.{0,40}\b(?:of|using)\b.{0,20}(?:someone|third|vendor|another|a us|app|saas|product)",
                           r"\b(?:i|we)(?:'m| am| are)? (?:an? )?(?:ordinary |regular |just an? )?(?:end[\s-]?)?users? of\b",
@@ -185,13 +189,12 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bnever (?:gets? |be |been |is |are )?(?:shipped|exposed|shared|distributed|released|published|leaves?|deployed externally)\b",
                           r"\bno (?:weights|model|checkpoints?|adapters?)\b.{0,20}\b(?:go(?:es)? out|leave|leaves|are shared|is shared|shipped)\b",
                           # publishing results about a model is not publishing the model
-                          r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test)?\s?(?:numbers|scores|results|metrics|findings|figures|paper|thesis|charts)\b"],
+                          _PUBLISHED_RESULTS + r")\b"],
 }
 
 # "we publish only the eval numbers": the publication is of results, and unless the model itself is also put out,
 # nothing the licence calls distribution happens.
-_RESULTS_ONLY = re.compile(r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test)?\s?"
-                           r"(?:numbers|scores|results|metrics|findings|figures|paper|thesis|charts|blog post)\b|\bonly publish\w*\b")
+_RESULTS_ONLY = re.compile(_PUBLISHED_RESULTS + r"|blog post)\b|\bonly publish\w*\b")
 _RELEASES_MODEL = re.compile(r"\b(?:publish|release|share|upload|push|distribut|put)\w* (?:it|them|the (?:\w+ )?(?:weights|model|adapter|checkpoint)s?|our (?:\w+ )?(?:weights|model|adapter|checkpoint)s?)\b"
                              r"|\b(?:weights|adapter|checkpoint)s? (?:on|to) (?:hf|hugging\s?face|the hub|github)\b")
 
