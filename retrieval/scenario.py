@@ -135,7 +135,7 @@ METHOD_PATTERNS: dict[Method, list[str]] = {
 }
 
 # Publishing results about a model (scores, a paper), open at its last alternative so both users below can extend it.
-_PUBLISHED_RESULTS = (r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test)?\s?"
+_PUBLISHED_RESULTS = (r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test|accuracy|aggregate|performance)?\s?"
                       r"(?:numbers|scores|results|metrics|findings|figures|paper|thesis|charts")
 
 DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
@@ -404,10 +404,38 @@ DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\bship(?:s|ped|ping)?\b.{0,60}\b
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:ship|deliver|hand|sell|licen[cs]e)\w*\b.{0,50}\b(?:weights|fine-?tunes?|model|checkpoints?)\b.{0,40}\bto (?:an? |our |its |their |the )?(?:customers?|clients?|buyers?|licensees?)\b",
                                                     r"\b(?:ship|deliver|hand|install)\w*\b.{0,30}\b(?:on[\s-]?prem(?:ise[sd]?|ises)?|on[\s-]site)\b.{0,20}\b(?:to|for|at) (?:an? |our |the |their )?(?:customers?|clients?|buyers?)\b",
                                                     r"\b(?:ship|deliver|hand)\w* (?:it|them|the (?:\w+ )?(?:weights|model)) to (?:our |its |their )?(?:customers|clients|buyers)\b"]
+# The non-family terms (issue 11, s3terms): the facts their own clauses turn on.
+FLAG_PATTERNS["competing"] += [r"\b(?:chat ?gpt|gpt[\w.-]*|openai|o[13])[\s-](?:alternative|replacement|substitute|killer|competitor|clone)s?\b"]
+FLAG_PATTERNS["publication_rules"] += [
+    r"\b(?:rules?|policy|policies|requirements?|restrictions?|anything)\b (?:\w+ ){0,2}(?:about|on|for|around|regarding|against) (?:publish|post|shar|stream|livestream|broadcast)\w*",
+    r"\b(?:can|may) (?:i|we) (?:publish|post|livestream|stream|broadcast)\w*\b.{0,60}\b(?:transcripts?|conversations?|chats?|sessions?)\b"]
+FLAG_PATTERNS.update({
+    # personal data of people sent to the service (the March 2023 OpenAI terms, s. 5(c): privacy notices and consents)
+    "personal_data": [r"\bpersonal (?:data|information|details)\b", r"\bpii\b", r"\bgdpr\b",
+                      r"\b(?:names?|e-?mail addresses|phone numbers|home addresses|dates? of birth)\b(?:,? (?:and|or|plus) |, )(?:\w+ )?(?:e-?mail addresses|emails|phone numbers|addresses|names)\b",
+                      r"\b(?:customer|patient|employee|user|client) (?:records|data|details)\b.{0,30}\b(?:names|emails|addresses|identif)"],
+    # where the service is used, by country (the March 2023 OpenAI terms allow only "geographies currently supported")
+    "named_country": [r"\b(?:in|from|based in|located in|out of|residents? of|citizens? of)\s+(?:the\s+)?(?:vietnam|china|russia|belarus|iran|venezuela|afghanistan|pakistan|bangladesh|nigeria|egypt|ethiopia|kenya|ghana|south africa|morocco|algeria|tunisia|turkey|t\u00fcrkiye|saudi arabia|uae|united arab emirates|qatar|israel|jordan|lebanon|iraq|india|indonesia|malaysia|thailand|philippines|cambodia|laos|myanmar|nepal|sri lanka|hong kong|macau|taiwan|korea|south korea|japan|singapore|brazil|argentina|chile|colombia|peru|mexico|ukraine|kazakhstan|uzbekistan|georgia|armenia|serbia)\b",
+                      r"\b(?:supported|available|unsupported|restricted) (?:countries|regions|geograph(?:y|ies)|locations)\b",
+                      r"\b(?:countries|regions|geograph(?:y|ies)) (?:where|in which) (?:openai|chatgpt|the (?:api|service))\b"],
+    # the user means to stay on the version of a licence or policy they first accepted ("grandfathered", "that snapshot")
+    "frozen_version": [r"\bgrandfather\w*\b", r"\b(?:snapshot|copy) (?:of (?:the |that )?(?:aup|policy|licen[cs]e|terms) )?(?:forever|for good|indefinitely)\b",
+                       r"\b(?:keep|stay|stick|remain)\w*\b.{0,40}\b(?:the |that |our )?(?:old|original|earlier|previous|first|prior|same|downloaded) (?:version|snapshot|copy|text)\b",
+                       r"\b(?:version|snapshot|copy) (?:we|i|they|it) (?:originally |first |initially )?(?:accepted|agreed to|downloaded|signed|checked|launched (?:with|under))\b",
+                       r"\bignore (?:the |any )?(?:later|newer|future|updated|new) (?:versions?|updates?|changes?)\b",
+                       r"\b(?:originally|first|initially) (?:accepted|agreed)\b.{0,60}\b(?:updat|revis|chang|new version)",
+                       r"\b(?:updat|revis|chang)\w*\b.{0,80}\b(?:still|keep|continue)\w*\b.{0,40}\b(?:the |our )?(?:version|terms|licen[cs]e) (?:we|it|they) (?:originally |first )?(?:accepted|agreed|signed)"],
+    # the licensor asked for its attribution to be taken off (CC 4.0 s. 3(a)(3))
+    "licensor_removal_request": [r"\b(?:asked|asks|requested|requests|wants|told)\b.{0,40}\b(?:take|remove|drop|delete|strip)\w*\b.{0,20}\b(?:her|his|their|my|the creator'?s|the author'?s) (?:name|credit|attribution)",
+                                 r"\b(?:take|remove|drop|delete)\w* (?:her|his|their) (?:name|credit|attribution) (?:off|from|out)\b",
+                                 r"\bdoes(?:n'?t| not) want (?:to be )?(?:credited|attributed|named)\b"],
+})
 TARGET_PATTERNS += [
     (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*nc|creative commons attribution[\s-]*non[\s-]?commercial)", "cc-by-nc-4.0"),
     (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
     (r"(?:under|with|as)\s+(?:its|their|his|her) own\s+(?:custom |commercial |proprietary )*(?:licen[cs]e|terms|eula)", "proprietary"),
+    # "under plain CC BY 4.0": the same target with a word for "just that licence"
+    (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:plain|just|simple|regular|ordinary|normal|vanilla)\s+(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
 ]
 
 _NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")

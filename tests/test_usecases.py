@@ -114,7 +114,10 @@ MATCHES: dict[str, list[str]] = {
     "service_resale": ["resell access to ChatGPT", "white-label the OpenAI service as ours"],
     "account_sharing": ["share one ChatGPT Plus account between the whole team", "sell my API keys to friends",
                         "the four of us log into a single ChatGPT subscription", "let my flatmate use my ChatGPT account",
-                        "gave our OpenAI login to a contractor so he can run prompts"],
+                        "gave our OpenAI login to a contractor so he can run prompts",
+                        "can we pass on a few of our spare API keys to a sister startup", "our API key goes to a partner firm for their app"],
+    "rate_limits": ["we cycle through a dozen OpenAI accounts so the crawler stays under the per-account limit",
+                    "a proxy pool to get around the rate limit", "split requests over many keys to dodge throttling"],
     "export_controls": ["users in North Korea", "serve sanctioned entities", "get around US export controls"],
     "political": ["talking points for a senate candidate", "a chatbot for a political party", "political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters"],
 }
