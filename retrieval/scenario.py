@@ -405,6 +405,20 @@ DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:ship|deliver|hand|sel
                                                     r"\b(?:ship|deliver|hand|install)\w*\b.{0,30}\b(?:on[\s-]?prem(?:ise[sd]?|ises)?|on[\s-]site)\b.{0,20}\b(?:to|for|at) (?:an? |our |the |their )?(?:customers?|clients?|buyers?)\b",
                                                     r"\b(?:ship|deliver|hand)\w* (?:it|them|the (?:\w+ )?(?:weights|model)) to (?:our |its |their )?(?:customers|clients|buyers)\b"]
 # The non-family terms (issue 11, s3terms): the facts their own clauses turn on.
+FLAG_PATTERNS["adds_restrictions"] += [
+    r"\b(?:click[\s-]?through|clickwrap|click[\s-]?wrap|terms of (?:use|service)|tos|eula|agreement|gate|form)\b (?:that|which) (?:\w+ )?(?:forbids?|prohibits?|bans?|bars?|restricts?|disallows?|rules? out)\b"]
+# Not passing on the required statement or credit: "doesn't mention TII at all", "no usage restrictions at all".
+FLAG_PATTERNS["skips_obligation"] += [
+    r"\b(?:doesn'?t|don'?t|won'?t|never|not|without) (?:want to )?(?:say|mention|mentioning|disclose|credit|display|show|name|naming)\b.{0,30}\b(?:tii|technology innovation institute|falcon|stability(?: ai)?|nvidia|alibaba|deepseek)\b",
+    r"\b(?:no|without(?: any)?) (?:usage|use|acceptable[\s-]use) (?:restrictions?|rules|limits|policy)\b(?! (?:apply|applies))"]
+# Training on material is a fine-tune unless a narrower method is named ("trains a model on CC BY-SA text").
+METHOD_PATTERNS[Method.FULL_FINETUNE] += [r"\btrains\b.{0,30}\bon\b"]
+# The material itself put up again, re-posted or mirrored, leaves the organisation (CC "Share").
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:re-?post|re-?upload|re-?host|mirror)\w* (?:it|them|the (?:\w+ ){0,2}(?:set|dataset|data|images|photos|files|corpus))\b"]
+# The material shown to the public on a site the user runs (CC "Share" includes public display).
+DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [r"\b(?:our|my|the|a) (?:web)?site (?:shows|displays|serves|hosts|features)\b", r"\bpublic (?:gallery|exhibition|display)\b"]
+# Nothing leaves: "neither the data nor the model is shared".
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [r"\bneither\b.{0,40}\bnor\b.{0,40}\b(?:is|are|gets?|will be) (?:ever )?(?:shared|released|published|distributed|shipped)\b"]
 FLAG_PATTERNS["competing"] += [r"\b(?:chat ?gpt|gpt[\w.-]*|openai|o[13])[\s-](?:alternative|replacement|substitute|killer|competitor|clone)s?\b"]
 FLAG_PATTERNS["publication_rules"] += [
     r"\b(?:rules?|policy|policies|requirements?|restrictions?|anything)\b (?:\w+ ){0,2}(?:about|on|for|around|regarding|against) (?:publish|post|shar|stream|livestream|broadcast)\w*",
@@ -438,14 +452,24 @@ TARGET_PATTERNS += [
     (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:plain|just|simple|regular|ordinary|normal|vanilla)\s+(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
 ]
 
-_NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
+_NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell|sold)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
 # Licences that say they grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
 # model is a trademark question. The Llama and Gemma licences are left out: they require the model's name.
 _NO_NAME_GRANT = {"apache-2.0", "openai-terms-2023", "openai-terms-2024"}
 
 
+_OWN_LOGO = re.compile(r"\b(?:made|make|making|created?|creating|generated?|generating|designed?|designing|drew|draw|got)\b (?:a |an |my |our |the |some |new )?(?:\w+ ){0,2}logos?\b"
+                       r"|\blogos? (?:i|we) (?:made|created|generated|designed|drew)\b")
+
+
+def _licensor_named(entry, name: str) -> bool:
+    """Whether a product name uses the name of a model's provider or of the model line ("Mistral", "Falcon")."""
+    tokens = {re.split(r"[\s._()/-]", (entry.provider or "").lower())[0], re.split(r"[\s._()/-]", entry.name.lower())[0]}
+    return any(len(t) > 3 and t not in ("open", "the", "models") and re.search(rf"\b{re.escape(t)}\b", name) for t in tokens)
+
+
 def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], documents: list[str], target: str | None,
-                       flags: list[str]) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
+                       flags: list[str], registry: Registry | None = None) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
     """Documents, licences, flags and missing documents for the non-family terms: a target licence is not a governing document
     beside the licence it replaces, a product named after a model is a trademark question, and a named document the
     corpus lacks displaces the nearby licence it would otherwise be read as."""
@@ -463,6 +487,13 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
             token = re.split(r"[\s._-]", ref.name.lower())[0] if ref.name else ""
             if len(token) > 2 and re.search(rf"\b{re.escape(token)}\b", name) and set(ref.documents) & _NO_NAME_GRANT:
                 flags = flags + ["trademark"] if "trademark" not in flags else flags
+        # "our Apache-2.0 product will be branded 'Mistral Pro'": the name is a licensor's, though no model is named.
+        if registry is not None and "trademark" not in flags and set(documents) & _NO_NAME_GRANT:
+            if any(_licensor_named(e, name) for e in registry.entries if set(e.documents) & _NO_NAME_GRANT & set(documents)):
+                flags = flags + ["trademark"]
+    if "trademark" in flags and _OWN_LOGO.search(low) and not _any(FLAG_PATTERNS["trademark"], _OWN_LOGO.sub(" ", low)):
+        # A logo the user made with the model is Output, not the licensor's mark.
+        flags = [f for f in flags if f != "trademark"]
     # These describe a breach and its cure, so the "without the notice" they follow is no negation of them.
     for flag in ("past_omission", "cured_in_time", "cured_late"):
         if flag not in flags and _any(FLAG_PATTERNS[flag], low):
@@ -681,7 +712,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
-    documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
+    documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags, registry)
     if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):
         methods = tuple(m for m in methods if m is not Method.MERGE) or (Method.PLAIN_USE,)
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]

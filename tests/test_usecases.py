@@ -119,7 +119,8 @@ MATCHES: dict[str, list[str]] = {
     "rate_limits": ["we cycle through a dozen OpenAI accounts so the crawler stays under the per-account limit",
                     "a proxy pool to get around the rate limit", "split requests over many keys to dodge throttling"],
     "export_controls": ["users in North Korea", "serve sanctioned entities", "get around US export controls"],
-    "political": ["talking points for a senate candidate", "a chatbot for a political party", "political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters"],
+    "political": ["talking points for a senate candidate", "a chatbot for a political party", "political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters",
+                  "our PAC sends political fundraising emails", "texts to voters before the runoff"],
 }
 
 # Near misses: words shared with a category, a meaning outside it (a carve-out the text states, detection, consent ...).
