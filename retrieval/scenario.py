@@ -128,7 +128,10 @@ METHOD_PATTERNS: dict[Method, list[str]] = {
     Method.MERGE: [r"\bmerg", r"mergekit", r"\bslerp\b", r"frankenmerge", r"\bties\b"],
     Method.DISTILLATION: [r"distil", r"synthetic", r"\boutputs?\b.{0,60}\b(?:train|fine[\s-]?tune|finetune|teach)",
                           r"(?:train|fine[\s-]?tune|finetune).{0,80}\b(?:on|with|using)\b.{0,40}\b(?:outputs?|responses|answers|generations|completions|transcripts)",
-                          r"generate.{0,60}(?:training|instruction|sft|dataset|pairs|data)", r"\bstudent\b", r"\bteacher\b"],
+                          r"generate.{0,60}(?:training|instruction|sft|dataset|pairs|data)",
+                          # a student model, not a PhD student
+                          r"\bstudent\b(?! (?:at|in|of|here|who|working|researchers?|projects?|thesis|visa|loans?|union|clubs?|essays?|work))(?<!phd student)(?<!ph\.d\. student)(?<!grad student)(?<!master's student)(?<!masters student)(?<!undergrad student)",
+                          r"\bteacher\b"],
     Method.CONTINUED_PRETRAINING: [r"continued[\s-]*pre[\s-]*train", r"continue[sd]? (?:the )?pre[\s-]*train", r"domain[\s-]adapt"],
     Method.RLHF: [r"\brlhf\b", r"\bdpo\b", r"reward model", r"\bjudge\b", r"preference (?:data|labels|pairs)", r"\brlaif\b", r"\bppo\b"],
     Method.FULL_FINETUNE: [r"fine[\s-]?tun", r"finetun", r"\bsft\b", r"\btrain(?:ed|ing)?\b.{0,30}\bon\b"],
@@ -415,6 +418,13 @@ FLAG_PATTERNS["skips_obligation"] += [
 METHOD_PATTERNS[Method.FULL_FINETUNE] += [r"\btrains\b.{0,30}\bon\b"]
 # The material itself put up again, re-posted or mirrored, leaves the organisation (CC "Share").
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:re-?post|re-?upload|re-?host|mirror)\w* (?:it|them|the (?:\w+ ){0,2}(?:set|dataset|data|images|photos|files|corpus))\b"]
+# Material passed between organisations: "two labs exchange their datasets with each other".
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:share|exchange|swap|trade)\w* (?:\w+ ){0,4}with (?:each other|one another|partner (?:labs?|institutes?|universit\w+))\b"]
+# The Qwen licence named by its threshold ("the Qwen 100M-user rule").
+LICENCE_PATTERNS["qwen-license"] += [r"\bqwen(?:'s)? (?:100\s?m|100 million|mau|monthly[\s-]active[\s-]users?)[\w\s-]{0,12}\b(?:rule|threshold|clause|limit|test|cap)\b"]
+# Academic work named by its form (a thesis, a PhD) is research; "not sharing weights or selling anything" is personal.
+FLAG_PATTERNS["research"] += [r"\bph\.?d\b", r"\b(?:thesis|dissertation)\b", r"\b(?:master'?s|grad(?:uate)?|undergrad(?:uate)?) (?:student|project|course)\b"]
+FLAG_PATTERNS["personal"] += [r"\bnot (?:sharing|selling|distributing)\b[^.?]{0,30}\b(?:or|nor) (?:selling|sharing|distributing) anything\b"]
 # The material shown to the public on a site the user runs (CC "Share" includes public display).
 DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [r"\b(?:our|my|the|a) (?:web)?site (?:shows|displays|serves|hosts|features)\b", r"\bpublic (?:gallery|exhibition|display)\b"]
 # Nothing leaves: "neither the data nor the model is shared".
@@ -511,8 +521,8 @@ _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million":
 
 _REVENUE_RES = (
     re.compile(r"(under|below|less than|over|above|more than|about|around|~)?\s*(?:usd\s*)?\$?\s*(\d+(?:[.,]\d+)?)\s*"
-               r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr)"),
-    re.compile(r"revenue (?:of )?(under|below|less than|over|above|more than|about|around)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b"),
+               r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr|turnover|sales|last (?:fiscal |financial )?year|this year|in (?:fy ?)?20\d\d)"),
+    re.compile(r"revenue (?:is |was |of )?(under|below|less than|over|above|more than|about|around|~)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b"),
 )
 
 
