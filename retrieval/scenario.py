@@ -428,6 +428,7 @@ FLAG_PATTERNS["personal"] += [r"\bnot (?:sharing|selling|distributing)\b[^.?]{0,
 # The material shown to the public on a site the user runs (CC "Share" includes public display).
 DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [r"\b(?:our|my|the|a) (?:web)?site (?:shows|displays|serves|hosts|features)\b", r"\bpublic (?:gallery|exhibition|display)\b"]
 # Nothing leaves: "neither the data nor the model is shared".
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [r"\b(?:run|runs|running|host|hosts|hosting|deploy\w*)\b[^?;]{0,60}\bon (?:its|their) own (?:servers|hardware|infrastructure|machines|gpus|cluster|premises)\b"]
 DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [r"\bneither\b.{0,40}\bnor\b.{0,40}\b(?:is|are|gets?|will be) (?:ever )?(?:shared|released|published|distributed|shipped)\b"]
 FLAG_PATTERNS["competing"] += [r"\b(?:chat ?gpt|gpt[\w.-]*|openai|o[13])[\s-](?:alternative|replacement|substitute|killer|competitor|clone)s?\b"]
 FLAG_PATTERNS["publication_rules"] += [
@@ -600,8 +601,16 @@ def _release_name(text: str) -> str | None:
     return name if len(name) >= 3 and name.lower() not in {"the", "our", "a", "an", "it", "that", "this"} else None
 
 
+# A model named as the point of comparison ("an EU exclusion like Meta has for Llama 3.2 Vision", "unlike Gemma") plays
+# no part in the scenario: its terms are not the question's.
+_COMPARED = re.compile(r"(?:\bunlike|\bcompared (?:to|with)|\bsimilar to|\bthe way|\bas (?:meta|google|alibaba|nvidia|tii|deepseek|openai) (?:does|did|has|had) (?:for|with|in)|"
+                       r"(?<!would )(?<!'d )\blike (?:meta|google|alibaba|nvidia|tii|deepseek|openai) (?:does|did|has|had) (?:for|with|in))\s+(?:the |its |their )?$")
+
+
 def _role(before: str, after: str) -> Role:
     """The part a model plays, from the words around its mention."""
+    if _COMPARED.search(before):
+        return Role.MENTIONED
     if re.search(r"(?:fine[\s-]?tun\w*|finetun\w*|train\w*|distil\w* (?:\w+ )?into|into|student(?: model)?(?: is)?|base model(?: is)?)\s+(?:a |an |the |our |my )?$", before):
         return Role.BASE
     if re.search(r"\bjudge|reward model|grader|preference", before[-40:] + " " + after[:60]):
@@ -678,7 +687,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
                 break
     datasets = tuple(d for d in licences if d.startswith("cc-") and re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low))
     documents: list[str] = []
-    for m in models:
+    in_play = [m for m in models if m.role is not Role.MENTIONED] or models
+    for m in in_play:
         documents.extend(d for d in m.documents if d not in documents)
     for lic in licences:
         if lic == "openai-terms":

@@ -128,6 +128,18 @@ def decide(table, reg, question):
      "not_permitted", "updated-terms-bind", "falcon-2-license:def-acceptable-use-policy"),
     ("We host a Falcon 2 11B fine-tune for customers, and our launch post won't mention TII at all. Fine?",
      "not_permitted", "obligation-skipped", "falcon-2-license:publication.p1"),
+    ("Our shop makes about $150k a year, but a holding company owns 70% of us and made $40M last year. We use SD 3.5 for paid product shots.",
+     "not_permitted", "stability-large-revenue", "stability-ai-community:p5"),
+    ("Our app built on Qwen2.5-72B has 30M monthly active users; our parent company's other apps have 250M MAU. Is the Qwen 100M rule triggered?",
+     "conditional", "qwen-under-mau", "qwen-license:4"),
+    ("We run an NVIDIA Open Model License model behind our paid SaaS; nobody outside gets the weights. What do we owe?",
+     "permitted", "nvidia-use", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p4"),
+    ("PhD student here: I run SD 3.5 Large on my laptop for dissertation experiments. Do I need to register?",
+     "permitted", "stability-non-commercial", "stability-ai-community:p4"),
+    ("A government agency runs Qwen2.5-72B (Qwen License Agreement) on its own servers for translation. Does Qwen forbid that?",
+     "permitted", "qwen-use", "qwen-license:2"),
+    ("We'll fine-tune Falcon 2 11B and publish it from Paris. Is there an EU carve-out like Meta has for Llama 3.2 Vision?",
+     "conditional", "falcon-distribution", "falcon-2-license:redistribution.p1.p1"),
 ])
 def test_clause_scenarios(table, reg, question, verdict, rule, clause):
     facts, got, rules, clauses = decide(table, reg, question)
@@ -231,3 +243,17 @@ def test_an_openai_compatible_endpoint_is_not_openai(reg):
     facts = read_facts("We serve Llama 3.1 70B behind an OpenAI-compatible API to paying developers.", reg)
     assert not {"openai-terms-2023", "openai-terms-2024"} & set(facts.documents) and "openai_api" not in facts.flags
     assert "openai-terms-2024" in read_facts("We call the OpenAI API to label our tickets.", reg).documents
+
+
+def test_longest_glossary_phrase_wins():
+    from retrieval.language import read_language
+    reading = read_language("Je fais des images pour mon usage personnel, sans rien vendre à personne. Est-ce que la licence le permet ?")
+    glosses = reading.text.split(" . ")[-1]
+    assert "not selling anything" in glosses and "personal use" in glosses
+    assert "sell" not in glosses.replace("not selling anything", "")
+
+
+def test_a_model_named_for_comparison_is_not_governing(reg):
+    facts = read_facts("Does Falcon 2 11B have an EU exclusion like Meta has for Llama 3.2 Vision?", reg)
+    assert facts.documents == ("falcon-2-license",)
+    assert [m.role.value for m in facts.models if m.family == "llama"] == ["mentioned"]
