@@ -76,13 +76,13 @@ def decide(table, reg, question):
      "permitted", "cc-breach-cured-in-time", "cc-by-4.0:6.b.1"),
     # Apache-2.0 and MIT
     ("We install an Apache-2.0 model on-prem for a client. Does the NOTICE file have to go with it?",
-     "conditional", "apache-redistribution", "apache-2.0:4.d"),
+     "conditional", "distribution-conditions", "apache-2.0:4.d"),
     ("Our team shipped a Mistral 7B fine-tune to customers inside our appliance without the Apache licence text. How do we fix this going forward?",
      "conditional", "past-omission-remedied", "apache-2.0:4.a"),
     ("I want to publish an MIT-licensed model's weights after deleting the license notice.",
      "not_permitted", "notices-stripped", "mit:p2"),
     ("Can we call our app 'Mistral Helper'? It runs Mistral 7B behind our API.",
-     "not_permitted", "apache-trademark", "apache-2.0:6"),
+     "not_permitted", "no-trademark-licence", "apache-2.0:6"),
     ("We forgot the NOTICE file when we shipped version 1 of our product with an Apache 2.0 model; what now?",
      "conditional", "past-omission-remedied", "apache-2.0:4"),
     # OpenAI, more wordings
@@ -121,7 +121,7 @@ def decide(table, reg, question):
     ("We host a CC BY 4.0 corpus for download behind a gate which forbids resale by downloaders.",
      "not_permitted", "cc-added-restrictions", "cc-by-4.0:2.a.5.b"),
     ("Our Apache-2.0 based assistant will be sold as 'Falcon Legal Pro'. Any issue?",
-     "not_permitted", "apache-trademark", "apache-2.0:6"),
+     "not_permitted", "no-trademark-licence", "apache-2.0:6"),
     ("NVIDIA changed the Open Model License last month; can we keep shipping our derivative under the version we originally accepted?",
      "not_permitted", "updated-terms-bind", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
     ("Can we stick with the old version of the Falcon 2 acceptable use policy we downloaded last year?",
@@ -133,13 +133,13 @@ def decide(table, reg, question):
     ("Our app built on Qwen2.5-72B has 30M monthly active users; our parent company's other apps have 250M MAU. Is the Qwen 100M rule triggered?",
      "conditional", "qwen-under-mau", "qwen-license:4"),
     ("We run an NVIDIA Open Model License model behind our paid SaaS; nobody outside gets the weights. What do we owe?",
-     "permitted", "nvidia-use", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p4"),
+     "permitted", "no-distribution-no-conditions", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p4"),
     ("PhD student here: I run SD 3.5 Large on my laptop for dissertation experiments. Do I need to register?",
      "permitted", "stability-non-commercial", "stability-ai-community:p4"),
     ("A government agency runs Qwen2.5-72B (Qwen License Agreement) on its own servers for translation. Does Qwen forbid that?",
      "permitted", "qwen-use", "qwen-license:2"),
     ("We'll fine-tune Falcon 2 11B and publish it from Paris. Is there an EU carve-out like Meta has for Llama 3.2 Vision?",
-     "conditional", "falcon-distribution", "falcon-2-license:redistribution.p1.p1"),
+     "conditional", "distribution-conditions", "falcon-2-license:redistribution.p1.p1"),
 ])
 def test_clause_scenarios(table, reg, question, verdict, rule, clause):
     facts, got, rules, clauses = decide(table, reg, question)
