@@ -522,7 +522,7 @@ _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million":
 
 _REVENUE_RES = (
     re.compile(r"(under|below|less than|over|above|more than|about|around|~)?\s*(?:usd\s*)?\$?\s*(\d+(?:[.,]\d+)?)\s*"
-               r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr|turnover|sales|last (?:fiscal |financial )?year|this year|in (?:fy ?)?20\d\d)"),
+               r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr|turnover|sales|last (?:fiscal |financial )?year|this year|in (?:fy ?)?20\d\d|(?:company|business|firm|group|conglomerate|corporation|acquirer|buyer)\b)"),
     re.compile(r"revenue (?:is |was |of )?(under|below|less than|over|above|more than|about|around|~)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b"),
 )
 

@@ -30,7 +30,7 @@ GROUP_TOTAL = re.compile(r"\b(?:together|combined|in total|totall?ing|in aggrega
 # The question joins its figures across companies: affiliates, a parent, an acquirer.
 GROUPED = re.compile(r"\baffiliates?\b|\bsubsidiar(?:y|ies)\b|\bparent (?:company|group)\b|\bsister compan|\b(?:our|the|its) group\b|"
                      r"\bacquired by\b|\bacquir(?:er|ing company)\b|\bbeing (?:bought|acquired)\b|\bmerg(?:e|ing|er) with\b|"
-                     r"\bbuy(?:s|ing)? us\b|\bwill own us\b|"
+                     r"\bbuy(?:s|ing)? us\b|\bwill own us\b|\bacquir(?:es|ing) us\b|\btak(?:es|ing) us over\b|"
                      # control through ownership (Stability: "more than 50% of the voting interests")
                      r"\b(?:5[1-9]|[6-9]\d|100)\s?%[\s-]owned by\b|\bowns? (?:5[1-9]|[6-9]\d|100)\s?% of\b|\b(?:wholly|majority)[\s-]owned\b|"
                      r"\b(?<!% )(?<!%-)owned by (?:a|an|the|our) (?:[\w-]+ ){0,2}(?:group|company|conglomerate|holding|parent|corporation)\b")

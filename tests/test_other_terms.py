@@ -140,6 +140,8 @@ def decide(table, reg, question):
      "permitted", "qwen-use", "qwen-license:2"),
     ("We'll fine-tune Falcon 2 11B and publish it from Paris. Is there an EU carve-out like Meta has for Llama 3.2 Vision?",
      "conditional", "distribution-conditions", "falcon-2-license:redistribution.p1.p1"),
+    ("Our $400k/yr app runs on SD 3.5 under the Community License, and a $25M firm is acquiring us next month. Can we go on as before?",
+     "not_permitted", "stability-large-revenue", "stability-ai-community:p5"),
 ])
 def test_clause_scenarios(table, reg, question, verdict, rule, clause):
     facts, got, rules, clauses = decide(table, reg, question)
