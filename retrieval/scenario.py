@@ -142,7 +142,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.END_USER: [r"\bend[\s-]?users?\b.{0,40}\b(?:of|using)\b.{0,20}(?:someone|third|vendor|another|a us|app|saas|product)",
                           r"\b(?:i|we)(?:'m| am| are)? (?:an? )?(?:ordinary |regular |just an? )?(?:end[\s-]?)?users? of\b",
                           r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\bvendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
-                          r"\bi use a\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
+                          r"\bi use an?\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
                           r"\bas (?:an? )?(?:ordinary )?end users?\b", r"\bas a consumer\b",
                           r"\b(?:use|using) an? (?:app|application|product|service|website|tool|chatbot)\b.{0,40}\b(?:runs|built|uses|powered|based|that)\b",
                           r"\bour staff use an?\b.{0,30}\b(?:vendor|third)",
@@ -167,7 +167,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                         r"\b(?:chat|consumer|commercial|paid|saas|web|mobile|hosted)\s+(?:\w+\s+)?(?:product|service|app|assistant)\b",
                         r"\boffers?\b.{0,30}\b(?:product|service|app)\b"],
     Deployment.WEIGHTS_RELEASE: [r"\bpublish", r"\breleas", r"\bsell(?:ing)? (?:the |our )?(?:\w+ ){0,3}(?:weights|fine-?tunes?|checkpoints?|adapters?)\b",
-                                 r"\bhand(?:ing)? (?:over )?the weights", r"\bdivest", r"\bpush(?:ing)?\b.{0,40}\b(?:hf|hub|hugging)", r"\bto hf\b", r"\bshare (?:it|them)\b", r"\bcivitai\b", r"\bopen[\s-]weights?\b", r"open[\s-]?sourc", r"hugging\s?face", r"\bthe hub\b", r"\bon hf\b", r"\bhf\b", r"\bupload",
+                                 r"\bhand(?:ing)? (?:over )?the weights", r"\bdivest", r"\bpush(?:ing)?\b.{0,40}\b(?:hf|hub|hugging)", r"\bto hf\b", r"\bshare (?:it|them)\b", r"\bcivitai\b", r"\bopen[\s-]weights?\b", r"open[\s-]?sourc", r"hugging\s?face", r"\bthe hub\b", r"\bon hf\b", r"(?<![\w/-])hf\b(?![\w/-])", r"\bupload",
                                  r"\bdistribut", r"\bshare (?:the |our )?(?:weights|model|adapter|checkpoint|dataset)", r"\bdownload(?:able)?\b",
                                  r"\bsell (?:the |our )?(?:weights|model|fine-?tune)", r"\bput (?:it )?(?:out|up|on)\b", r"\bredistribut",
                                  r"\brepublish", r"\bgithub\b", r"\bpost (?:it|the|our)\b", r"\blicen[cs]e (?:it|the|our) (?:out|to)\b", r"\bship(?:ping)? the weights"],
@@ -197,6 +197,15 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
 _RESULTS_ONLY = re.compile(_PUBLISHED_RESULTS + r"|blog post)\b|\bonly publish\w*\b")
 _RELEASES_MODEL = re.compile(r"\b(?:publish|release|share|upload|push|distribut|put)\w* (?:it|them|the (?:\w+ )?(?:weights|model|adapter|checkpoint)s?|our (?:\w+ )?(?:weights|model|adapter|checkpoint)s?)\b"
                              r"|\b(?:weights|adapter|checkpoint)s? (?:on|to) (?:hf|hugging\s?face|the hub|github)\b")
+
+# Only the organisation's own people use the model, said outright.
+_ONLY_INTERNAL = [r"\bonly (?:our|my|the company'?s|the firm'?s) (?:own )?(?:employees|staff|team|engineers|analysts|people|lawyers|researchers|developers|devs)\b",
+                  r"\b(?:nothing|none of it|no part) (?:is |gets |will be )?(?:exposed|offered|available|shared|published|distributed|released)\b",
+                  r"\bbehind (?:the |our |a )?(?:corporate )?(?:vpn|firewall|sso)\b", r"\binternal[\s-]only\b", r"\b(?:solely|only|purely|strictly) internal(?:ly)?\b",
+                  r"\bnot exposed to outsiders\b", r"\bnever (?:leaves?|leave) (?:our|the|my)\b", r"\bno (?:one|body) outside\b",
+                  r"\b(?:not|never) (?:offered|exposed|available|provided) to (?:anyone|customers|clients|the public|outsiders|third parties)\b"]
+# People outside the organisation who get the model or its service.
+_OUTSIDERS = [r"\bcustomers?\b(?![\s-](?:support|service|tickets|data|emails|records|chats|conversations))", r"\bclients?\b", r"\bthe public\b", r"\bsubscribers\b", r"\bpaying users\b"]
 
 FLAG_PATTERNS: dict[str, list[str]] = {
     "litigation": [r"\bsu(?:e|es|ing|ed)\b", r"countersu", r"lawsuit", r"\bpatent (?:suit|action)", r"\bfile (?:a )?(?:copyright|patent)", r"\blitigation\b", r"patent (?:suit|claim|infringement)", r"\bcounterclaim"],
@@ -229,7 +238,9 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)(?![\s-]*(?:compatible|style|format|schema|spec)\b)",
                    r"(?:openai|gpt[\w.-]*)\b(?![\s-]*(?:compatible|style|format|schema|spec)\b).{0,30}\bapi\b"],
     "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
-                    r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
+                    r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b",
+                    # a sized checkpoint of another family, named even where the registry does not know it ("Qwen1.5-14B-Chat")
+                    r"\b(?:qwen|mistral|mixtral|falcon|phi|gemma|deepseek|bloomz?|yi|olmo|pythia|gpt-?j|gpt-?neox|starcoder|flan-t5|t5)[\w.-]*?\d+(?:\.\d+)?b\b"],
     # The facts the coverage rules read (issue 11): acceptance without clicking, warranty and indemnity, affiliates in
     # thresholds, trade controls, statutory exceptions, and the list of models a set of terms covers.
     "acceptance": [r"\b(?:never|didn'?t|did not|without) (?:click(?:ed|ing)?|accept(?:ed|ing)?|agree(?:d|ing)?|sign(?:ed|ing)?)\b",
@@ -305,6 +316,16 @@ DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
     r"\b(?:use|uses|using) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:app|tool|product|platform|software|suite)\b (?:that|which) (?:embeds|integrates|bundles|includes)\b",
 ]
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\bship(?:s|ping)?\b (?:the |our )?(?:\w+ )?(?:weights|checkpoints?)\b"]
+DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
+    r"\b(?:i|we)\b(?:[^.?]{0,25}\b)?(?:use|subscribe to|pay for) an? (?:[\w-]+ ){0,3}(?:app|saas|service|tool|website|platform|product)\b[^.?]{0,60}\b(?:powered by|runs on|built on)\b"]
+# "neither the data nor the model is shared"
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [r"\b(?:neither|nor)\b[^.?]{0,40}\b(?:is|are|will be|gets?|get)\s+(?:shared|distributed|published|released)\b"]
+# The weights end up on hardware other people own: a device or appliance sold with them, users' own laptops.
+_ON_OTHERS_HARDWARE = re.compile(
+    r"\bpre[\s-]?(?:installed|loaded)\b|\b(?:sell|sells|sold|selling|ship|ships|shipped|shipping|deliver|delivers|supply|supplies)\b[^.?]{0,60}\b(?:appliances?|devices?|boxes|hardware|units)\b"
+    r"|\b(?:run|runs|running|execute|executes)\b[^.?]{0,30}\blocally on (?:the )?(?:users?'?|customers?'?|clients?'?|their|people'?s|end[\s-]users?'?) (?:own )?(?:laptops?|devices?|machines?|phones?|computers?|pcs?|desktops?)\b"
+    r"|\b(?:inside|in|within|with) (?:a |an |our |its |the )?(?:[\w-]+ ){0,2}(?:extension|plugin|add-on|addon|game|desktop client|binary)\b[^.?]{0,40}\b(?:ship|shipped|bundled|included|run|runs)\b"
+    r"|\bship\w*\b[^.?]{0,60}\b(?:inside|in|within|with) (?:a |an |our |its |the )?(?:[\w-]+ ){0,2}(?:extension|plugin|add-on|addon|game|client|binary)\b")
 DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
     r"\bnot exposed (?:as|via|through)\b",
     r"\bnothing (?:is |gets |will be |'s )?(?:shared|published|distributed|released|shipped)\b", r"\brun(?:ning|s)?\b (?:[\w.-]+ ){1,3}locally\b",
@@ -535,6 +556,9 @@ def _role(before: str, after: str) -> Role:
     """The part a model plays, from the words around its mention."""
     if re.search(r"(?:fine[\s-]?tun\w*|finetun\w*|train\w*|distil\w* (?:\w+ )?into|into|student(?: model)?(?: is)?|base model(?: is)?)\s+(?:a |an |the |our |my )?$", before):
         return Role.BASE
+    # the policy model an RL step trains ("PPO on Qwen") is the base, whatever judge is named before it
+    if re.search(r"\b(?:ppo|dpo|rlhf|rlaif|grpo|orpo|kto|rl|preference[\s-]tuning|alignment)\s+(?:on|of|for)\s+(?:a |an |the |our |my )?$", before):
+        return Role.BASE
     if re.search(r"\bjudge|reward model|grader|preference", before[-40:] + " " + after[:60]):
         return Role.JUDGE
     if re.search(r"(?:output|response|answer|generation|completion|synthetic data|transcript|label)s?\b[^.]{0,20}$", before) or \
@@ -617,7 +641,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
                 documents.extend(d for d in ("openai-terms-2024", "openai-terms-2023") if d not in documents)
         elif lic not in documents and (lic != target or not models):
             documents.append(lic)
-    methods = tuple(m for m, pats in METHOD_PATTERNS.items() if _any(pats, low))
+    # "we don't train any model on it" names no method
+    methods = tuple(m for m, pats in METHOD_PATTERNS.items() if _any(pats, low, affirmed=True))
     if not methods:
         methods = (Method.PLAIN_USE,)
     # Another provider's API being called is not a deployment of the user's model.
@@ -642,6 +667,15 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if scope.model_stays(low):
         flags.append("model_stays")
         deployments = [d for d in deployments if d not in (Deployment.WEIGHTS_RELEASE, Deployment.ON_DEVICE)] or [Deployment.INTERNAL]
+    # Plain use whose products (text, code, images) are what gets published or sold: the model stays in-house.
+    if methods == (Method.PLAIN_USE,) and Deployment.END_USER not in deployments and scope.outputs_only(low):
+        flags.append("model_stays") if "model_stays" not in flags else None
+        deployments = [Deployment.INTERNAL]
+    # Said in so many words that only the organisation's own people use it: a release or hosting word elsewhere in the
+    # question ("do we have to put up the badge?") asks about a duty, it does not describe a release.
+    if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) \
+            and not re.search(scope.HOSTS_MODEL, low) and not _any(_OUTSIDERS, low, affirmed=True):
+        deployments = [Deployment.INTERNAL]
     maus = _mau_all(text)
     mau, grouped_mau = scope.threshold_figure(maus, low)
     revenue, grouped_revenue = scope.threshold_figure(_revenue_all(text), low)
@@ -654,6 +688,9 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
     documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
+    if _ON_OTHERS_HARDWARE.search(low) and Deployment.END_USER not in deployments and "model_stays" not in flags:
+        deployments = [d for d in deployments if d is not Deployment.INTERNAL]
+        deployments += [Deployment.ON_DEVICE] if Deployment.ON_DEVICE not in deployments else []
     if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):
         methods = tuple(m for m in methods if m is not Method.MERGE) or (Method.PLAIN_USE,)
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]
