@@ -288,6 +288,10 @@ FLAG_PATTERNS.update({
     "mark_display": [r"\bbrand guidelines\b", r"\bllama logo\b", r"\blogo next to\b",
                      r"\bhow (?:big|large|small|prominent|visible)\b.{0,40}\b(?:built with|llama|mark|attribution|logo)",
                      r"\b(?:font|font size|size|colou?r|typeface)\b.{0,25}\b(?:of|for) (?:the )?[\"']?(?:built with|llama)"],
+    # Meta's own name or the Llama logo as the user's product branding (not the display the licence asks for)
+    "meta_branding": [r"\b(?:brand|call|name|market|title)\w*\b[^.?]{0,40}[\"'\u201c\u2018]meta[\s-]?(?!llama[\s-]?\d)[\w-]*",
+                      r"[\"'\u201c\u2018]metallama\b", r"\b(?:app|application) icon\b", r"\bfavicon\b", r"\b(?:as|in|for) (?:our|the|my) (?:own )?(?:product |company |app )?logo\b",
+                      r"\blogo\b[^.?]{0,40}\b(?:landing page|homepage|packaging|merch\w*|store listing|app store)\b"],
     # a non-profit or free service: not "commercially using" the model on its face
     "nonprofit": [r"\bnon[\s-]?profit\b", r"\bnot[\s-]for[\s-]profit\b", r"\bcharit(?:y|able)\b", r"\bngo\b",
                   r"\bfree,? (?:and )?ad[\s-]free\b", r"\bno ads?\b.{0,20}\bno (?:fees?|charge|payment)"],
@@ -316,6 +320,9 @@ DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
     r"\b(?:use|uses|using) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:app|tool|product|platform|software|suite)\b (?:that|which) (?:embeds|integrates|bundles|includes)\b",
 ]
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\bship(?:s|ping)?\b (?:the |our )?(?:\w+ )?(?:weights|checkpoints?)\b"]
+# A product someone runs that the model powers ("the startup's support product runs a Llama fine-tune")
+DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
+    r"\b(?:whose|their|its|the (?:startup|company|target|client|vendor)'?s) (?:[\w-]+ ){0,2}(?:app|product|service|platform|chat ?bot|assistant|tool)\b[^.?]{0,30}\b(?:runs|uses|is built on|is powered by|relies on)\b"]
 DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
     r"\b(?:i|we)\b(?:[^.?]{0,25}\b)?(?:use|subscribe to|pay for) an? (?:[\w-]+ ){0,3}(?:app|saas|service|tool|website|platform|product)\b[^.?]{0,60}\b(?:powered by|runs on|built on)\b"]
 # "neither the data nor the model is shared"
@@ -512,6 +519,10 @@ _MAU_AFTER_RE = re.compile(r"(?:monthly active users|\bmaus?\b|monthly users)\s*
                            r"(?:(?:around|about|approximately|roughly|over|above|more than)\s+)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|m|mn|million|b|bn|billion)?\b", re.I)
 
 
+_MAU_TOTAL_RE = re.compile(r"\b(?:group|combined|overall|grand|consolidated|in) totals?\b(?: (?:of|to|at|is|was|reaches|comes to))?(?: (?:about|around|roughly|approximately|nearly|over|~))?\s*"
+                           r"(\d+(?:[.,]\d+)?)\s*(m|mn|million|b|bn|billion)\b(?!\s*(?:usd|eur|dollars|euros|\$|revenue|in revenue|of revenue))", re.I)
+
+
 def _mau_all(text: str) -> list[int]:
     out = []
     for m in _MAU_RE.finditer(text):
@@ -520,6 +531,12 @@ def _mau_all(text: str) -> list[int]:
         if re.search(r"(?:more than|over|above|exceed\w*|>)\s*$", before):
             value += 1
         out.append(int(value))
+    if out:
+        # "... bring the group total to about 760M": a total stated without the word users, in a question about users
+        for m in _MAU_TOTAL_RE.finditer(text):
+            value = int(float(m.group(1).replace(",", ".")) * _SCALE.get(m.group(2).lower(), 1))
+            if value not in out:
+                out.append(value)
     if not out:
         for m in _MAU_AFTER_RE.finditer(text):
             if re.search(r"threshold|limit|cap\b|clause|section", text[max(0, m.start() - 30):m.end()], re.I):

@@ -26,7 +26,8 @@ NO_REVENUE = re.compile(r"\b(?:no|zero|nil|without (?:any )?)\s*(?:revenue|incom
                         r"\b(?:revenue|sales) (?:is|are|of) (?:zero|nil|usd ?0|\$ ?0)\b|\bsem receita\b|\bsin ingresos\b|\bohne umsatz\b")
 # A figure the question gives as the group's (or several companies') total rather than one company's.
 GROUP_TOTAL = re.compile(r"\b(?:together|combined|in total|totall?ing|in aggregate|aggregated?|altogether|group[\s-]wide|"
-                         r"across (?:the|our|all) (?:group|companies|subsidiaries|brands)|the group'?s|whole group|group total)\b")
+                         r"across (?:the|our|all|its|their) (?:group|companies|subsidiaries|brands|affiliates|entities)|the group'?s|whole group|group total|"
+                         r"(?:including|with|counting|plus) (?:its|our|their|all) (?:affiliates|subsidiaries)|a group with)\b")
 # The question joins its figures across companies: affiliates, a parent, an acquirer.
 GROUPED = re.compile(r"\baffiliates?\b|\bsubsidiar(?:y|ies)\b|\bparent (?:company|group)\b|\bsister compan|\b(?:our|the|its) group\b|"
                      r"\bacquired by\b|\bacquir(?:er|ing company)\b|\bbeing (?:bought|acquired)\b|\bmerg(?:e|ing|er) with\b|"
