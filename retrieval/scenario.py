@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 from enum import Enum
 
 from retrieval import scope
@@ -113,7 +113,7 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "cc-by-nc-4.0": [r"\bcc[\s-]*by[\s-]*nc\b", r"\bnon[\s-]?commercial\b(?=.*\b(?:cc|creative commons|licen[cs]ed)\b)"],
     "cc-by-4.0": [r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc)\b)(?:[\s-]*4\.0)?", r"creative commons attribution\b(?![\s-]*(?:share|non))"],
     "deepseek-license": [r"deepseek[\s-]licen[cs]e"],
-    "qwen-license": [r"qwen[\s-]licen[cs]e"],
+    "qwen-license": [r"qwen[\s-]licen[cs]e", r"\bthe qwen(?:'s)? (?:[\w-]+ ){0,3}(?:rule|clause|terms|agreement|threshold|cap|limit)\b"],
     "nvidia-open-model-license": [r"nvidia open model licen[cs]e", r"\bcosmos\b"],
     "bigscience-openrail-m": [r"bigscience\b.{0,20}rail", r"\bbloom\b(?! filter)"],
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
@@ -569,6 +569,18 @@ def _release_name(text: str) -> str | None:
     return name if len(name) >= 3 and name.lower() not in {"the", "our", "a", "an", "it", "that", "this"} else None
 
 
+_COMPARED = re.compile(r"\b(?:like|unlike|similar to|compared (?:to|with)|as (?:with|for|in)|the way|than)\b(?: (?:meta|google|alibaba|tii|nvidia|the|a|an|it|they))?"
+                       r"(?: (?:has|have|does|did|do|is|are|uses?|counts?|treats?))?(?: (?:for|with|in|on|under))?\s*(?:the )?(?:[\w.-]+/)?$")
+
+
+def _first_mentions(matches, models: list["ModelRef"]) -> list:
+    """For each model kept, the registry match of its first mention."""
+    first = {}
+    for match in matches:
+        first.setdefault(match.entry.id, match)
+    return [first.get(m.model_id) for m in models]
+
+
 def _role(before: str, after: str) -> Role:
     """The part a model plays, from the words around its mention."""
     if re.search(r"(?:fine[\s-]?tun\w*|finetun\w*|train\w*|distil\w* (?:\w+ )?into|into|student(?: model)?(?: is)?|base model(?: is)?)\s+(?:a |an |the |our |my )?$", before):
@@ -634,6 +646,12 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
             models.append(ref)
         elif models[known].role in (Role.BASE, Role.MENTIONED) and role not in (Role.BASE, Role.MENTIONED):
             models[known] = ref  # a later mention says what the model is used for ("... from Llama 3 answers")
+    # A model named only to compare ("is there an EU exclusion like Meta has for Llama 3.2 Vision?") is not part of
+    # the scenario when a model of another family is: its terms are not applied to the user's model.
+    for i, (match, m) in enumerate(zip(_first_mentions(matches, models), models)):
+        if match is not None and _COMPARED.search(low[max(0, match.start - 60):match.start]) and \
+                any(o.family != m.family for o in models if o is not m):
+            models[i] = replace(m, role=Role.MENTIONED)
     licences = []
     for doc, pats in LICENCE_PATTERNS.items():
         if doc == "cc-by-4.0" and any(d in licences for d in ("cc-by-sa-4.0", "cc-by-nc-4.0")) and not re.search(r"\bcc[\s-]*by[\s-]*4", low):
@@ -650,7 +668,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
                 break
     datasets = tuple(d for d in licences if d.startswith("cc-") and re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low))
     documents: list[str] = []
-    for m in models:
+    in_scenario = [m for m in models if m.role is not Role.MENTIONED] or models
+    for m in in_scenario:
         documents.extend(d for d in m.documents if d not in documents)
     for lic in licences:
         if lic == "openai-terms":
