@@ -198,6 +198,7 @@ _RESULTS_ONLY = re.compile(_PUBLISHED_RESULTS + r"|blog post)\b|\bonly publish\w
 _RELEASES_MODEL = re.compile(r"\b(?:publish|release|share|upload|push|distribut|put)\w* (?:it|them|the (?:\w+ )?(?:weights|model|adapter|checkpoint)s?|our (?:\w+ )?(?:weights|model|adapter|checkpoint)s?)\b"
                              r"|\b(?:weights|adapter|checkpoint)s? (?:on|to) (?:hf|hugging\s?face|the hub|github)\b")
 
+_LICENSOR_MARKS = r"\b(?:meta|llama|gemma|google|openai|gpt|chatgpt|qwen|alibaba|mistral|falcon|tii|stability|stable diffusion|nvidia|deepseek|bigcode|starcoder|bloom)"
 # Only the organisation's own people use the model, said outright.
 _ONLY_INTERNAL = [r"\bonly (?:our|my|the company'?s|the firm'?s) (?:own )?(?:employees|staff|team|engineers|analysts|people|lawyers|researchers|developers|devs)\b",
                   r"\b(?:nothing|none of it|no part) (?:is |gets |will be )?(?:exposed|offered|available|shared|published|distributed|released)\b",
@@ -287,7 +288,9 @@ FLAG_PATTERNS.update({
     # how the "Llama" mark or the "Built with" line is shown: size, logo, form (Meta's brand guidelines)
     "mark_display": [r"\bbrand guidelines\b", r"\bllama logo\b", r"\blogo next to\b",
                      r"\bhow (?:big|large|small|prominent|visible)\b.{0,40}\b(?:built with|llama|mark|attribution|logo)",
-                     r"\b(?:font|font size|size|colou?r|typeface)\b.{0,25}\b(?:of|for) (?:the )?[\"']?(?:built with|llama)"],
+                     r"\b(?:font|font size|size|colou?r|typeface)\b.{0,25}\b(?:of|for) (?:the )?[\"']?(?:built with|llama)",
+                     # how the word is styled in the name: case, typeface, a logotype
+                     r"\b(?:lower[\s-]?case|upper[\s-]?case|all[\s-]caps|styli[sz]ed|custom[\s-](?:typeface|font)|typeface|font|logotype|styling)\b[^.?]{0,30}[\"'\u2018\u201c]?llama\b"],
     # Meta's own name or the Llama logo as the user's product branding (not the display the licence asks for)
     "meta_branding": [r"\b(?:brand|call|name|market|title)\w*\b[^.?]{0,40}[\"'\u201c\u2018]meta[\s-]?(?!llama[\s-]?\d)[\w-]*",
                       r"[\"'\u201c\u2018]metallama\b", r"\b(?:app|application) icon\b", r"\bfavicon\b", r"\b(?:as|in|for) (?:our|the|my) (?:own )?(?:product |company |app )?logo\b",
@@ -717,6 +720,12 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     revenue, grouped_revenue = scope.threshold_figure(_revenue_all(text), low)
     if grouped_mau or grouped_revenue:
         flags.append("group_figure")
+    # "is the brand name going to be a problem?" about the user's own release name is a naming question, not a use
+    # of the licensor's marks
+    name = _release_name(text)
+    if "trademark" in flags and name and not re.search(_LICENSOR_MARKS, name.lower()) and \
+            not _any([p for p in FLAG_PATTERNS["trademark"] if "brand" not in p], low):
+        flags.remove("trademark")
     if "skips_obligation" in flags and re.search(r"\bwhat (?:has|needs|do (?:we|i) (?:need|have)|must|should)\b.{0,25}\b(?:change|add|include|put in|fix|update|amend)\b", low):
         flags.remove("skips_obligation")
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
