@@ -560,7 +560,7 @@ EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\
 NON_EU_PATTERNS = [r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
-_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name)\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
+_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name|under (?:our|the|my|its) (?:own )?(?:brand|name))\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
 
 
 def _release_name(text: str) -> str | None:
