@@ -498,6 +498,7 @@ _NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell|sold)\w
 _NO_NAME_GRANT = {"apache-2.0", "openai-terms-2023", "openai-terms-2024"}
 
 
+_COMPLIANCE_ASSUMED = re.compile(r"\b(?:assum\w*|provided|given|as long as|so long as)\b[^.?]{0,20}\b(?:export|sanctions?|trade)[\w\s-]{0,30}\b(?:(?:is|are|gets?|being) )?(?:complied with|compliant|met|followed|observed|respected)\b")
 _OWN_LOGO = re.compile(r"\b(?:made|make|making|created?|creating|generated?|generating|designed?|designing|drew|draw|got)\b (?:a |an |my |our |the |some |new )?(?:\w+ ){0,2}logos?\b"
                        r"|\blogos? (?:i|we) (?:made|created|generated|designed|drew)\b")
 
@@ -531,6 +532,9 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
         if registry is not None and "trademark" not in flags and set(documents) & _NO_NAME_GRANT:
             if any(_licensor_named(e, name) for e in registry.entries if set(e.documents) & _NO_NAME_GRANT & set(documents)):
                 flags = flags + ["trademark"]
+    if "export" in flags and _COMPLIANCE_ASSUMED.search(low):
+        # "assuming export-control law is complied with": the question takes the trade-law duty as met.
+        flags = [f for f in flags if f != "export"]
     if "trademark" in flags and _OWN_LOGO.search(low) and not _any(FLAG_PATTERNS["trademark"], _OWN_LOGO.sub(" ", low)):
         # A logo the user made with the model is Output, not the licensor's mark.
         flags = [f for f in flags if f != "trademark"]

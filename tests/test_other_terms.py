@@ -142,6 +142,8 @@ def decide(table, reg, question):
      "conditional", "distribution-conditions", "falcon-2-license:redistribution.p1.p1"),
     ("Our $400k/yr app runs on SD 3.5 under the Community License, and a $25M firm is acquiring us next month. Can we go on as before?",
      "not_permitted", "stability-large-revenue", "stability-ai-community:p5"),
+    ("Provided export control rules are followed, can a defence supplier use a Qwen License Agreement model in-house for document search?",
+     "permitted", "qwen-use", "qwen-license:2"),
 ])
 def test_clause_scenarios(table, reg, question, verdict, rule, clause):
     facts, got, rules, clauses = decide(table, reg, question)
