@@ -159,8 +159,9 @@ class _Embedder:
         self.base = embedder
         self.sessions = [embedder]
         if isinstance(embedder, OnnxEmbedding) and workers > 1:
-            self.sessions = [OnnxEmbedding.load(embedder.model_name, Path(embedder.model_dir), settings.cache_dir,
-                                                batch_size=batch_size, threads=1) for _ in range(workers)]
+            embedder.pin_threads()  # the given session becomes the first single-threaded worker
+            self.sessions += [OnnxEmbedding.load(embedder.model_name, Path(embedder.model_dir), settings.cache_dir,
+                                                 batch_size=batch_size, threads=1) for _ in range(workers - 1)]
         self.pool = ThreadPoolExecutor(max_workers=len(self.sessions), thread_name_prefix="embed")
 
     def __call__(self, texts: list[str]) -> np.ndarray:
