@@ -189,3 +189,26 @@ def test_search_bench_across_the_collection_reports_latency_and_memory(home, mon
     assert main(["bench", "--all-licences", "--rounds", "1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["chunks"] == report.passages and out["licences"] == len(SAMPLE)
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_the_real_model_on_two_onnx_workers_gives_the_one_session_vectors_and_finds_the_clauses(tmp_path):
+    pytest.importorskip("onnxruntime")
+    from ingest.licensedb_index import _Embedder
+
+    home = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path / "real"), "CLAUSEWISE_EMBED_BACKEND": "onnx"})
+    corpus, infos = licensedb_corpus(keys=["llama-3.1-license-2024", "bigscience-open-rail-m", "mit", "bsd-new"])
+    texts = sorted({p.text for p in passages(corpus)})[:40]
+    one = make_embedder(home.embed_model, settings=home)
+    expected = np.asarray(one.get_text_embedding_batch(texts))
+    two = _Embedder(make_embedder(home.embed_model, settings=home), home, workers=2, batch_size=16)
+    try:
+        assert len(two.sessions) == 2 and np.allclose(two(texts), expected, atol=1e-5)
+    finally:
+        two.close()
+    build_licence_index(corpus, home, make_embedder(home.embed_model, settings=home), infos=infos)
+    searcher = LicenceSearcher(home, make_embedder(home.embed_model, settings=home), corpus=corpus)
+    assert searcher.search("more than 700 million monthly active users", k=1)[0].clause_id == "llama-3.1-license-2024:2"
+    military = searcher.search("which licences forbid military use", k=3)
+    assert military[0].key == "bigscience-open-rail-m"
