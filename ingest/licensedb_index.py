@@ -245,6 +245,7 @@ def build_licence_index(corpus: Corpus, settings: Settings, embedder, *, model_n
             return LicenceIndexReport(name, len(corpus.documents), len(items), len(rows), 0, 0,
                                       time.perf_counter() - t0)
         client = chroma_client(settings)
+        _drop_legacy(settings, client, model_name)
         collection = client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
         existing = set(collection.get(include=[])["ids"])
         ours = set(collection.get(where={"home": home}, include=[])["ids"])
@@ -274,6 +275,21 @@ def build_licence_index(corpus: Corpus, settings: Settings, embedder, *, model_n
             collection.delete(ids=stale[i:i + 500])
     return LicenceIndexReport(name, len(corpus.documents), len(items), len(rows), len(todo), len(stale),
                               time.perf_counter() - t0)
+
+
+LEGACY_PREFIX = "licensedb"  # the collection of the first all-licences build: one row per chunk, title in the text
+
+
+def _drop_legacy(settings: Settings, client, model_name: str) -> None:
+    """Remove this home's collection of the first all-licences build (superseded, never read), with its catalog."""
+    legacy = home_collection(settings, model_name, LEGACY_PREFIX)
+    path = catalog_path(settings, legacy)
+    if path.is_file():
+        try:
+            client.delete_collection(legacy)
+        except Exception:  # noqa: BLE001 - already gone; chromadb raises different types per version
+            pass
+        path.unlink(missing_ok=True)
 
 
 def _embed_and_store(todo, text_of, embedder, settings, collection, home, batch_size, write_batch, workers,

@@ -212,3 +212,17 @@ def test_the_real_model_on_two_onnx_workers_gives_the_one_session_vectors_and_fi
     assert searcher.search("more than 700 million monthly active users", k=1)[0].clause_id == "llama-3.1-license-2024:2"
     military = searcher.search("which licences forbid military use", k=3)
     assert military[0].key == "bigscience-open-rail-m"
+
+
+@pytest.mark.integration
+def test_the_first_builds_collection_is_removed_with_its_catalog(home):
+    from ingest.index import catalog_path, chroma_client
+
+    client = chroma_client(home)
+    client.get_or_create_collection("licensedb-fake-hash").add(ids=["x"], embeddings=[[1.0, 0.0]])
+    legacy = catalog_path(home, "licensedb-fake-hash")
+    legacy.write_text("{}", encoding="utf-8")
+    corpus, infos = licensedb_corpus(keys=["mit"])
+    build_licence_index(corpus, home, make_embedder(FAKE_MODEL), infos=infos)
+    assert not legacy.exists()
+    assert [c.name for c in chroma_client(home).list_collections()] == [COLLECTION]
