@@ -170,7 +170,7 @@ class _Embedder:
         else:
             # Deal the length-sorted texts round-robin, so each session gets as many long ones as the other.
             order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-            shares = [order[w::len(self.sessions)] for w in range(len(self.sessions))]
+            shares = [share for w in range(len(self.sessions)) if (share := order[w::len(self.sessions)])]
             futures = [self.pool.submit(s.embed, [texts[i] for i in share]) for s, share in zip(self.sessions, shares)]
             out = None
             for share, fut in zip(shares, futures):
