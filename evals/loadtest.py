@@ -54,10 +54,14 @@ class LoadReport:
     verdicts: tuple[tuple[str, int], ...] = ()  # (verdict, how many answers had it), most frequent first
     opened_p50_ms: float = 0.0  # opening a session: page, health, stream, first script run
     opened_max_ms: float = 0.0
+    # (question, verdict) for each question some session asked first: no earlier question to carry facts from, so
+    # each is the verdict the app gives that question alone
+    first_verdicts: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict:
         d = asdict(self)
         d["verdicts"] = dict(self.verdicts)
+        d["first_verdicts"] = dict(self.first_verdicts)
         return d
 
 
@@ -192,10 +196,11 @@ async def _run(url: str, sessions: int, seconds: float, timeout: float, ramp_up:
         for v in verdicts:
             counts[v] += 1
     lat = tally.latencies
+    first = tuple(sorted((asked[0], verdicts[0]) for asked, verdicts in tally.answers.items() if len(asked) == 1))
     return LoadReport(sessions, round(elapsed, 1), len(lat), len(errors), round(percentile(lat, 50), 1),
                       round(percentile(lat, 95), 1), round(max(lat, default=0.0), 1), tuple(errors), client,
                       tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
-                      round(percentile(tally.opened, 50), 1), round(max(tally.opened, default=0.0), 1))
+                      round(percentile(tally.opened, 50), 1), round(max(tally.opened, default=0.0), 1), first)
 
 
 def run_load_test(url: str, sessions: int = 20, seconds: float = 60.0, timeout_ms: int = 120_000,
