@@ -93,6 +93,11 @@ class _Tally:
         return out
 
 
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0][:200]}" if text else type(exc).__name__
+
+
 def _question(index: int, n: int) -> str:
     return QUESTIONS[(index + n) % len(QUESTIONS)]
 
@@ -131,8 +136,8 @@ async def _ws_session(url: str, index: int, deadline: float, timeout: float, tal
                 match = _VERDICT_CLASS.search(badges[-1])
                 tally.answered(asked, match.group(1) if match else "?",
                                (last.last_arrival(VERDICT) - t0) * 1000)
-        except Exception as exc:  # noqa: BLE001 - every failure of a session is a counted error, not a crash of the test
-            tally.errors.append(f"session {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
+        except Exception as exc:  # noqa: BLE001 - a session's failure is a counted error, not a crash of the test
+            tally.errors.append(f"session {index}: {_describe(exc)}")
         finally:
             await session.close()
 
@@ -167,7 +172,7 @@ async def _browser_session(browser, url: str, index: int, deadline: float, timeo
             match = _VERDICT_CLASS.search(await page.locator(f".{VERDICT}").last.get_attribute("class") or "")
             tally.answered(asked, match.group(1) if match else "?", ms)
     except Exception as exc:  # noqa: BLE001
-        tally.errors.append(f"session {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        tally.errors.append(f"session {index}: {_describe(exc)}")
     finally:
         await context.close()
 
