@@ -667,6 +667,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
     if "export" in flags and _any(_EXPORT_COMPLIED, low) and not re.search(r"\b(?:iran|north korea|cuba|syria|crimea|embargo\w*|sanction(?:ed)? (?:countr|entit|part))", low):
         flags.remove("export")
+    if "licensed_professional" in flags and "human_decides" not in flags:
+        flags.append("human_decides")  # a professional who reviews and signs is a person who takes the decision
     if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
         flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
     # The family licences (issue 11): only outputs leave, so the model stays; a group's figures decide a threshold that
