@@ -312,6 +312,10 @@ FLAG_PATTERNS["undisclosed"] += [
 FLAG_PATTERNS["human_decides"] += [
     r"\b(?:lawyers?|attorneys?|solicitors?|doctors?|physicians?|nurses?|managers?|officers?|adjusters?|humans?|people|staff|employees|reviewers?|analysts?|clerks?|agents?)\b.{0,40}\b(?:make|makes|take|takes|keep|keeps)\b (?:\w+ ){0,2}(?:every|each|all|the final|the actual|the real) (?:\w+ )?(?:decisions?|calls?)\b",
 ]
+# Someone who uses another company's product with the model inside: the EU clause of the Llama AUPs leaves them out.
+DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
+    r"\b(?:use|using) an? (?:[\w-]+ ){1,2}(?:app|application|product|service|website|tool|chatbot)\b[^.]{0,60}\b(?:powered by|runs on|built on|based on)\b",
+]
 # Export law named only as something already complied with is no export question (the use category says the same).
 _EXPORT_COMPLIED = [r"(?:assum\w*|provided|given|as long as|so long as|if|once) (?:that )?(?:\w+ ){0,3}(?:export[\s-]controls?|sanctions?|trade)(?:[\s-](?:laws?|rules|regulations|requirements))? (?:is |are |has been |have been )?(?:fully )?(?:complied with|met|respected|observed|followed|satisfied|cleared|handled)"]
 FLAG_PATTERNS["licensed_professional"] += [
@@ -545,7 +549,12 @@ EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\
                r"\bmunich\b", r"\bmilan\b", r"\bitaly\b|\bitalian\b", r"\bspain\b|\bmadrid\b", r"\bamsterdam\b|\bnetherlands\b|\bdutch\b", r"\bgmbh\b",
                r"\bdublin\b|\bireland\b", r"\bvienna\b|\baustria", r"\bbrussels\b|\bbelgi", r"\bwarsaw\b|\bpoland\b|\bpolish\b", r"\bstockholm\b|\bsweden\b",
                r"\bdenmark\b|\bcopenhagen\b", r"\bfinland\b|\bhelsinki\b", r"\blisbon\b|\bportugal\b", r"\bprague\b|\bczech\b", r"\bs\.a\.s\b|\bs\.r\.l\b|\bb\.v\.\b"]
-NON_EU_PATTERNS = [r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
+_EU_COUNTRIES = (r"(?:the )?(?:eu|european union|europe|germany|alemanha|alemania|allemagne|deutschland|france|fran\u00e7a|francia|spain|espanha|espa\u00f1a|"
+                 r"espagne|italy|it\u00e1lia|italia|italie|portugal|netherlands|holanda|pa\u00edses baixos|ireland|irlanda|belgium|b\u00e9lgica|austria|"
+                 r"\u00e1ustria|poland|pol\u00f4nia|polonia|sweden|su\u00e9cia|suecia|denmark|finland|czechia|czech republic|greece|gr\u00e9cia)")
+_EU_CUSTOMERS = re.compile(r"\b(?:customers|clients|users|buyers|subscribers|clientes|usu\u00e1rios|usuarios|kunden|nutzer|utilisateurs)\b[^.?]{0,40}?"
+                           r"\b(?:in|em|en|no|na|nos|nas|aus|dans|de) " + _EU_COUNTRIES + r"(?:\s*(?:,|and|e|y|et|und|or|ou|o)\s*(?:in |em |en |no |na |nos |nas )?" + _EU_COUNTRIES + r")*\b")
+NON_EU_PATTERNS = [r"\bbra[sz]il\b", r"\bs\u00e3o paulo\b|\bsao paulo\b|\brio de janeiro\b", r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
 _NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name)\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
@@ -684,6 +693,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if "skips_obligation" in flags and re.search(r"\bwhat (?:has|needs|do (?:we|i) (?:need|have)|must|should)\b.{0,25}\b(?:change|add|include|put in|fix|update|amend)\b", low):
         flags.remove("skips_obligation")
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
+    # Customers or users in EU countries are end users of the service, not where the licensee is (Llama AUP s.2 / p1).
+    eu_text = re.sub(_EU_CUSTOMERS, " ", eu_text)
     us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
