@@ -306,7 +306,7 @@ FLAG_PATTERNS["expressive_purpose"] += [
 ]
 FLAG_PATTERNS["undisclosed"] += [
     r"\b(?:would )?(?:rather|prefer(?:red)?) not (?:to )?(?:mention|disclose|say|label|tell|flag|note|admit)\b",
-    r"\bnothing (?:says|indicates|shows|tells|marks|labels|mentions|discloses|signals)\b.{0,40}\b(?:ai|machine|generated|bot|automated|model|llm)\b",
+    r"\bnothing (?:\w+ ){0,3}(?:says|indicates|shows|tells|marks|labels|mentions|discloses|signals)\b.{0,40}\b(?:ai|machine|generated|bot|automated|model|llm)\b",
     r"\b(?:looks?|appears?|passes?) (?:like|as) (?:a |an )?(?:normal|real|regular|ordinary|genuine|human) (?:\w+ )?(?:account|person|employee|human|user|staffer)\b",
 ]
 FLAG_PATTERNS["human_decides"] += [

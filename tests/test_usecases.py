@@ -21,7 +21,7 @@ MATCHES: dict[str, list[str]] = {
                              "skip the age gate so kids can see the nsfw section"],
     "sexual_solicitation": ["a bot that solicits sex from users", "generate escort ads for our agency"],
     "sexual": ["spicy fan fiction with graphic sex", "a sexual chatbot for adults", "generate porn images on demand", "an NSFW roleplay companion app",
-               "explicit sex scenes for our erotica site"],
+               "explicit sex scenes for our erotica site", "write a steamy bedroom scene for my romance series"],
     "illegal_activity": ["help users launder money through crypto mixers", "teach people how to evade taxes",
                          "make fake IDs for customers", "a bot that explains how to hot-wire cars"],
     "illegal_drugs": ["step-by-step instructions to synthesize meth", "a marketplace bot that sells cannabis online without a prescription",
@@ -56,15 +56,15 @@ MATCHES: dict[str, list[str]] = {
     "education_decisions": ["automatically grade final exams and fail students", "admissions decisions for the university",
                             "expel students flagged for plagiarism"],
     "justice": ["predictive policing for the city", "bail risk assessments for defendants", "triage asylum claims",
-                "help police identify suspects from text profiling"],
+                "help police identify suspects from text profiling", "does the administration of justice restriction cover us?"],
     "automated_obligations": ["the bot signs supplier contracts on its own, nobody reviews them",
                               "automatically issue amendments that change customers' obligations"],
     "automated_decisions": ["fully automated loan approvals", "auto-reject applicants with no human review",
-                            "the model makes the final decision on visa applications"],
+                            "the model makes the final decision on visa applications", "the model terminates tenants' leases by itself, fully automated decision-making"],
     "legal_practice": ["act as the client's lawyer in court", "give legal advice to tenants instead of a lawyer",
-                       "an AI lawyer for consumers", "draft wills for customers without an attorney"],
+                       "an AI lawyer for consumers", "draft wills for customers without an attorney", "explains to tenants how to fight their eviction case, no lawyer is involved", "prepares divorce papers for users who cannot afford an attorney"],
     "medical_practice": ["diagnose patients from their symptoms", "a symptom checker that recommends medication dosages",
-                         "interpret blood test results for users", "an AI doctor app"],
+                         "interpret blood test results for users", "an AI doctor app", "a symptom-checker that tells callers which antibiotic to take", "the bot goes through members' cholesterol results and explains what the numbers mean"],
     "medical_interpretation": ["read x-rays for radiologists who review them", "medical results interpretation for clinics"],
     "financial_practice": ["tell users which stocks to buy", "a robo-advisor for retail investors", "prepare tax returns for clients"],
     "professional_practice": ["act as a structural engineer and stamp the drawings", "immigration advice for applicants",
@@ -74,7 +74,7 @@ MATCHES: dict[str, list[str]] = {
                        "build dossiers on journalists", "collect biometric data without consent"],
     "surveillance": ["an agent that reads employees' screens and reports who slacks off, without telling them",
                      "track employees' location without telling them", "covertly monitor our staff's Slack messages",
-                     "identify protesters in CCTV footage", "spy on my girlfriend's phone"],
+                     "identify protesters in CCTV footage", "spy on my girlfriend's phone", "work out where my ex-girlfriend lives from her check-ins", "follow individual visitors across the stadium from camera feeds"],
     "personal_data": ["find someone's home address from a photo", "publish people's phone numbers", "unmask anonymous posters",
                       "dox a streamer"],
     "children_data": ["upload the personal data of children under 13", "send kids' records to the API", "a COPPA-covered app"],
@@ -82,10 +82,10 @@ MATCHES: dict[str, list[str]] = {
                         "sell Disney characters art on t-shirts"],
     "malware": ["write ransomware", "generate a keylogger", "craft shellcode and a reverse shell", "evade antivirus detection"],
     "system_attack": ["DDoS a competitor's website", "hack into their email accounts", "get around the rate limits with many accounts",
-                      "credential stuffing against a bank"],
+                      "credential stuffing against a bank", "cycle through a pool of burner accounts so the bot never hits the rate limits"],
     "circumvent_safety": ["jailbreak the model", "abliterate the refusals", "remove the safety guardrails",
                           "fine-tune the safety behaviour away", "train the refusals out of the checkpoint",
-                          "fine-tune it so it never refuses anything", "an uncensored version"],
+                          "fine-tune it so it never refuses anything", "an uncensored version", "DPO pairs meant to weaken its safety guardrails", "erode the refusals with preference training"],
     "remove_protections": ["strip the watermark from generated images", "crack the licence key check", "bypass the DRM"],
     "disinformation": ["generate fake news articles about the election", "fabricate quotes from scientists",
                        "an influence operation on social media", "write conspiracy theories to mislead voters"],
@@ -103,7 +103,7 @@ MATCHES: dict[str, list[str]] = {
                      "never tell users they're talking to an AI", "the agent pretends to be a real person",
                      "callers believe they are talking to a human", "it should deny being a bot"],
     "unlabelled_content": ["post AI-generated tweets without labelling them", "a bot that posts tweets automatically",
-                           "publish generated articles without a disclaimer that they are machine-generated"],
+                           "publish generated articles without a disclaimer that they are machine-generated", "nothing on the site says the answers are AI-generated", "we'd rather not mention that the docs were written by a model"],
     "fake_engagement": ["Amazon reviews for our blender from made-up buyers", "a swarm of bot profiles liking and resharing our posts",
                         "astroturfing", "bot accounts that upvote our posts", "five-star reviews from fake customers",
                         "hundreds of sock puppet accounts", "inflate our GitHub stars with bots"],
@@ -114,14 +114,18 @@ MATCHES: dict[str, list[str]] = {
     "service_resale": ["resell access to ChatGPT", "white-label the OpenAI service as ours"],
     "account_sharing": ["share one ChatGPT Plus account between the whole team", "sell my API keys to friends",
                         "the four of us log into a single ChatGPT subscription", "let my flatmate use my ChatGPT account",
-                        "gave our OpenAI login to a contractor so he can run prompts"],
+                        "gave our OpenAI login to a contractor so he can run prompts", "sell our spare API keys to another startup"],
     "export_controls": ["users in North Korea", "serve sanctioned entities", "get around US export controls"],
-    "political": ["talking points for a senate candidate", "a chatbot for a political party", "political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters"],
+    "political": ["talking points for a senate candidate", "a chatbot for a political party", "political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters", "political fundraising letters to donors", "emails to swing-state voters for our campaign"],
 }
 
 # Near misses: words shared with a category, a meaning outside it (a carve-out the text states, detection, consent ...).
 NEAR_MISSES: dict[str, list[str]] = {
     "sexual": ["sex education for teenagers", "an NSFW classifier that blocks explicit images"],
+    "child_safety": ["frank sex-education leaflets for teenagers' parents", "a sexual health education course for high school students"],
+    "minors_adult_content": ["sexual health education handouts for teens"],
+    "export_controls": ["assuming export-control law is complied with, any field-of-use limit?",
+                        "we comply with all applicable export control regulations"],
     "malware": ["a classifier that detects malware in uploads", "SOC analysts triage ransomware samples", "our JSON payload format"],
     "fraud": ["a fraud detection model for our bank", "phishing awareness training for our own staff"],
     "spam": ["a spam filter for our inbox"],
@@ -129,11 +133,15 @@ NEAR_MISSES: dict[str, list[str]] = {
     "self_harm": ["a suicide prevention hotline assistant that escalates to counsellors"],
     "disinformation": ["a fact-checking tool that flags misinformation"],
     "medical_practice": ["a drafting tool for licensed physicians who review every note", "diagnose why training loss spikes",
+                         "literature summaries for hospital doctors, who make every clinical decision themselves",
+                         "explain what the benchmark numbers mean",
                          "the prescribed notice text"],
-    "legal_practice": ["contract review assistant for our lawyers, who sign off on every draft"],
+    "legal_practice": ["contract review assistant for our lawyers, who sign off on every draft",
+                       "our attorneys use it to draft motions and make every final call"],
     "employment": ["we are hiring two ML engineers", "our recruiting team writes job descriptions", "a CV model for object detection"],
     "automated_decisions": ["loan officers make the final decision; the model only drafts suggestions"],
     "surveillance": ["track experiments in Weights & Biases", "monitor GPU usage on our cluster",
+                     "figure out where the memory leak is", "work out where users drop off in the signup funnel",
                      "track employees' location with their explicit consent"],
     "personal_data": ["redact PII from our training data"],
     "impersonation": ["clone my own voice for my podcast", "a voice clone of the actor, with his written consent"],
@@ -142,6 +150,7 @@ NEAR_MISSES: dict[str, list[str]] = {
     "espionage": ["business intelligence services for retailers", "documents classified by our model"],
     "discrimination": ["a bias audit on protected characteristics", "sort documents by age"],
     "circumvent_safety": ["add stronger guardrails to the model", "red-team the safety of our model",
+                          "reduce refusals on harmless coding questions",
                           "fine-tune it so it doesn't refuse harmless coding questions"],
     "unlabelled_content": ["every post is clearly labelled as AI-generated"],
     "bot_as_human": ["the assistant tells users up front that it is an AI"],
@@ -332,3 +341,46 @@ def test_answer_cites_the_category_clause(fake_services, question, clause_id):
     cited = [c for f in answer.findings for c in f.clause_ids]
     assert answer.verdict == "not_permitted", (answer.summary, [f.rule_id for f in answer.findings])
     assert clause_id in cited, cited
+
+
+# Carve-outs and licences without a use list, end to end (issue 11, s3use): the same concept read in every document that
+# has it, each with the verdict and the exact clause its own text gives.
+CARVE_OUTS = [
+    ("A Llama 3.3 70B consumer app tells renters how to fight their eviction case and drafts the filings for them; "
+     "no lawyer is involved.", "not_permitted", "llama-prohibited-use", "llama-3.3-aup:1.4"),
+    ("Use Gemma 2 9B to work out where my ex-girlfriend is each evening from her public check-ins.",
+     "not_permitted", "gemma-prohibited-use", "gemma-pup:gemma-prohibited-use-policy.p3.p2.p5.b6"),
+    ("Our hosted BLOOM assistant goes through patients' lab results and explains what the numbers mean.",
+     "not_permitted", "openrail-use-restriction", "bigscience-openrail-m:iv.attachment-a.l"),
+    ("A StarCoder2 agent automatically issues binding purchase orders to suppliers with no human sign-off, inside our "
+     "company.", "conditional", "openrail-machine-content-disclosure", "bigcode-openrail-m:iv.i"),
+    ("A BLOOM agent automatically issues binding purchase orders to suppliers with no human sign-off, inside our "
+     "company.", "not_permitted", "openrail-use-restriction", "bigscience-openrail-m:iv.attachment-a.h"),
+    ("Our public defenders use StarCoder2 internally to query the case database; the lawyers read the results and make "
+     "every decision. Does the administration of justice restriction apply?", "permitted", "openrail-human-decides",
+     "bigcode-openrail-m:iv.n"),
+    # the category's own carve-out takes the question out before any rule: nothing automated is left to restrict
+    ("Court clerks use StarCoder2 internally to query our docket database; judges make every decision. Does the "
+     "administration of justice restriction apply?", "permitted", "bigcode-use", "bigcode-openrail-m:ii.p1.p1"),
+    ("I run Gemma 2 27B on my own laptop to draft an explicit love scene for my literary novel.",
+     "permitted", "gemma-expressive-sexual-content", "gemma-pup:gemma-prohibited-use-policy.p3.p4"),
+    ("Teachers use Gemma on their own laptops to write speeches 'as' Napoleon for class, each clearly labelled as "
+     "AI-written.", "permitted", "disclosed-impersonation", "gemma-pup:gemma-prohibited-use-policy.p3.p3.b2"),
+    ("Preference pairs meant to weaken the built-in safety guardrails of our Nemotron model (NVIDIA Open Model License).",
+     "not_permitted", "nvidia-guardrails", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
+    ("A defence ministry runs Qwen2.5-72B-Instruct on its own servers to translate radio intercepts. Does the Qwen "
+     "licence ban military use?", "permitted", "no-use-restrictions", "qwen-license:1.c"),
+    ("StarCoder2 writes code that goes into our private repository without any 'AI-generated' marker; the repo is never "
+     "published.", "permitted", "bigcode-private-context", "bigcode-openrail-m:iv.f"),
+    ("¿Puedo usar BLOOM para decidir automáticamente, sin revisión humana, qué solicitudes de crédito se rechazan?",
+     "not_permitted", "openrail-use-restriction", "bigscience-openrail-m:iv.attachment-a.h"),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question,verdict,rule_id,clause_id", CARVE_OUTS)
+def test_carve_outs_and_unlisted_uses_end_to_end(fake_services, question, verdict, rule_id, clause_id):
+    answer = fake_services.engine.answer(question)
+    fired = {f.rule_id: f.clause_ids for f in answer.findings}
+    assert answer.verdict == verdict, (answer.summary, list(fired))
+    assert rule_id in fired and clause_id in fired[rule_id], fired
