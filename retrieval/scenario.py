@@ -303,6 +303,7 @@ FLAG_PATTERNS["expressive_purpose"] += [
     r"\b(?:my|our|her|his|their|a|the) (?:\w+ )?novel\b(?=\s*(?:[.,;:!?)]|$|for\b|about\b|that\b|which\b|set\b|i\b|we\b))",
     r"\bfor (?:a|my|our|the|her|his|their) (?:\w+ ){0,2}(?:novel|screenplay|stage play|film|short story|poetry collection|art (?:project|exhibit\w*|installation))\b",
     r"\b(?:anatomy|medical|biology|health) (?:textbooks?|lessons?|classes|courses?|curricul\w*)\b",
+    r"\b(?:museums?|galler(?:y|ies)|exhibitions?|art history|history of (?:\w+ )?art|art (?:school|class|students))\b",
 ]
 FLAG_PATTERNS["undisclosed"] += [
     r"\b(?:would )?(?:rather|prefer(?:red)?) not (?:to )?(?:mention|disclose|say|label|tell|flag|note|admit)\b",

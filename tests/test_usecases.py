@@ -376,6 +376,11 @@ CARVE_OUTS = [
      "published.", "permitted", "bigcode-private-context", "bigcode-openrail-m:iv.f"),
     ("¿Puedo usar BLOOM para decidir automáticamente, sin revisión humana, qué solicitudes de crédito se rechazan?",
      "not_permitted", "openrail-use-restriction", "bigscience-openrail-m:iv.attachment-a.h"),
+    # the clause reading of the automated-decision items does not overturn a person who takes every decision
+    ("A DeepSeek-V2 model ranks loan applications internally; a loan officer makes the final call on every application.",
+     "permitted", "deepseek-use", "deepseek-license:ii.2"),
+    ("A museum uses Gemma 2 on its own servers to write catalogue texts for an exhibition on the history of erotic art.",
+     "permitted", "gemma-expressive-sexual-content", "gemma-pup:gemma-prohibited-use-policy.p3.p4"),
 ]
 
 
