@@ -159,17 +159,35 @@ def _ingest_all_licences(args, settings: Settings) -> int:
     import resource
 
     from ingest.embed import make_embedder
-    from ingest.index import ingest
-    from ingest.licensedb import PREFIX, licensedb_corpus
+    from ingest.licensedb import licensedb_corpus
+    from ingest.licensedb_index import build_licence_index
+    from retrieval.licensedb_search import LicenceSearcher
 
     print("reading and parsing ScanCode's LicenseDB...", file=sys.stderr, flush=True)
-    corpus, _ = licensedb_corpus(limit=args.limit)
-    report = ingest(corpus, settings, lambda: make_embedder(settings.embed_model), model_name=settings.embed_model,
-                    rebuild=args.rebuild, prefix=PREFIX, progress=_progress_bar("embedding"), batch_size=args.batch_size)
+    corpus, infos = licensedb_corpus(limit=args.limit)
+    embedder: dict = {}
+
+    def factory():
+        if "e" not in embedder:
+            embedder["e"] = make_embedder(settings.embed_model, settings=settings)
+        return embedder["e"]
+
+    report = build_licence_index(corpus, settings, factory, model_name=settings.embed_model, rebuild=args.rebuild,
+                                 batch_size=args.batch_size or 16, progress=_progress_bar("embedding"), infos=infos)
+    print("building the keyword index...", file=sys.stderr, flush=True)
+    searcher = LicenceSearcher(settings, _NamedModel(settings.embed_model), corpus=corpus)  # builds and saves BM25
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{report.collection}: {len(corpus.documents)} licences, {report.chunks} chunks, {report.embedded} embedded, "
-          f"{report.removed} removed, {report.seconds:.1f} s, peak RSS {rss:.0f} MB")
+    print(f"{report.collection}: {report.licences} licences, {report.passages} passages, {report.distinct} distinct "
+          f"texts, {report.embedded} embedded, {report.removed} removed, keyword index "
+          f"{'built' if searcher.load.keywords_built else 'unchanged'}, {report.seconds:.1f} s, peak RSS {rss:.0f} MB")
     return 0
+
+
+class _NamedModel:
+    """Stands in for the embedder where only its model name is needed (the keyword index needs no model)."""
+
+    def __init__(self, name: str):
+        self.model_name = name
 
 
 def _search_all_licences(args, settings: Settings) -> int:
@@ -177,32 +195,32 @@ def _search_all_licences(args, settings: Settings) -> int:
     import time
 
     from ingest.embed import make_embedder
-    from ingest.index import catalog_path, home_collection, read_catalog
-    from ingest.licensedb import PREFIX, licensedb_corpus
-    from retrieval.search import Searcher
+    from retrieval.licensedb_search import LicenceSearcher
 
-    catalog = read_catalog(catalog_path(settings, home_collection(settings, settings.embed_model, PREFIX)))
-    if catalog is None:
-        from ingest.errors import StoreError
-
-        raise StoreError("No all-licences index yet. Run `clausewise ingest --all-licences` first.")
-    corpus, infos = licensedb_corpus(keys=catalog["documents"])
-    searcher = Searcher(corpus, settings, make_embedder(settings.embed_model), prefix=PREFIX, extra_prefixes=())
     t0 = time.perf_counter()
-    hits = searcher.search(args.query, k=args.k, doc_ids=args.doc, family=args.category, steer=False)
+    searcher = LicenceSearcher(settings, make_embedder(settings.embed_model, settings=settings))
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    hits = searcher.search(args.query, k=args.k, keys=args.doc, category=args.category)
     ms = (time.perf_counter() - t0) * 1000
-    rows = [{"rank": h.rank, "score": h.score, "key": h.doc_id, "name": infos[h.doc_id].name,
-             "category": infos[h.doc_id].category, "clause_id": h.clause_id, "text": h.text} for h in hits]
+    rows = [{"rank": h.rank, "score": h.score, "key": h.key, "name": h.name, "category": h.category,
+             "clause_id": h.clause_id, "text": h.text, "start": h.start, "end": h.end,
+             "identical_in": h.identical_in} for h in hits]
+    for problem in searcher.integrity_problems:
+        print(f"warning: {problem}", file=sys.stderr)
     if args.json:
         _print_json(rows)
         return 0
     for r in rows:
-        print(f"{r['rank']}. [{r['score']:.4f}] {r['key']} ({r['category']}): {r['clause_id']}  {r['name']}")
+        same = f" (same words in {r['identical_in']} other licences)" if r["identical_in"] else ""
+        print(f"{r['rank']}. [{r['score']:.4f}] {r['key']} ({r['category']}): {r['clause_id']}  {r['name']}{same}")
         print("   " + r["text"][:400].replace("\n", "\n   "))
         print()
+    if not rows:
+        print("No clause matched.")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{len(searcher.chunks)} chunks of {len(corpus.documents)} licences searched in {ms:.1f} ms; "
-          f"peak RSS {rss:.0f} MB", file=sys.stderr)
+    print(f"{len(searcher)} passages of {len(searcher.keys)} licences searched in {ms:.1f} ms (loaded in "
+          f"{load_s:.1f} s); peak RSS {rss:.0f} MB", file=sys.stderr)
     return 0
 
 
@@ -561,7 +579,8 @@ def cmd_bench(args, settings: Settings) -> int:
 def cmd_loadtest(args, settings: Settings) -> int:
     from evals.loadtest import format_load_report, run_load_test
 
-    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds, ramp_up=args.ramp_up)
+    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds, ramp_up=args.ramp_up,
+                           client=args.client, timeout_ms=int(args.timeout * 1000))
     if args.json:
         _print_json(report.to_json())
     else:
@@ -838,7 +857,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-licences", action="store_true",
                    help="index every ScanCode LicenseDB text into the secondary all-licences collection")
     p.add_argument("--limit", type=int, help="--all-licences: only the first N licences (by key)")
-    p.add_argument("--batch-size", type=int, default=64, help="texts per embedding batch")
+    p.add_argument("--batch-size", type=int, help="texts per embedding batch (default 64; 16 with --all-licences)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="hybrid clause search")
@@ -900,12 +919,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-identify", action="store_true", help="skip naming the canonical licence it is closest to")
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("loadtest", help="concurrent browser sessions asking questions against a running app")
+    p = sub.add_parser("loadtest", help="concurrent sessions asking questions against a running app")
     p.add_argument("url", help="the app, e.g. http://127.0.0.1:8501")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--ramp-up", type=float, default=0.0, metavar="SECONDS",
                    help="sessions arrive evenly over this many seconds before the timed part")
+    p.add_argument("--client", choices=["ws", "browser"], default="ws",
+                   help="ws: Streamlit's own WebSocket protocol (default, light); browser: Chromium pages (Playwright)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="longest wait for a page or an answer before it counts as an error")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_loadtest)
 

@@ -3,10 +3,7 @@
 Every non-deprecated licence text the installed scancode-toolkit ships becomes a document (doc id = its ScanCode key,
 family = its ScanCode category), split into clauses by the same parser as the corpus and embedded into a collection of
 its own. The curated corpus stays the only ground of answers; this collection only answers searches across all
-licences ("which licences forbid military use?").
-
-Incremental and resumable for free from `ingest.index.ingest`: chunk ids are content hashes, vectors already in
-Chroma are never embedded again, so a run killed part-way resumes where it stopped, and the catalog is committed last.
+licences ("which licences forbid military use?"). The index itself is `ingest.licensedb_index`.
 """
 
 from __future__ import annotations
@@ -18,8 +15,6 @@ from ingest.clauses import parse_clauses
 from ingest.corpus import Corpus, DocReport, DocStatus, Document
 from ingest.errors import ConfigError
 from ingest.sources import DocKind, DocumentSpec, scancode_licenses_dir, sha256_text, split_scancode
-
-PREFIX = "licensedb"
 
 
 @dataclass(frozen=True)
