@@ -95,7 +95,14 @@ def read_language(text: str, glossary: tuple[Language, ...] | None = None) -> Re
         for term, english in lang.terms:
             low = low.replace(term, f" {english} ")
         return Reading(code, name, True, low)
-    glosses = [english for term, english in lang.terms if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", low)]
+    # Longest phrase first, and a phrase's words are not read again on their own: "sans rien vendre" is "not selling
+    # anything", not also "sell".
+    glosses, rest = [], low
+    for term, english in lang.terms:
+        pattern = rf"(?<!\w){re.escape(term)}(?!\w)"
+        if re.search(pattern, rest):
+            glosses.append(english)
+            rest = re.sub(pattern, " ", rest)
     return Reading(code, name, True, low + " . " + " ; ".join(dict.fromkeys(glosses)))
 
 

@@ -128,14 +128,17 @@ METHOD_PATTERNS: dict[Method, list[str]] = {
     Method.MERGE: [r"\bmerg", r"mergekit", r"\bslerp\b", r"frankenmerge", r"\bties\b"],
     Method.DISTILLATION: [r"distil", r"synthetic", r"\boutputs?\b.{0,60}\b(?:train|fine[\s-]?tune|finetune|teach)",
                           r"(?:train|fine[\s-]?tune|finetune).{0,80}\b(?:on|with|using)\b.{0,40}\b(?:outputs?|responses|answers|generations|completions|transcripts)",
-                          r"generate.{0,60}(?:training|instruction|sft|dataset|pairs|data)", r"\bstudent\b", r"\bteacher\b"],
+                          r"generate.{0,60}(?:training|instruction|sft|dataset|pairs|data)",
+                          # a student model, not a PhD student
+                          r"\bstudent\b(?! (?:at|in|of|here|who|working|researchers?|projects?|thesis|visa|loans?|union|clubs?|essays?|work))(?<!phd student)(?<!ph\.d\. student)(?<!grad student)(?<!master's student)(?<!masters student)(?<!undergrad student)",
+                          r"\bteacher\b"],
     Method.CONTINUED_PRETRAINING: [r"continued[\s-]*pre[\s-]*train", r"continue[sd]? (?:the )?pre[\s-]*train", r"domain[\s-]adapt"],
     Method.RLHF: [r"\brlhf\b", r"\bdpo\b", r"reward model", r"\bjudge\b", r"preference (?:data|labels|pairs)", r"\brlaif\b", r"\bppo\b"],
     Method.FULL_FINETUNE: [r"fine[\s-]?tun", r"finetun", r"\bsft\b", r"\btrain(?:ed|ing)?\b.{0,30}\bon\b"],
 }
 
 # Publishing results about a model (scores, a paper), open at its last alternative so both users below can extend it.
-_PUBLISHED_RESULTS = (r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test)?\s?"
+_PUBLISHED_RESULTS = (r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test|accuracy|aggregate|performance)?\s?"
                       r"(?:numbers|scores|results|metrics|findings|figures|paper|thesis|charts")
 
 DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
@@ -469,20 +472,79 @@ DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\bship(?:s|ped|ping)?\b.{0,60}\b
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:ship|deliver|hand|sell|licen[cs]e)\w*\b.{0,50}\b(?:weights|fine-?tunes?|model|checkpoints?)\b.{0,40}\bto (?:an? |our |its |their |the )?(?:customers?|clients?|buyers?|licensees?)\b",
                                                     r"\b(?:ship|deliver|hand|install)\w*\b.{0,30}\b(?:on[\s-]?prem(?:ise[sd]?|ises)?|on[\s-]site)\b.{0,20}\b(?:to|for|at) (?:an? |our |the |their )?(?:customers?|clients?|buyers?)\b",
                                                     r"\b(?:ship|deliver|hand)\w* (?:it|them|the (?:\w+ )?(?:weights|model)) to (?:our |its |their )?(?:customers|clients|buyers)\b"]
+# The non-family terms (issue 11, s3terms): the facts their own clauses turn on.
+FLAG_PATTERNS["adds_restrictions"] += [
+    r"\b(?:click[\s-]?through|clickwrap|click[\s-]?wrap|terms of (?:use|service)|tos|eula|agreement|gate|form)\b (?:that|which) (?:\w+ )?(?:forbids?|prohibits?|bans?|bars?|restricts?|disallows?|rules? out)\b"]
+# Not passing on the required statement or credit: "doesn't mention TII at all", "no usage restrictions at all".
+FLAG_PATTERNS["skips_obligation"] += [
+    r"\b(?:doesn'?t|don'?t|won'?t|never|not|without) (?:want to )?(?:say|mention|mentioning|disclose|credit|display|show|name|naming)\b.{0,30}\b(?:tii|technology innovation institute|falcon|stability(?: ai)?|nvidia|alibaba|deepseek)\b",
+    r"\b(?:no|without(?: any)?) (?:usage|use|acceptable[\s-]use) (?:restrictions?|rules|limits|policy)\b(?! (?:apply|applies))"]
+# Training on material is a fine-tune unless a narrower method is named ("trains a model on CC BY-SA text").
+METHOD_PATTERNS[Method.FULL_FINETUNE] += [r"\btrains\b.{0,30}\bon\b"]
+# The material itself put up again, re-posted or mirrored, leaves the organisation (CC "Share").
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:re-?post|re-?upload|re-?host|mirror)\w* (?:it|them|the (?:\w+ ){0,2}(?:set|dataset|data|images|photos|files|corpus))\b"]
+# Material passed between organisations: "two labs exchange their datasets with each other".
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\b(?:share|exchange|swap|trade)\w* (?:\w+ ){0,4}with (?:each other|one another|partner (?:labs?|institutes?|universit\w+))\b"]
+# Academic work named by its form (a thesis, a PhD) is research; "not sharing weights or selling anything" is personal.
+FLAG_PATTERNS["research"] += [r"\bph\.?d\b", r"\b(?:thesis|dissertation)\b", r"\b(?:master'?s|grad(?:uate)?|undergrad(?:uate)?) (?:student|project|course)\b"]
+FLAG_PATTERNS["personal"] += [r"\bnot (?:sharing|selling|distributing)\b[^.?]{0,30}\b(?:or|nor) (?:selling|sharing|distributing) anything\b"]
+# The material shown to the public on a site the user runs (CC "Share" includes public display).
+DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [r"\b(?:our|my|the|a) (?:web)?site (?:shows|displays|serves|hosts|features)\b", r"\bpublic (?:gallery|exhibition|display)\b"]
+# Nothing leaves: "neither the data nor the model is shared".
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [r"\b(?:run|runs|running|host|hosts|hosting|deploy\w*)\b[^?;]{0,60}\bon (?:its|their) own (?:servers|hardware|infrastructure|machines|gpus|cluster|premises)\b"]
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [r"\bneither\b.{0,40}\bnor\b.{0,40}\b(?:is|are|gets?|will be) (?:ever )?(?:shared|released|published|distributed|shipped)\b"]
+FLAG_PATTERNS["competing"] += [r"\b(?:chat ?gpt|gpt[\w.-]*|openai|o[13])[\s-](?:alternative|replacement|substitute|killer|competitor|clone)s?\b"]
+FLAG_PATTERNS["publication_rules"] += [
+    r"\b(?:rules?|policy|policies|requirements?|restrictions?|anything)\b (?:\w+ ){0,2}(?:about|on|for|around|regarding|against) (?:publish|post|shar|stream|livestream|broadcast)\w*",
+    r"\b(?:can|may) (?:i|we) (?:publish|post|livestream|stream|broadcast)\w*\b.{0,60}\b(?:transcripts?|conversations?|chats?|sessions?)\b"]
+FLAG_PATTERNS.update({
+    # personal data of people sent to the service (the March 2023 OpenAI terms, s. 5(c): privacy notices and consents)
+    "personal_data": [r"\bpersonal (?:data|information|details)\b", r"\bpii\b", r"\bgdpr\b",
+                      r"\b(?:names?|e-?mail addresses|phone numbers|home addresses|dates? of birth)\b(?:,? (?:and|or|plus) |, )(?:\w+ )?(?:e-?mail addresses|emails|phone numbers|addresses|names)\b",
+                      r"\b(?:customer|patient|employee|user|client) (?:records|data|details)\b.{0,30}\b(?:names|emails|addresses|identif)"],
+    # where the service is used, by country (the March 2023 OpenAI terms allow only "geographies currently supported")
+    "named_country": [r"\b(?:in|from|based in|located in|out of|residents? of|citizens? of)\s+(?:the\s+)?(?:vietnam|china|russia|belarus|iran|venezuela|afghanistan|pakistan|bangladesh|nigeria|egypt|ethiopia|kenya|ghana|south africa|morocco|algeria|tunisia|turkey|t\u00fcrkiye|saudi arabia|uae|united arab emirates|qatar|israel|jordan|lebanon|iraq|india|indonesia|malaysia|thailand|philippines|cambodia|laos|myanmar|nepal|sri lanka|hong kong|macau|taiwan|korea|south korea|japan|singapore|brazil|argentina|chile|colombia|peru|mexico|ukraine|kazakhstan|uzbekistan|georgia|armenia|serbia)\b",
+                      r"\b(?:supported|available|unsupported|restricted) (?:countries|regions|geograph(?:y|ies)|locations)\b",
+                      r"\b(?:countries|regions|geograph(?:y|ies)) (?:where|in which) (?:openai|chatgpt|the (?:api|service))\b"],
+    # the user means to stay on the version of a licence or policy they first accepted ("grandfathered", "that snapshot")
+    "frozen_version": [r"\bgrandfather\w*\b", r"\b(?:snapshot|copy) (?:of (?:the |that )?(?:aup|policy|licen[cs]e|terms) )?(?:forever|for good|indefinitely)\b",
+                       r"\b(?:keep|stay|stick|remain)\w*\b.{0,40}\b(?:the |that |our )?(?:old|original|earlier|previous|first|prior|same|downloaded) (?:version|snapshot|copy|text)\b",
+                       r"\b(?:version|snapshot|copy) (?:we|i|they|it) (?:originally |first |initially )?(?:accepted|agreed to|downloaded|signed|checked|launched (?:with|under))\b",
+                       r"\bignore (?:the |any )?(?:later|newer|future|updated|new) (?:versions?|updates?|changes?)\b",
+                       r"\b(?:originally|first|initially) (?:accepted|agreed)\b.{0,60}\b(?:updat|revis|chang|new version)",
+                       r"\b(?:updat|revis|chang)\w*\b.{0,80}\b(?:still|keep|continue)\w*\b.{0,40}\b(?:the |our )?(?:version|terms|licen[cs]e) (?:we|it|they) (?:originally |first )?(?:accepted|agreed|signed)"],
+    # the licensor asked for its attribution to be taken off (CC 4.0 s. 3(a)(3))
+    "licensor_removal_request": [r"\b(?:asked|asks|requested|requests|wants|told)\b.{0,40}\b(?:take|remove|drop|delete|strip)\w*\b.{0,20}\b(?:her|his|their|my|the creator'?s|the author'?s) (?:name|credit|attribution)",
+                                 r"\b(?:take|remove|drop|delete)\w* (?:her|his|their) (?:name|credit|attribution) (?:off|from|out)\b",
+                                 r"\bdoes(?:n'?t| not) want (?:to be )?(?:credited|attributed|named)\b"],
+})
 TARGET_PATTERNS += [
     (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*nc|creative commons attribution[\s-]*non[\s-]?commercial)", "cc-by-nc-4.0"),
     (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
     (r"(?:under|with|as)\s+(?:its|their|his|her) own\s+(?:custom |commercial |proprietary )*(?:licen[cs]e|terms|eula)", "proprietary"),
+    # "under plain CC BY 4.0": the same target with a word for "just that licence"
+    (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:plain|just|simple|regular|ordinary|normal|vanilla)\s+(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
 ]
 
-_NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
+_NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell|sold)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
 # Licences that say they grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
 # model is a trademark question. The Llama and Gemma licences are left out: they require the model's name.
 _NO_NAME_GRANT = {"apache-2.0", "openai-terms-2023", "openai-terms-2024"}
 
 
+_COMPLIANCE_ASSUMED = re.compile(r"\b(?:assum\w*|provided|given|as long as|so long as)\b[^.?]{0,20}\b(?:export|sanctions?|trade)[\w\s-]{0,30}\b(?:(?:is|are|gets?|being) )?(?:complied with|compliant|met|followed|observed|respected)\b")
+_OWN_LOGO = re.compile(r"\b(?:made|make|making|created?|creating|generated?|generating|designed?|designing|drew|draw|got)\b (?:a |an |my |our |the |some |new )?(?:\w+ ){0,2}logos?\b"
+                       r"|\blogos? (?:i|we) (?:made|created|generated|designed|drew)\b")
+
+
+def _licensor_named(entry, name: str) -> bool:
+    """Whether a product name uses the name of a model's provider or of the model line ("Mistral", "Falcon")."""
+    tokens = {re.split(r"[\s._()/-]", (entry.provider or "").lower())[0], re.split(r"[\s._()/-]", entry.name.lower())[0]}
+    return any(len(t) > 3 and t not in ("open", "the", "models") and re.search(rf"\b{re.escape(t)}\b", name) for t in tokens)
+
+
 def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], documents: list[str], target: str | None,
-                       flags: list[str]) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
+                       flags: list[str], registry: Registry | None = None) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
     """Documents, licences, flags and missing documents for the non-family terms: a target licence is not a governing document
     beside the licence it replaces, a product named after a model is a trademark question, and a named document the
     corpus lacks displaces the nearby licence it would otherwise be read as."""
@@ -500,6 +562,16 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
             token = re.split(r"[\s._-]", ref.name.lower())[0] if ref.name else ""
             if len(token) > 2 and re.search(rf"\b{re.escape(token)}\b", name) and set(ref.documents) & _NO_NAME_GRANT:
                 flags = flags + ["trademark"] if "trademark" not in flags else flags
+        # "our Apache-2.0 product will be branded 'Mistral Pro'": the name is a licensor's, though no model is named.
+        if registry is not None and "trademark" not in flags and set(documents) & _NO_NAME_GRANT:
+            if any(_licensor_named(e, name) for e in registry.entries if set(e.documents) & _NO_NAME_GRANT & set(documents)):
+                flags = flags + ["trademark"]
+    if "export" in flags and _COMPLIANCE_ASSUMED.search(low):
+        # "assuming export-control law is complied with": the question takes the trade-law duty as met.
+        flags = [f for f in flags if f != "export"]
+    if "trademark" in flags and _OWN_LOGO.search(low) and not _any(FLAG_PATTERNS["trademark"], _OWN_LOGO.sub(" ", low)):
+        # A logo the user made with the model is Output, not the licensor's mark.
+        flags = [f for f in flags if f != "trademark"]
     # These describe a breach and its cure, so the "without the notice" they follow is no negation of them.
     for flag in ("past_omission", "cured_in_time", "cured_late"):
         if flag not in flags and _any(FLAG_PATTERNS[flag], low):
@@ -517,8 +589,8 @@ _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "million":
 
 _REVENUE_RES = (
     re.compile(r"(under|below|less than|over|above|more than|about|around|~)?\s*(?:usd\s*)?\$?\s*(\d+(?:[.,]\d+)?)\s*"
-               r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr)"),
-    re.compile(r"revenue (?:of )?(under|below|less than|over|above|more than|about|around)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b"),
+               r"(k|thousand|m|mn|mil|million|b|bn|billion)\b\s*(?:usd\s*)?(?:in )?(?:a year|/\s*yr|per year|annual|a yr|yearly|revenue|arr|turnover|sales|last (?:fiscal |financial )?year|this year|in (?:fy ?)?20\d\d|(?:company|business|firm|group|conglomerate|corporation|acquirer|buyer)\b)"),
+    re.compile(r"revenue (?:is |was |of )?(under|below|less than|over|above|more than|about|around|~)?\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k|m|mn|mil|million|b|bn|billion)\b"),
 )
 
 
@@ -782,7 +854,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
-    documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
+    documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags, registry)
     if _ON_OTHERS_HARDWARE.search(low) and Deployment.END_USER not in deployments and "model_stays" not in flags:
         deployments = [d for d in deployments if d is not Deployment.INTERNAL]
         deployments += [Deployment.ON_DEVICE] if Deployment.ON_DEVICE not in deployments else []

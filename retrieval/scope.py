@@ -31,7 +31,10 @@ GROUP_TOTAL = re.compile(r"\b(?:together|combined|in total|totall?ing|in aggrega
 # The question joins its figures across companies: affiliates, a parent, an acquirer.
 GROUPED = re.compile(r"\baffiliates?\b|\bsubsidiar(?:y|ies)\b|\bparent (?:company|group)\b|\bsister compan|\b(?:our|the|its) group\b|"
                      r"\bacquired by\b|\bacquir(?:er|ing company)\b|\bbeing (?:bought|acquired)\b|\bmerg(?:e|ing|er) with\b|"
-                     r"\bbuy(?:s|ing)? us\b|\bwill own us\b")
+                     r"\bbuy(?:s|ing)? us\b|\bwill own us\b|\bacquir(?:es|ing) us\b|\btak(?:es|ing) us over\b|"
+                     # control through ownership (Stability: "more than 50% of the voting interests")
+                     r"\b(?:5[1-9]|[6-9]\d|100)\s?%[\s-]owned by\b|\bowns? (?:5[1-9]|[6-9]\d|100)\s?% of\b|\b(?:wholly|majority)[\s-]owned\b|"
+                     r"\b(?<!% )(?<!%-)owned by (?:a|an|the|our) (?:[\w-]+ ){0,2}(?:group|company|conglomerate|holding|parent|corporation)\b")
 
 # Only what the model produced goes out; the model itself stays.
 MODEL_STAYS = [
@@ -45,6 +48,8 @@ MODEL_STAYS = [
     r"\b(?:publish|releas|shar|post|put)\w*\s+(?:only\s+)?(?:the |our |my )?(?:eval(?:uation)? |benchmark )?(?:numbers|results|scores|metrics|findings|leaderboard)\b",
     r"\b(?:sell|licen[cs]e|give|hand|deliver)\w*\s+(?:the |our |my )?(?:[\w-]+ )?(?:code|text|copy|images|art|content|essays|articles|translations)\b[\w\s'-]{0,40}\b(?:writes|wrote|generates|generated|produces|produced|makes|made)\b",
     r"\bonly (?:the )?(?:outputs?|generations|generated (?:text|images|code|content|data))\b.{0,30}\b(?:go|leave|are (?:shared|published|sold))",
+    # "produce a synthetic Q&A dataset, then sell only the dataset"
+    r"\bsynthetic (?:[\w&-]+ ){0,2}(?:dataset|data|corpus)\b.{0,80}\b(?:sell|publish|releas|shar|licen[cs])\w* only (?:the |that |this |our )?(?:dataset|data|corpus)\b",
 ]
 # What the model wrote (text, code, images) is published, sold or put in a product; the model itself goes nowhere.
 _CONTENT = (r"(?:texts?|copy|descriptions|articles|posts|blog posts|manuals?|documentation|docs|content|images|pictures|photos|artwork|art|"

@@ -68,7 +68,7 @@ def test_deployment_cells(matrices):
     assert hosted3.verdict is Verdict.CONDITIONAL and hosted3.clauses == ("llama-3-license:1.b.i",)
     release = m.cell("weights_release", "apache-2.0")
     # The modified-file notice (4.b) is one of the redistribution conditions, not a rule of its own.
-    assert release.verdict is Verdict.CONDITIONAL and release.rules == ("apache-redistribution",)
+    assert release.verdict is Verdict.CONDITIONAL and release.rules == ("distribution-conditions",)
     assert {"apache-2.0:4.b", "apache-2.0:4.d"} <= set(release.clauses)
     assert m.cell("internal", "gemma-3").verdict is Verdict.PERMITTED
     assert m.cell("hosted", "gemma-3").clauses[0] == "gemma-terms-2025:1.1.b"
@@ -159,7 +159,7 @@ def test_a_new_column_is_data(table):
     (m,) = build("deployment", table, REGISTRY, spec)
     assert m.columns[-1].label == "Qwen 2.5 72B"
     assert m.cell("weights_release", "qwen").verdict is Verdict.CONDITIONAL
-    assert "qwen-distribution" in m.cell("weights_release", "qwen").rules
+    assert "distribution-conditions" in m.cell("weights_release", "qwen").rules
 
 
 def test_formats(matrices):

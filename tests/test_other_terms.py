@@ -76,13 +76,13 @@ def decide(table, reg, question):
      "permitted", "cc-breach-cured-in-time", "cc-by-4.0:6.b.1"),
     # Apache-2.0 and MIT
     ("We install an Apache-2.0 model on-prem for a client. Does the NOTICE file have to go with it?",
-     "conditional", "apache-redistribution", "apache-2.0:4.d"),
+     "conditional", "distribution-conditions", "apache-2.0:4.d"),
     ("Our team shipped a Mistral 7B fine-tune to customers inside our appliance without the Apache licence text. How do we fix this going forward?",
      "conditional", "past-omission-remedied", "apache-2.0:4.a"),
     ("I want to publish an MIT-licensed model's weights after deleting the license notice.",
      "not_permitted", "notices-stripped", "mit:p2"),
     ("Can we call our app 'Mistral Helper'? It runs Mistral 7B behind our API.",
-     "not_permitted", "apache-trademark", "apache-2.0:6"),
+     "not_permitted", "no-trademark-licence", "apache-2.0:6"),
     ("We forgot the NOTICE file when we shipped version 1 of our product with an Apache 2.0 model; what now?",
      "conditional", "past-omission-remedied", "apache-2.0:4"),
     # OpenAI, more wordings
@@ -99,6 +99,51 @@ def decide(table, reg, question):
      "not_permitted", "nvidia-litigation", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
     ("We fine-tuned the refusals out of a model under the NVIDIA Open Model License and plan to post it.",
      "not_permitted", "nvidia-guardrails", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
+    # The terms' own duties and limits, Sharing, updated terms, names (s3terms); our own wordings of each clause
+    ("Can we spread our crawler's requests over ten ChatGPT logins so the rate limit never kicks in?",
+     "not_permitted", "openai-prohibited-use", "openai-terms-2024:using-our-services.p2.b6"),
+    ("Under the March 2023 terms, may I sell a couple of our unused API keys to another startup?",
+     "not_permitted", "openai-prohibited-use", "openai-terms-2023:2.c"),
+    ("We send patient names and phone numbers to the OpenAI API for appointment summaries (March 2023 terms). What do we need?",
+     "conditional", "openai-personal-data", "openai-terms-2023:5.c"),
+    ("Our contractors in Kenya will use our OpenAI API key (March 2023 terms). Allowed?",
+     "unclear", "openai-supported-geographies", "openai-terms-2023:2.c"),
+    ("I'm in Dublin. Under the December 2024 OpenAI terms can I train a rival chatbot on ChatGPT answers?",
+     "unclear", "openai-regional-terms", "openai-terms-2024:thank-you-for-using.p2"),
+    ("We generated a logo with ChatGPT's image tool for our bakery. Can we put it on our bags?",
+     "permitted", "openai-use-output", "openai-terms-2024:using-our-services.p8"),
+    ("Our site shows CC BY 4.0 photos in a public gallery; what must the page carry?",
+     "conditional", "cc-share-online", "cc-by-4.0:3.a.1"),
+    ("We translated a CC BY-SA 4.0 manual and want to release it under just CC BY 4.0.",
+     "not_permitted", "cc-by-sa-sharealike", "cc-by-sa-4.0:3.b.1"),
+    ("The author of a CC BY-SA 4.0 text in our corpus told us to remove his name from the credits. Must we?",
+     "conditional", "cc-licensor-removal-request", "cc-by-sa-4.0:3.a.3"),
+    ("We host a CC BY 4.0 corpus for download behind a gate which forbids resale by downloaders.",
+     "not_permitted", "cc-added-restrictions", "cc-by-4.0:2.a.5.b"),
+    ("Our Apache-2.0 based assistant will be sold as 'Falcon Legal Pro'. Any issue?",
+     "not_permitted", "no-trademark-licence", "apache-2.0:6"),
+    ("NVIDIA changed the Open Model License last month; can we keep shipping our derivative under the version we originally accepted?",
+     "not_permitted", "updated-terms-bind", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
+    ("Can we stick with the old version of the Falcon 2 acceptable use policy we downloaded last year?",
+     "not_permitted", "updated-terms-bind", "falcon-2-license:def-acceptable-use-policy"),
+    ("We host a Falcon 2 11B fine-tune for customers, and our launch post won't mention TII at all. Fine?",
+     "not_permitted", "obligation-skipped", "falcon-2-license:publication.p1"),
+    ("Our shop makes about $150k a year, but a holding company owns 70% of us and made $40M last year. We use SD 3.5 for paid product shots.",
+     "not_permitted", "stability-large-revenue", "stability-ai-community:p5"),
+    ("Our app built on Qwen2.5-72B has 30M monthly active users; our parent company's other apps have 250M MAU. Is the Qwen 100M rule triggered?",
+     "conditional", "qwen-under-mau", "qwen-license:4"),
+    ("We run an NVIDIA Open Model License model behind our paid SaaS; nobody outside gets the weights. What do we owe?",
+     "permitted", "no-distribution-no-conditions", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p4"),
+    ("PhD student here: I run SD 3.5 Large on my laptop for dissertation experiments. Do I need to register?",
+     "permitted", "stability-non-commercial", "stability-ai-community:p4"),
+    ("A government agency runs Qwen2.5-72B (Qwen License Agreement) on its own servers for translation. Does Qwen forbid that?",
+     "permitted", "qwen-use", "qwen-license:2"),
+    ("We'll fine-tune Falcon 2 11B and publish it from Paris. Is there an EU carve-out like Meta has for Llama 3.2 Vision?",
+     "conditional", "distribution-conditions", "falcon-2-license:redistribution.p1.p1"),
+    ("Our $400k/yr app runs on SD 3.5 under the Community License, and a $25M firm is acquiring us next month. Can we go on as before?",
+     "not_permitted", "stability-large-revenue", "stability-ai-community:p5"),
+    ("Provided export control rules are followed, can a defence supplier use a Qwen License Agreement model in-house for document search?",
+     "permitted", "qwen-use", "qwen-license:2"),
 ])
 def test_clause_scenarios(table, reg, question, verdict, rule, clause):
     facts, got, rules, clauses = decide(table, reg, question)
@@ -202,3 +247,17 @@ def test_an_openai_compatible_endpoint_is_not_openai(reg):
     facts = read_facts("We serve Llama 3.1 70B behind an OpenAI-compatible API to paying developers.", reg)
     assert not {"openai-terms-2023", "openai-terms-2024"} & set(facts.documents) and "openai_api" not in facts.flags
     assert "openai-terms-2024" in read_facts("We call the OpenAI API to label our tickets.", reg).documents
+
+
+def test_longest_glossary_phrase_wins():
+    from retrieval.language import read_language
+    reading = read_language("Je fais des images pour mon usage personnel, sans rien vendre à personne. Est-ce que la licence le permet ?")
+    glosses = reading.text.split(" . ")[-1]
+    assert "not selling anything" in glosses and "personal use" in glosses
+    assert "sell" not in glosses.replace("not selling anything", "")
+
+
+def test_a_model_named_for_comparison_is_not_governing(reg):
+    facts = read_facts("Does Falcon 2 11B have an EU exclusion like Meta has for Llama 3.2 Vision?", reg)
+    assert facts.documents == ("falcon-2-license",)
+    assert [m.role.value for m in facts.models if m.family == "llama"] == ["mentioned"]

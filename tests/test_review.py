@@ -91,7 +91,7 @@ def test_cli_writes_the_sheet(sources_dir, tmp_path, capsys, monkeypatch):
     out = tmp_path / "review.csv"
     assert cli.main(["rules", "--review", "--format", "csv", "--output", str(out)]) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert any(r["rule_id"] == "apache-redistribution" and r["clause_ids"].split() ==
+    assert any(r["rule_id"] == "distribution-conditions" and r["clause_ids"].split() ==
                ["apache-2.0:4.a", "apache-2.0:4.b", "apache-2.0:4.c", "apache-2.0:4.d"] for r in rows)
     assert cli.main(["rules", "--review", "--output", str(tmp_path / "no" / "such" / "dir.md")]) == 2
     assert "Cannot write the review sheet" in capsys.readouterr().err

@@ -71,6 +71,7 @@ MATCHES: dict[str, list[str]] = {
                               "unlicensed practice of pharmacy"],
     "false_expertise": ["market the bot as a licensed therapist", "pretend it is a real doctor", "claim the model is FDA approved"],
     "sensitive_data": ["infer users' sexual orientation from their chats", "predict pregnancy from shopping data",
+                       "guess each visitor's age and gender from the lobby camera feed",
                        "build dossiers on journalists", "collect biometric data without consent"],
     "surveillance": ["an agent that reads employees' screens and reports who slacks off, without telling them",
                      "track employees' location without telling them", "covertly monitor our staff's Slack messages",
@@ -84,6 +85,7 @@ MATCHES: dict[str, list[str]] = {
     "system_attack": ["DDoS a competitor's website", "hack into their email accounts", "get around the rate limits with many accounts",
                       "credential stuffing against a bank", "cycle through a pool of burner accounts so the bot never hits the rate limits"],
     "circumvent_safety": ["jailbreak the model", "abliterate the refusals", "remove the safety guardrails",
+                          "a LoRA that weakens its safety filters", "reduce the efficacy of the refusal behaviour",
                           "fine-tune the safety behaviour away", "train the refusals out of the checkpoint",
                           "fine-tune it so it never refuses anything", "an uncensored version", "DPO pairs meant to weaken its safety guardrails", "erode the refusals with preference training", "train a version without the refusals", "make the model comply with any request, no filters", "lower the refusal rate to zero with DPO", "fine-tune away the safety alignment"],
     "remove_protections": ["strip the watermark from generated images", "crack the licence key check", "bypass the DRM"],
@@ -114,9 +116,13 @@ MATCHES: dict[str, list[str]] = {
     "service_resale": ["resell access to ChatGPT", "white-label the OpenAI service as ours"],
     "account_sharing": ["share one ChatGPT Plus account between the whole team", "sell my API keys to friends",
                         "the four of us log into a single ChatGPT subscription", "let my flatmate use my ChatGPT account",
-                        "gave our OpenAI login to a contractor so he can run prompts", "sell our spare API keys to another startup"],
+                        "gave our OpenAI login to a contractor so he can run prompts", "sell our spare API keys to another startup",
+                        "can we pass on a few of our spare API keys to a sister startup", "our API key goes to a partner firm for their app"],
+    "rate_limits": ["we cycle through a dozen OpenAI accounts so the crawler stays under the per-account limit",
+                    "a proxy pool to get around the rate limit", "split requests over many keys to dodge throttling"],
     "export_controls": ["users in North Korea", "serve sanctioned entities", "get around US export controls"],
-    "political": ["talking points for a senate candidate", "a chatbot for a political party", "political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters", "political fundraising letters to donors", "emails to swing-state voters for our campaign"],
+    "political": ["talking points for a senate candidate", "a chatbot for a political party", "political campaign ads for a candidate", "lobbying lawmakers", "microtarget swing voters", "political fundraising letters to donors", "emails to swing-state voters for our campaign",
+                  "our PAC sends political fundraising emails", "texts to voters before the runoff"],
 }
 
 # Near misses: words shared with a category, a meaning outside it (a carve-out the text states, detection, consent ...).
