@@ -37,7 +37,7 @@ def test_llama_3_to_3_1_names_the_training_ban_first(corpus, rules):
     assert by_id["llama-redistribution"].kind == CHANGED
     assert by_id["llama-redistribution"].new_clauses == ("llama-3.1-license:1.b.i", "llama-3.1-license:1.b.iii")
     # "Meta Llama 3" -> "Llama 3.1" and a new policy URL are not changes of terms
-    assert "llama-mau" not in by_id and "llama-litigation" not in by_id and "llama-prohibited-use" not in by_id
+    assert "llama-mau" not in by_id and "patent-litigation-termination" not in by_id and "llama-prohibited-use" not in by_id
     # one rule per version on the same clause (name prefix "Llama 3", then "Llama") is one idea reworded
     prefix = by_id["llama-3-name-prefix-missing"]
     assert (prefix.kind, prefix.new_rule_id) == (CHANGED, "llama-name-prefix-missing")

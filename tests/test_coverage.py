@@ -70,7 +70,7 @@ def test_the_operative_criterion(report, cid, kind):
 
 @pytest.mark.parametrize("cid,rule", [
     ("apache-2.0:4.b", "distribution-conditions"),
-    ("deepseek-license:iii.4.c", "deepseek-distribution"),
+    ("deepseek-license:iii.4.c", "openrail-distribution"),
     ("falcon-2-license:redistribution.p1.p3", "distribution-conditions"),
     ("apache-2.0:9", "offer-warranty-own-behalf"),
     ("bigscience-openrail-m:iv.11", "offer-warranty-own-behalf"),

@@ -157,7 +157,7 @@ def test_funding_window_stays_in_its_clause():
 def test_ownership_question_does_not_branch(fake_services):
     answer = fake_services.engine.answer("As between us and Meta, do we own the full fine-tune we made of Llama 3.3 70B?")
     assert answer.verdict == "permitted" and answer.branches == ()
-    assert any(f.rule_id == "llama-ownership" and "llama-3.3-license:5.b" in f.clause_ids for f in answer.findings)
+    assert any(f.rule_id == "derivative-ownership" and "llama-3.3-license:5.b" in f.clause_ids for f in answer.findings)
 
 
 def test_built_with_question_branches_on_deployment(fake_services):

@@ -96,7 +96,7 @@ def decide(table, reg, question):
     ("We'll ship our Cosmos-based model to customers but leave out the 'Built on NVIDIA Cosmos' line.",
      "not_permitted", "notices-stripped", "nvidia-open-model-license:nvidia-open-model-license.p4.p3.p2"),
     ("We plan to sue NVIDIA, claiming their open model infringes our patent. Does our licence survive?",
-     "not_permitted", "nvidia-litigation", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
+     "not_permitted", "patent-litigation-termination", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
     ("We fine-tuned the refusals out of a model under the NVIDIA Open Model License and plan to post it.",
      "not_permitted", "nvidia-guardrails", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
     # The terms' own duties and limits, Sharing, updated terms, names (s3terms); our own wordings of each clause

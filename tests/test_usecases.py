@@ -370,7 +370,7 @@ CARVE_OUTS = [
      "bigcode-openrail-m:iv.n"),
     # the category's own carve-out takes the question out before any rule: nothing automated is left to restrict
     ("Court clerks use StarCoder2 internally to query our docket database; judges make every decision. Does the "
-     "administration of justice restriction apply?", "permitted", "bigcode-use", "bigcode-openrail-m:ii.p1.p1"),
+     "administration of justice restriction apply?", "permitted", "use-within-grant", "bigcode-openrail-m:ii.p1.p1"),
     ("I run Gemma 2 27B on my own laptop to draft an explicit love scene for my literary novel.",
      "permitted", "gemma-expressive-sexual-content", "gemma-pup:gemma-prohibited-use-policy.p3.p4"),
     ("Teachers use Gemma on their own laptops to write speeches 'as' Napoleon for class, each clearly labelled as "
@@ -385,7 +385,7 @@ CARVE_OUTS = [
      "not_permitted", "openrail-use-restriction", "bigscience-openrail-m:iv.attachment-a.h"),
     # the clause reading of the automated-decision items does not overturn a person who takes every decision
     ("A DeepSeek-V2 model ranks loan applications internally; a loan officer makes the final call on every application.",
-     "permitted", "deepseek-use", "deepseek-license:ii.2"),
+     "permitted", "use-within-grant", "deepseek-license:ii.2"),
     ("A museum uses Gemma 2 on its own servers to write catalogue texts for an exhibition on the history of erotic art.",
      "permitted", "gemma-expressive-sexual-content", "gemma-pup:gemma-prohibited-use-policy.p3.p4"),
 ]
