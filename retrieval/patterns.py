@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 
 
@@ -42,24 +43,78 @@ class Vocab:
         return False
 
 
+_MAX_ALTERNATIVES = 32  # a run of literal choices spelled out beyond this many strings is cut into shorter runs
+
+
 def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
     """The most selective requirement: the one whose shortest alternative is longest, then the fewest alternatives."""
+    candidates = [c for c in candidates if c and all(c)]
     if not candidates:
         return None
     return max(candidates, key=lambda alts: (min(len(a) for a in alts), -len(alts)))
 
 
-def _required(items) -> frozenset[str] | None:
-    """What a parsed sequence requires: a set of strings of which every match contains one, or None (nothing known)."""
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
+def _exact(op, av) -> frozenset[str] | None:
+    """The strings an item can match when it matches one of finitely many ASCII strings (a literal, a small class
+    of literals, an optional or alternative literal part), else None. The empty string stands for an optional part."""
+    if op is _c.LITERAL:
+        return frozenset([chr(av).lower()]) if av < 128 else None
+    if op is _c.IN:
+        if all(o is _c.LITERAL and a < 128 for o, a in av):
+            return frozenset(chr(a).lower() for _, a in av)
+        return None
+    if op is _c.SUBPATTERN:
+        return _exact_seq(av[-1].data)
+    if op is _c.BRANCH:
+        alts = [_exact_seq(branch.data) for branch in av[1]]
+        return frozenset().union(*alts) if all(a is not None for a in alts) else None
+    if op in _REPEATS and av[0] == 0 and av[1] == 1:
+        inner = _exact_seq(av[2].data)
+        return inner | {""} if inner is not None else None
+    return None
+
+
+def _exact_seq(items) -> frozenset[str] | None:
+    out = frozenset([""])
     for op, av in items:
-        if op is _c.LITERAL and av < 128:
-            run.append(chr(av).lower())
+        if op in _ZERO_WIDTH:
             continue
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run = []
+        part = _exact(op, av)
+        if part is None:
+            return None
+        out = frozenset(a + b for a in out for b in part)
+        if len(out) > _MAX_ALTERNATIVES:
+            return None
+    return out
+
+
+def _required(items) -> frozenset[str] | None:
+    """What a parsed sequence requires: a set of strings of which every match contains one, or None (nothing known).
+
+    Runs of consecutive items that each match one of a few literal strings are spelled out ("licen[cs]e" is "licence"
+    or "license"); zero-width items (anchors, lookarounds) consume nothing, so a run goes on across them. A group,
+    an alternation or a repeated part that is not literal contributes what it requires itself."""
+    candidates: list[frozenset[str]] = []
+    run = frozenset([""])
+
+    def flush() -> None:
+        nonlocal run
+        if run != {""}:
+            candidates.append(run)
+        run = frozenset([""])
+
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        part = _exact(op, av)
+        if part is not None:
+            joined = frozenset(a + b for a in run for b in part)
+            if len(joined) > _MAX_ALTERNATIVES:
+                flush()
+                joined = part
+            run = joined
+            continue
+        flush()
         req = None
         if op is _c.SUBPATTERN:
             req = _required(av[-1].data)
@@ -70,11 +125,10 @@ def _required(items) -> frozenset[str] | None:
             req = frozenset().union(*alts) if alts and all(alts) else None
         elif op in _REPEATS and av[0] >= 1:
             req = _required(av[2].data)
-        # anything else (classes, anchors, lookarounds, optional parts, non-ASCII literals) requires nothing known
+        # anything else (classes, wildcards, optional parts, non-ASCII literals) requires nothing known
         if req:
             candidates.append(req)
-    if run:
-        candidates.append(frozenset(["".join(run)]))
+    flush()
     return _best(candidates)
 
 
