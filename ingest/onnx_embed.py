@@ -236,6 +236,11 @@ class OnnxEmbedding(BaseEmbedding):
         slices first and sort only within each): the lever that makes a large ingest pad least."""
         return self.embed(texts).tolist()
 
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's unit vector as float32, without llama-index's wrapper (what `get_query_embedding` returns,
+        as an array); the in-memory searcher calls this once per question."""
+        return self.embed([query])[0]
+
     def _get_query_embedding(self, query: str) -> list[float]:
         return self.embed([query])[0].tolist()
 
