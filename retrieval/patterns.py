@@ -148,10 +148,73 @@ def vocab(pattern: str) -> Vocab:
     return Vocab(re.compile(pattern, re.I), needles_of(pattern))
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """A list of patterns as the reader loops over it: (needles, regex) pairs in order, every needle of the list, and
+    whether some pattern has none (then the list can never be ruled out by its words)."""
+
+    pairs: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...]
+    words: frozenset[str]
+    always: bool
+
+
 @functools.lru_cache(maxsize=4096)
-def vocabulary(patterns: tuple[str, ...]) -> tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...]:
-    """A list of patterns as (needles, regex) pairs, in order: what a reader loops over for every question."""
-    return tuple((v.needles, v.regex) for v in map(vocab, patterns))
+def vocabulary(patterns: tuple[str, ...]) -> Vocabulary:
+    """The patterns compiled once, with their needles registered in the scan index."""
+    pairs = tuple((v.needles, v.regex) for v in map(vocab, patterns))
+    words = frozenset(n for needles, _ in pairs if needles for n in needles)
+    register(words)
+    return Vocabulary(pairs, words, any(needles is None for needles, _ in pairs))
+
+
+# The scan index: every registered needle under its first three letters (shorter ones apart), so the needles present
+# in a text are found from the text's own three-letter slices, a few hundred set and dict look-ups, instead of a
+# substring search per needle. A scan records the index version it was made with and is redone after new needles.
+_BY_GRAM: dict[str, list[str]] = {}
+_SHORT: list[str] = []
+_KNOWN: set[str] = set()
+_VERSION = [0]
+_SCANS: dict[str, tuple[int, frozenset[str]]] = {}
+_MAX_SCANS = 16
+
+
+def register(needles) -> None:
+    """Add needles to the scan index (idempotent)."""
+    new = [n for n in needles if n not in _KNOWN]
+    if not new:
+        return
+    for n in new:
+        _KNOWN.add(n)
+        if len(n) >= 3:
+            _BY_GRAM.setdefault(n[:3], []).append(n)
+        else:
+            _SHORT.append(n)
+    _VERSION[0] += 1
+
+
+def present(low: str) -> frozenset[str]:
+    """Every registered needle that occurs in `low` (a lowercased text). A needle of three letters or more occurs only
+    where the text has its first three letters, so looking those up finds all of them."""
+    version = _VERSION[0]
+    hit = _SCANS.get(low)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    found = {n for n in _SHORT if n in low}
+    for gram in {low[i:i + 3] for i in range(len(low) - 2)}:
+        for n in _BY_GRAM.get(gram, ()):
+            if n in low:
+                found.add(n)
+    out = frozenset(found)
+    if len(_SCANS) >= _MAX_SCANS:
+        _SCANS.clear()
+    _SCANS[low] = (version, out)
+    return out
+
+
+def forget_scans() -> None:
+    """Drop the remembered scans: a reader calls it when it starts on a new question, so no scan outlives the
+    question it was made for (the texts of one question are scanned once each, however many lists are tried)."""
+    _SCANS.clear()
 
 
 def lowered(text: str) -> str | None:

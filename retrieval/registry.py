@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ConfigError, NotFound
-from retrieval.patterns import lowered, needles_of
+from retrieval.patterns import lowered, needles_of, present, register
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "corpus" / "models.toml"
 
@@ -188,6 +188,7 @@ class Registry:
         # in the question is not run, which leaves what `find` returns unchanged.
         self._patterns = tuple((rank, pattern, needles_of(pattern.pattern, pattern.flags))
                                for rank, entry in enumerate(self.entries) for pattern in entry.patterns)
+        register(n for _, _, needles in self._patterns if needles for n in needles)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Registry:
@@ -263,8 +264,9 @@ class Registry:
         """All models named in text, in order of appearance, without overlaps."""
         candidates: list[tuple[int, int, int]] = []
         low = lowered(text)
+        words = present(low) if low is not None else None
         for rank, pattern, needles in self._patterns:
-            if low is not None and needles is not None and not any(n in low for n in needles):
+            if words is not None and needles is not None and words.isdisjoint(needles):
                 continue
             for found in pattern.finditer(text):
                 if found.end() > found.start():

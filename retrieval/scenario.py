@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from retrieval import scope
-from retrieval.patterns import lowered, vocab, vocabulary
+from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
 
@@ -101,13 +101,13 @@ def _any(patterns: list[str], text: str, affirmed: bool = False) -> bool:
     A pattern whose literal words are not in the text is not run (`retrieval.patterns`: a necessary condition only,
     so the result is the same as running every pattern)."""
     low = lowered(text)
-    for needles, regex in vocabulary(tuple(patterns)):
-        if low is not None and needles is not None:
-            for needle in needles:
-                if needle in low:
-                    break
-            else:
-                continue
+    vocab_ = vocabulary(tuple(patterns))
+    found = present(low) if low is not None else None
+    if found is not None and not vocab_.always and found.isdisjoint(vocab_.words):
+        return False
+    for needles, regex in vocab_.pairs:
+        if found is not None and needles is not None and found.isdisjoint(needles):
+            continue
         for m in regex.finditer(text):
             if not affirmed or not _NEGATION.search(text[max(0, m.start() - 40):m.start()]):
                 return True
@@ -582,6 +582,7 @@ TYPOS = [(r"\bgema\b", "gemma"), (r"\bgemma(\d)", r"gemma \1"), (r"\bl+a+m+a+\b"
 def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     """Read a question into Facts; never raises on odd text. `similarity` (a retrieval.usesim.UseSimilarity, or None)
     also recognises use-policy categories by meaning."""
+    forget_scans()  # the scans of the previous question's texts are of no use for this one
     text = _norm(question)[:5000]
     for typo, fix in TYPOS:
         text = re.sub(typo, fix, text, flags=re.I)

@@ -151,6 +151,30 @@ def test_registry_find_skips_only_patterns_that_cannot_match(registry, monkeypat
 
 def test_vocabulary_keeps_the_order_and_the_regexes():
     plist = [r"\bmerg", r"mergekit", r"\bslerp\b"]
-    pairs = patterns.vocabulary(tuple(plist))
-    assert [rx.pattern for _, rx in pairs] == plist
-    assert all(rx.flags & re.I for _, rx in pairs)
+    v = patterns.vocabulary(tuple(plist))
+    assert [rx.pattern for _, rx in v.pairs] == plist
+    assert all(rx.flags & re.I for _, rx in v.pairs)
+    assert v.words == {"merg", "mergekit", "slerp"} and not v.always
+    assert patterns.vocabulary((r"\bmerg", r"\d+")).always
+
+
+def test_the_scan_finds_every_registered_needle_in_a_text():
+    questions = [q.lower() for q in _questions("questions.jsonl")[::3] if q.isascii()]
+    for plist in _vocabularies():
+        patterns.vocabulary(tuple(plist))  # registers the reader's needles
+    known = set(patterns._KNOWN)
+    assert len(known) > 5000
+    for low in questions:
+        patterns.forget_scans()
+        assert patterns.present(low) == {n for n in known if n in low}
+
+
+def test_a_scan_is_redone_when_new_needles_are_registered():
+    low = "we zqxwv the frobnicator and publish it"
+    before = patterns.present(low)
+    assert "zqxwv" not in before and patterns.present(low) is before  # remembered for the same text
+    patterns.register(["zqxwv", "zq"])
+    after = patterns.present(low)
+    assert {"zqxwv", "zq"} <= after and after >= before
+    patterns.forget_scans()
+    assert patterns.present(low) == after
