@@ -12,7 +12,7 @@ from ingest.errors import ConfigError
 from retrieval.registry import Registry
 from retrieval.scenario import Deployment, Facts, Method, ModelRef, Role
 
-FIELDS = {"models", "documents", "licences", "methods", "deployments", "target", "datasets", "mau", "product_mau", "revenue",
+FIELDS = {"models", "documents", "licences", "methods", "deployments", "target", "datasets", "mau", "product_mau", "release_name", "revenue",
           "eu", "multimodal", "use_cases", "flags", "missing"}
 
 
@@ -65,5 +65,5 @@ def facts_from_data(data: Mapping[str, Any], registry: Registry, where: str = "f
                  target_licence=data.get("target"), datasets=tuple(data.get("datasets", ())), mau=data.get("mau"), product_mau=data.get("product_mau"),
                  revenue=data.get("revenue"), eu=data.get("eu"), multimodal=data.get("multimodal"),
                  use_cases=tuple(data.get("use_cases", ())), flags=tuple(data.get("flags", ())),
-                 missing=tuple(data.get("missing", ())),
+                 missing=tuple(data.get("missing", ())), release_name=data.get("release_name"),
                  unknown=() if deployments else ("deployment",))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 from enum import Enum
 
 from retrieval import scope
@@ -121,7 +121,7 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "cc-by-nc-4.0": [r"\bcc[\s-]*by[\s-]*nc\b", r"\bnon[\s-]?commercial\b(?=.*\b(?:cc|creative commons|licen[cs]ed)\b)"],
     "cc-by-4.0": [r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc)\b)(?:[\s-]*4\.0)?", r"creative commons attribution\b(?![\s-]*(?:share|non))"],
     "deepseek-license": [r"deepseek[\s-]licen[cs]e"],
-    "qwen-license": [r"qwen[\s-]licen[cs]e"],
+    "qwen-license": [r"qwen[\s-]licen[cs]e", r"\bthe qwen(?:'s)? (?:[\w-]+ ){0,3}(?:rule|clause|terms|agreement|threshold|cap|limit)\b"],
     "nvidia-open-model-license": [r"nvidia open model licen[cs]e", r"\bcosmos\b"],
     "bigscience-openrail-m": [r"bigscience\b.{0,20}rail", r"\bbloom\b(?! filter)"],
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
@@ -150,7 +150,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.END_USER: [r"\bend[\s-]?users?\b.{0,40}\b(?:of|using)\b.{0,20}(?:someone|third|vendor|another|a us|app|saas|product)",
                           r"\b(?:i|we)(?:'m| am| are)? (?:an? )?(?:ordinary |regular |just an? )?(?:end[\s-]?)?users? of\b",
                           r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\bvendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
-                          r"\bi use a\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
+                          r"\bi use an?\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
                           r"\bas (?:an? )?(?:ordinary )?end users?\b", r"\bas a consumer\b",
                           r"\b(?:use|using) an? (?:app|application|product|service|website|tool|chatbot)\b.{0,40}\b(?:runs|built|uses|powered|based|that)\b",
                           r"\bour staff use an?\b.{0,30}\b(?:vendor|third)",
@@ -175,7 +175,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                         r"\b(?:chat|consumer|commercial|paid|saas|web|mobile|hosted)\s+(?:\w+\s+)?(?:product|service|app|assistant)\b",
                         r"\boffers?\b.{0,30}\b(?:product|service|app)\b"],
     Deployment.WEIGHTS_RELEASE: [r"\bpublish", r"\breleas", r"\bsell(?:ing)? (?:the |our )?(?:\w+ ){0,3}(?:weights|fine-?tunes?|checkpoints?|adapters?)\b",
-                                 r"\bhand(?:ing)? (?:over )?the weights", r"\bdivest", r"\bpush(?:ing)?\b.{0,40}\b(?:hf|hub|hugging)", r"\bto hf\b", r"\bshare (?:it|them)\b", r"\bcivitai\b", r"\bopen[\s-]weights?\b", r"open[\s-]?sourc", r"hugging\s?face", r"\bthe hub\b", r"\bon hf\b", r"\bhf\b", r"\bupload",
+                                 r"\bhand(?:ing)? (?:over )?the weights", r"\bdivest", r"\bpush(?:ing)?\b.{0,40}\b(?:hf|hub|hugging)", r"\bto hf\b", r"\bshare (?:it|them)\b", r"\bcivitai\b", r"\bopen[\s-]weights?\b", r"open[\s-]?sourc", r"hugging\s?face", r"\bthe hub\b", r"\bon hf\b", r"(?<![\w/-])hf\b(?![\w/-])", r"\bupload",
                                  r"\bdistribut", r"\bshare (?:the |our )?(?:weights|model|adapter|checkpoint|dataset)", r"\bdownload(?:able)?\b",
                                  r"\bsell (?:the |our )?(?:weights|model|fine-?tune)", r"\bput (?:it )?(?:out|up|on)\b", r"\bredistribut",
                                  r"\brepublish", r"\bgithub\b", r"\bpost (?:it|the|our)\b", r"\blicen[cs]e (?:it|the|our) (?:out|to)\b", r"\bship(?:ping)? the weights"],
@@ -205,6 +205,16 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
 _RESULTS_ONLY = re.compile(_PUBLISHED_RESULTS + r"|blog post)\b|\bonly publish\w*\b")
 _RELEASES_MODEL = re.compile(r"\b(?:publish|release|share|upload|push|distribut|put)\w* (?:it|them|the (?:\w+ )?(?:weights|model|adapter|checkpoint)s?|our (?:\w+ )?(?:weights|model|adapter|checkpoint)s?)\b"
                              r"|\b(?:weights|adapter|checkpoint)s? (?:on|to) (?:hf|hugging\s?face|the hub|github)\b")
+
+_LICENSOR_MARKS = r"\b(?:meta|llama|gemma|google|openai|gpt|chatgpt|qwen|alibaba|mistral|falcon|tii|stability|stable diffusion|nvidia|deepseek|bigcode|starcoder|bloom)"
+# Only the organisation's own people use the model, said outright.
+_ONLY_INTERNAL = [r"\bonly (?:our|my|the company'?s|the firm'?s) (?:own )?(?:employees|staff|team|engineers|analysts|people|lawyers|researchers|developers|devs)\b",
+                  r"\b(?:nothing|none of it|no part) (?:is |gets |will be )?(?:exposed|offered|available|shared|published|distributed|released)\b",
+                  r"\bbehind (?:the |our |a )?(?:corporate )?(?:vpn|firewall|sso)\b", r"\binternal[\s-]only\b", r"\b(?:solely|only|purely|strictly) internal(?:ly)?\b",
+                  r"\bnot exposed to outsiders\b", r"\bnever (?:leaves?|leave) (?:our|the|my)\b", r"\bno (?:one|body) outside\b",
+                  r"\b(?:not|never) (?:offered|exposed|available|provided) to (?:anyone|customers|clients|the public|outsiders|third parties)\b"]
+# People outside the organisation who get the model or its service.
+_OUTSIDERS = [r"\bcustomers?\b(?![\s-](?:support|service|tickets|data|emails|records|chats|conversations))", r"\bclients?\b", r"\bthe public\b", r"\bsubscribers\b", r"\bpaying users\b"]
 
 FLAG_PATTERNS: dict[str, list[str]] = {
     "litigation": [r"\bsu(?:e|es|ing|ed)\b", r"countersu", r"lawsuit", r"\bpatent (?:suit|action)", r"\bfile (?:a )?(?:copyright|patent)", r"\blitigation\b", r"patent (?:suit|claim|infringement)", r"\bcounterclaim"],
@@ -237,7 +247,9 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "openai_api": [r"openai api", r"\bapi\b.{0,40}\b(?:openai|gpt)(?![\s-]*(?:compatible|style|format|schema|spec)\b)",
                    r"(?:openai|gpt[\w.-]*)\b(?![\s-]*(?:compatible|style|format|schema|spec)\b).{0,30}\bapi\b"],
     "other_model": [r"\b(?:mistral|mixtral|falcon|phi|qwen|gemma|deepseek|bloom|t5|bert|another|other|different|smaller|student|new|separate|non-llama)\b[\w\s-]{0,20}\bmodels?\b",
-                    r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b"],
+                    r"from[\s-]scratch", r"\bour (?:own )?(?:\d+(?:\.\d+)?b )?(?:base |foundation |small |from-scratch )?model\b",
+                    # a sized checkpoint of another family, named even where the registry does not know it ("Qwen1.5-14B-Chat")
+                    r"\b(?:qwen|mistral|mixtral|falcon|phi|gemma|deepseek|bloomz?|yi|olmo|pythia|gpt-?j|gpt-?neox|starcoder|flan-t5|t5)[\w.-]*?\d+(?:\.\d+)?b\b"],
     # The facts the coverage rules read (issue 11): acceptance without clicking, warranty and indemnity, affiliates in
     # thresholds, trade controls, statutory exceptions, and the list of models a set of terms covers.
     "acceptance": [r"\b(?:never|didn'?t|did not|without) (?:click(?:ed|ing)?|accept(?:ed|ing)?|agree(?:d|ing)?|sign(?:ed|ing)?)\b",
@@ -284,7 +296,13 @@ FLAG_PATTERNS.update({
     # how the "Llama" mark or the "Built with" line is shown: size, logo, form (Meta's brand guidelines)
     "mark_display": [r"\bbrand guidelines\b", r"\bllama logo\b", r"\blogo next to\b",
                      r"\bhow (?:big|large|small|prominent|visible)\b.{0,40}\b(?:built with|llama|mark|attribution|logo)",
-                     r"\b(?:font|font size|size|colou?r|typeface)\b.{0,25}\b(?:of|for) (?:the )?[\"']?(?:built with|llama)"],
+                     r"\b(?:font|font size|size|colou?r|typeface)\b.{0,25}\b(?:of|for) (?:the )?[\"']?(?:built with|llama)",
+                     # how the word is styled in the name: case, typeface, a logotype
+                     r"\b(?:lower[\s-]?case|upper[\s-]?case|all[\s-]caps|styli[sz]ed|custom[\s-](?:typeface|font)|typeface|font|logotype|styling)\b[^.?]{0,30}[\"'\u2018\u201c]?llama\b"],
+    # Meta's own name or the Llama logo as the user's product branding (not the display the licence asks for)
+    "meta_branding": [r"\b(?:brand|call|name|market|title)\w*\b[^.?]{0,40}[\"'\u201c\u2018]meta[\s-]?(?!llama[\s-]?\d)[\w-]*",
+                      r"[\"'\u201c\u2018]metallama\b", r"\b(?:app|application) icon\b", r"\bfavicon\b", r"\b(?:as|in|for) (?:our|the|my) (?:own )?(?:product |company |app )?logo\b",
+                      r"\blogo\b[^.?]{0,40}\b(?:landing page|homepage|packaging|merch\w*|store listing|app store)\b"],
     # a non-profit or free service: not "commercially using" the model on its face
     "nonprofit": [r"\bnon[\s-]?profit\b", r"\bnot[\s-]for[\s-]profit\b", r"\bcharit(?:y|able)\b", r"\bngo\b",
                   r"\bfree,? (?:and )?ad[\s-]free\b", r"\bno ads?\b.{0,20}\bno (?:fees?|charge|payment)"],
@@ -313,6 +331,19 @@ DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
     r"\b(?:use|uses|using) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:app|tool|product|platform|software|suite)\b (?:that|which) (?:embeds|integrates|bundles|includes)\b",
 ]
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\bship(?:s|ping)?\b (?:the |our )?(?:\w+ )?(?:weights|checkpoints?)\b"]
+# A product someone runs that the model powers ("the startup's support product runs a Llama fine-tune")
+DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
+    r"\b(?:whose|their|its|the (?:startup|company|target|client|vendor)'?s) (?:[\w-]+ ){0,2}(?:app|product|service|platform|chat ?bot|assistant|tool)\b[^.?]{0,30}\b(?:runs|uses|is built on|is powered by|relies on)\b"]
+DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
+    r"\b(?:i|we)\b(?:[^.?]{0,25}\b)?(?:use|subscribe to|pay for) an? (?:[\w-]+ ){0,3}(?:app|saas|service|tool|website|platform|product)\b[^.?]{0,60}\b(?:powered by|runs on|built on)\b"]
+# "neither the data nor the model is shared"
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [r"\b(?:neither|nor)\b[^.?]{0,40}\b(?:is|are|will be|gets?|get)\s+(?:shared|distributed|published|released)\b"]
+# The weights end up on hardware other people own: a device or appliance sold with them, users' own laptops.
+_ON_OTHERS_HARDWARE = re.compile(
+    r"\bpre[\s-]?(?:installed|loaded)\b|\b(?:sell|sells|sold|selling|ship|ships|shipped|shipping|deliver|delivers|supply|supplies)\b[^.?]{0,60}\b(?:appliances?|devices?|boxes|hardware|units)\b"
+    r"|\b(?:run|runs|running|execute|executes)\b[^.?]{0,30}\blocally on (?:the )?(?:users?'?|customers?'?|clients?'?|their|people'?s|end[\s-]users?'?) (?:own )?(?:laptops?|devices?|machines?|phones?|computers?|pcs?|desktops?)\b"
+    r"|\b(?:inside|in|within|with) (?:a |an |our |its |the )?(?:[\w-]+ ){0,2}(?:extension|plugin|add-on|addon|game|desktop client|binary)\b[^.?]{0,40}\b(?:ship|shipped|bundled|included|run|runs)\b"
+    r"|\bship\w*\b[^.?]{0,60}\b(?:inside|in|within|with) (?:a |an |our |its |the )?(?:[\w-]+ ){0,2}(?:extension|plugin|add-on|addon|game|client|binary)\b")
 DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
     r"\bnot exposed (?:as|via|through)\b",
     r"\bnothing (?:is |gets |will be |'s )?(?:shared|published|distributed|released|shipped)\b", r"\brun(?:ning|s)?\b (?:[\w.-]+ ){1,3}locally\b",
@@ -499,6 +530,10 @@ _MAU_AFTER_RE = re.compile(r"(?:monthly active users|\bmaus?\b|monthly users)\s*
                            r"(?:(?:around|about|approximately|roughly|over|above|more than)\s+)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|m|mn|million|b|bn|billion)?\b", re.I)
 
 
+_MAU_TOTAL_RE = re.compile(r"\b(?:group|combined|overall|grand|consolidated|in) totals?\b(?: (?:of|to|at|is|was|reaches|comes to))?(?: (?:about|around|roughly|approximately|nearly|over|~))?\s*"
+                           r"(\d+(?:[.,]\d+)?)\s*(m|mn|million|b|bn|billion)\b(?!\s*(?:usd|eur|dollars|euros|\$|revenue|in revenue|of revenue))", re.I)
+
+
 def _mau_all(text: str) -> list[int]:
     out = []
     for m in _MAU_RE.finditer(text):
@@ -507,6 +542,12 @@ def _mau_all(text: str) -> list[int]:
         if re.search(r"(?:more than|over|above|exceed\w*|>)\s*$", before):
             value += 1
         out.append(int(value))
+    if out:
+        # "... bring the group total to about 760M": a total stated without the word users, in a question about users
+        for m in _MAU_TOTAL_RE.finditer(text):
+            value = int(float(m.group(1).replace(",", ".")) * _SCALE.get(m.group(2).lower(), 1))
+            if value not in out:
+                out.append(value)
     if not out:
         for m in _MAU_AFTER_RE.finditer(text):
             if re.search(r"threshold|limit|cap\b|clause|section", text[max(0, m.start() - 30):m.end()], re.I):
@@ -527,7 +568,7 @@ EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\
 NON_EU_PATTERNS = [r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
-_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name)\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
+_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name|under (?:our|the|my|its) (?:own )?(?:brand|name))\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
 
 
 def _release_name(text: str) -> str | None:
@@ -539,9 +580,24 @@ def _release_name(text: str) -> str | None:
     return name if len(name) >= 3 and name.lower() not in {"the", "our", "a", "an", "it", "that", "this"} else None
 
 
+_COMPARED = re.compile(r"\b(?:like|unlike|similar to|compared (?:to|with)|as (?:with|for|in)|the way|than)\b(?: (?:meta|google|alibaba|tii|nvidia|the|a|an|it|they))?"
+                       r"(?: (?:has|have|does|did|do|is|are|uses?|counts?|treats?))?(?: (?:for|with|in|on|under))?\s*(?:the )?(?:[\w.-]+/)?$")
+
+
+def _first_mentions(matches, models: list["ModelRef"]) -> list:
+    """For each model kept, the registry match of its first mention."""
+    first = {}
+    for match in matches:
+        first.setdefault(match.entry.id, match)
+    return [first.get(m.model_id) for m in models]
+
+
 def _role(before: str, after: str) -> Role:
     """The part a model plays, from the words around its mention."""
     if re.search(r"(?:fine[\s-]?tun\w*|finetun\w*|train\w*|distil\w* (?:\w+ )?into|into|student(?: model)?(?: is)?|base model(?: is)?)\s+(?:a |an |the |our |my )?$", before):
+        return Role.BASE
+    # the policy model an RL step trains ("PPO on Qwen") is the base, whatever judge is named before it
+    if re.search(r"\b(?:ppo|dpo|rlhf|rlaif|grpo|orpo|kto|rl|preference[\s-]tuning|alignment)\s+(?:on|of|for)\s+(?:a |an |the |our |my )?$", before):
         return Role.BASE
     if re.search(r"\bjudge|reward model|grader|preference", before[-40:] + " " + after[:60]):
         return Role.JUDGE
@@ -602,6 +658,12 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
             models.append(ref)
         elif models[known].role in (Role.BASE, Role.MENTIONED) and role not in (Role.BASE, Role.MENTIONED):
             models[known] = ref  # a later mention says what the model is used for ("... from Llama 3 answers")
+    # A model named only to compare ("is there an EU exclusion like Meta has for Llama 3.2 Vision?") is not part of
+    # the scenario when a model of another family is: its terms are not applied to the user's model.
+    for i, (match, m) in enumerate(zip(_first_mentions(matches, models), models)):
+        if match is not None and _COMPARED.search(low[max(0, match.start - 60):match.start]) and \
+                any(o.family != m.family for o in models if o is not m):
+            models[i] = replace(m, role=Role.MENTIONED)
     licences = []
     for doc, pats in LICENCE_PATTERNS.items():
         if doc == "cc-by-4.0" and any(d in licences for d in ("cc-by-sa-4.0", "cc-by-nc-4.0")) and not re.search(r"\bcc[\s-]*by[\s-]*4", low):
@@ -618,7 +680,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
                 break
     datasets = tuple(d for d in licences if d.startswith("cc-") and re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low))
     documents: list[str] = []
-    for m in models:
+    in_scenario = [m for m in models if m.role is not Role.MENTIONED] or models
+    for m in in_scenario:
         documents.extend(d for d in m.documents if d not in documents)
     for lic in licences:
         if lic == "openai-terms":
@@ -626,7 +689,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
                 documents.extend(d for d in ("openai-terms-2024", "openai-terms-2023") if d not in documents)
         elif lic not in documents and (lic != target or not models):
             documents.append(lic)
-    methods = tuple(m for m, pats in METHOD_PATTERNS.items() if _any(pats, low))
+    # "we don't train any model on it" names no method
+    methods = tuple(m for m, pats in METHOD_PATTERNS.items() if _any(pats, low, affirmed=True))
     if not methods:
         methods = (Method.PLAIN_USE,)
     # Another provider's API being called is not a deployment of the user's model.
@@ -651,18 +715,40 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if scope.model_stays(low):
         flags.append("model_stays")
         deployments = [d for d in deployments if d not in (Deployment.WEIGHTS_RELEASE, Deployment.ON_DEVICE)] or [Deployment.INTERNAL]
+    # Plain use whose products (text, code, images) are what gets published or sold: the model stays in-house.
+    if methods == (Method.PLAIN_USE,) and Deployment.END_USER not in deployments and scope.outputs_only(low):
+        flags.append("model_stays") if "model_stays" not in flags else None
+        deployments = [Deployment.INTERNAL]
+    # Said in so many words that only the organisation's own people use it: a release or hosting word elsewhere in the
+    # question ("do we have to put up the badge?") asks about a duty, it does not describe a release.
+    if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) \
+            and not re.search(scope.HOSTS_MODEL, low) and not _any(_OUTSIDERS, low, affirmed=True):
+        deployments = [Deployment.INTERNAL]
     maus = _mau_all(text)
     mau, grouped_mau = scope.threshold_figure(maus, low)
     revenue, grouped_revenue = scope.threshold_figure(_revenue_all(text), low)
     if grouped_mau or grouped_revenue:
         flags.append("group_figure")
+    # "is the brand name going to be a problem?" about the user's own release name is a naming question, not a use
+    # of the licensor's marks
+    name = _release_name(text)
+    if "trademark" in flags and name and not re.search(_LICENSOR_MARKS, name.lower()) and \
+            not _any([p for p in FLAG_PATTERNS["trademark"] if "brand" not in p], low):
+        flags.remove("trademark")
     if "skips_obligation" in flags and re.search(r"\bwhat (?:has|needs|do (?:we|i) (?:need|have)|must|should)\b.{0,25}\b(?:change|add|include|put in|fix|update|amend)\b", low):
         flags.remove("skips_obligation")
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
+    # Customers somewhere in the EU, in any language the reader handles ("clientes em Portugal e na Alemanha", "Kunden
+    # in Deutschland"): where the licensee's customers are is not where the licensee is.
+    eu_text = re.sub(r"\b(?:customers|users|clients|buyers|clientes|usuarios|usuários|kunden|nutzer|utilisateurs|acheteurs)\b"
+                     r"(?:[^.?]{0,40}?\b(?:in|em|en|na|no|nos|nas|aus|dans|au|aux|de la|del)\b\s+(?:[\w\u00c0-\u017f-]+\s*){1,2}(?:,|e|y|et|und|and|\s)*){1,4}", " ", eu_text)
     us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
     documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags)
+    if _ON_OTHERS_HARDWARE.search(low) and Deployment.END_USER not in deployments and "model_stays" not in flags:
+        deployments = [d for d in deployments if d is not Deployment.INTERNAL]
+        deployments += [Deployment.ON_DEVICE] if Deployment.ON_DEVICE not in deployments else []
     if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):
         methods = tuple(m for m in methods if m is not Method.MERGE) or (Method.PLAIN_USE,)
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]

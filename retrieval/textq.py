@@ -517,7 +517,22 @@ def clause_firings(tq: TextQuestion, facts, corpus: Corpus, annotations) -> list
     out: list[Firing] = []
     named = set(tq.clause_ids)
     deployments = {d.value for d in facts.deployments}
-    for cid in sorted(related_ids(tq, corpus)):
+    related = sorted(related_ids(tq, corpus))
+    # An exception the stated facts trigger (an end user of an integrated product, for the user threshold) lifts
+    # the clause it is an exception to: that clause does not fire, the exception answers in its place.
+    lifted: dict[str, str] = {}
+    for doc_id in dict.fromkeys(cid.split(":", 1)[0] for cid in related):
+        family = set(series(corpus, doc_id)) if doc_id in corpus.documents else {doc_id}
+        for a in annotations.for_doc(doc_id):
+            if a.effect.value == "exception" and set(a.exception_to) & set(related) and \
+                    triggered(a, facts, family, deployments)[0] == "yes":
+                for target in a.exception_to:
+                    lifted[target] = a.clause_id
+                rule = Rule(f"clause:{a.clause_id}", "text", Verdict.PERMITTED, a.gloss, {}, {doc_id: (a.clause_id,)})
+                out.append(Firing(rule, doc_id, (a.clause_id,)))
+    for cid in related:
+        if cid in lifted:
+            continue
         doc_id = cid.split(":", 1)[0]
         family = set(series(corpus, doc_id)) if doc_id in corpus.documents else {doc_id}
         for a in annotations.rows_for(cid):

@@ -23,7 +23,7 @@ SCENARIOS = [
     ('We plan to sue Meta for patent infringement over Llama 3. What happens to our licence?', 'not_permitted', 'llama-3-license:5.c'),
     ('Can we call our Llama 3.1 product "Llama Pro" and use the Meta logo?', 'not_permitted', 'llama-3.1-license:5.a'),
     ('We serve a Meta Llama 3 fine-tune to paying customers through our API.', 'conditional', 'llama-3-license:1.b.i'),
-    ('We serve a Llama 2 13B fine-tune to paying customers through our API; the weights never leave our servers.', 'permitted', 'llama-2-license:1.b.i'),
+    ('We serve a Llama 2 13B fine-tune to paying customers through our API; the weights never leave our servers.', 'conditional', 'llama-2-license:1.b.i'),
     ('We offer our Gemma 2 9B fine-tune as a paid API.', 'conditional', 'gemma-terms-2025:1.1.b'),
     ('We want to publish our Gemma 2 2B LoRA adapter on Hugging Face.', 'conditional', 'gemma-terms-2025:3.1.p1.b1'),
     ('Can I release my Gemma 2 fine-tune under Apache-2.0 only?', 'not_permitted', 'gemma-terms-2025:3.1.p2'),

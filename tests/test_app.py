@@ -462,7 +462,7 @@ def test_matrices_page_deployment_and_versions(app_env):
     at.switch_page("ui/pages/matrices.py").run()
     at.selectbox(key="mx-kind").set_value("deployment").run()
     assert_clean(at)
-    assert label(at, "mx-deployment-hosted-llama-2") == "Permitted \u00b7 1.b.i, 1.a"
+    assert label(at, "mx-deployment-hosted-llama-2") == "Conditional \u00b7 1.b.i, 1.a"
     assert label(at, "mx-deployment-hosted-llama-3") == "Conditional \u00b7 1.b.i"
     at.selectbox(key="mx-kind").set_value("versions").run()
     assert at.selectbox(key="mx-family").value == "versions-llama"

@@ -98,3 +98,57 @@ def test_terms_not_in_corpus(reg):
 @given(st.text(max_size=600))
 def test_parser_never_crashes(text):
     parse_scenario(text, Registry.load())
+
+
+# ---- Deployment reading (session 3): what leaves the organisation, said in people's own words.
+@pytest.mark.parametrize("question, deployments, stays", [
+    ("We use Llama 3.1 to write the blog posts we publish every week; nobody else touches the model.", (Deployment.INTERNAL,), True),
+    ("Snippets generated with deepseek-coder-1.3b end up in the desktop app we sell.", (Deployment.INTERNAL,), True),
+    ("Only our own staff use the Gemma 2 deployment, behind the VPN. Do we need to show any notice or ship the licence?",
+     (Deployment.INTERNAL,), False),
+    ("Our kiosks are sold to retailers with Llama 3.2 1B preinstalled.", (Deployment.ON_DEVICE,), False),
+    ("The DeepSeek model runs locally on users' laptops through our editor extension.", (Deployment.ON_DEVICE,), False),
+])
+def test_what_leaves_the_organisation(reg, question, deployments, stays):
+    facts = parse_scenario(question, reg)
+    assert tuple(d for d in facts.deployments if d in deployments) == deployments
+    assert set(facts.deployments) <= set(deployments) | {Deployment.HOSTED} - ({Deployment.HOSTED} if stays else set())
+    assert facts.has("model_stays") is stays
+
+
+def test_a_negated_method_names_no_method(reg):
+    facts = parse_scenario("We draft manuals with Llama 3.1 70B; we don't train any model on them.", reg)
+    assert facts.methods == (Method.PLAIN_USE,)
+
+
+def test_a_model_named_to_compare_is_not_in_the_scenario(reg):
+    facts = parse_scenario("Does the Falcon 2 11B licence have an EU exclusion like Meta has for Llama 3.2 Vision? "
+                           "We will fine-tune tiiuae/falcon-11B and publish it.", reg)
+    assert facts.documents == ("falcon-2-license",)
+    assert [m.role for m in facts.models if m.family == "llama"] == [Role.MENTIONED]
+
+
+def test_a_group_total_without_the_word_users(reg):
+    facts = parse_scenario("Our app has 40M monthly users; with the parent's other apps the group total is 900M. "
+                           "Can we ship Llama 3.3 in it?", reg)
+    assert (facts.mau, facts.product_mau) == (900_000_000, 40_000_000)
+
+
+def test_customers_abroad_do_not_make_the_licensee_european(reg):
+    facts = parse_scenario("Somos uma empresa de Curitiba e vamos oferecer o Llama 3.2 Vision por API a clientes "
+                           "na Espanha e na Itália.", reg)
+    assert facts.eu is not True
+
+
+def test_the_users_own_brand_name_is_not_a_trademark_question(reg):
+    own = parse_scenario("We will publish our Llama 3.1 fine-tune under our brand \"Kestrel-8B\". Is the brand name a problem?", reg)
+    meta = parse_scenario("We will publish our Llama 3.1 fine-tune under the name \"MetaLlama-Kestrel\" with the Llama logo as app icon.", reg)
+    assert not own.has("trademark") and own.release_name == "Kestrel-8B"
+    assert meta.has("trademark") and meta.has("meta_branding")
+
+
+def test_the_policy_model_of_an_rl_step_is_the_base(reg):
+    facts = parse_scenario("We use Llama-2-70b-chat-hf as the reward judge for PPO on Mistral-7B-v0.1.", reg)
+    roles = {m.model_id: m.role for m in facts.models}
+    assert roles["llama-2"] is Role.JUDGE and roles["mistral-7b"] is Role.BASE
+    assert Deployment.WEIGHTS_RELEASE not in facts.deployments  # "-hf" in a model id is not Hugging Face publishing
