@@ -7,6 +7,10 @@ running it. The test is only a necessary condition: a pattern that passes it is 
 what matches is unchanged. It is applied to ASCII text only, where a case-insensitive match of an ASCII letter means
 the same letter in `str.lower()`; other text (where Unicode case folding adds equivalents such as the long s) runs
 every pattern.
+
+Which needles a question contains is worked out once per text (`present`): every needle is filed under its first three
+letters, and the text's own three-letter slices pick out the few worth a substring test. A list of patterns none of
+whose needles is present is then ruled out by one set test, and a pattern by another.
 """
 
 from __future__ import annotations
