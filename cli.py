@@ -561,7 +561,8 @@ def cmd_bench(args, settings: Settings) -> int:
 def cmd_loadtest(args, settings: Settings) -> int:
     from evals.loadtest import format_load_report, run_load_test
 
-    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds, ramp_up=args.ramp_up)
+    report = run_load_test(args.url, sessions=args.sessions, seconds=args.seconds, ramp_up=args.ramp_up,
+                           client=args.client, timeout_ms=int(args.timeout * 1000))
     if args.json:
         _print_json(report.to_json())
     else:
@@ -900,12 +901,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-identify", action="store_true", help="skip naming the canonical licence it is closest to")
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("loadtest", help="concurrent browser sessions asking questions against a running app")
+    p = sub.add_parser("loadtest", help="concurrent sessions asking questions against a running app")
     p.add_argument("url", help="the app, e.g. http://127.0.0.1:8501")
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--ramp-up", type=float, default=0.0, metavar="SECONDS",
                    help="sessions arrive evenly over this many seconds before the timed part")
+    p.add_argument("--client", choices=["ws", "browser"], default="ws",
+                   help="ws: Streamlit's own WebSocket protocol (default, light); browser: Chromium pages (Playwright)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="longest wait for a page or an answer before it counts as an error")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_loadtest)
 

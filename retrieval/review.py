@@ -21,6 +21,7 @@ FORMATS = ("md", "csv", "html")
 _LISTS = {
     "roles": "the model's role is {}", "methods": "the method is {}", "not_methods": "the method is not {}",
     "deployments": "it is deployed as {}", "not_deployments": "it is not deployed as {}", "use_cases": "the use is {}",
+    "not_use_cases": "the use is not {}",
     "flags": "the question is about {}", "not_flags": "the question is not about {}", "targets": "the target licence is {}",
     "datasets": "a dataset under {} is used",
 }

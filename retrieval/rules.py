@@ -44,7 +44,7 @@ TARGETS = {"mit", "apache-2.0", "cc-by-sa-4.0", "cc-by-4.0", "cc-by-nc-4.0", "pr
 LIST_KEYS: dict[str, set[str] | None] = {
     "roles": {r.value for r in Role}, "methods": {m.value for m in Method},
     "deployments": {d.value for d in Deployment}, "not_deployments": {d.value for d in Deployment},
-    "use_cases": None, "flags": set(FLAG_PATTERNS), "not_flags": set(FLAG_PATTERNS),
+    "use_cases": None, "not_use_cases": None, "flags": set(FLAG_PATTERNS), "not_flags": set(FLAG_PATTERNS),
     "targets": TARGETS, "datasets": None, "not_methods": {m.value for m in Method},
 }
 BOOL_KEYS = {"distributes", "eu", "multimodal", "other_model", "not_in_corpus", "models_known", "has_target", "use_stated", "missing_document"}
@@ -56,7 +56,7 @@ DECIDES = {"deployments": "deployment", "not_deployments": "deployment", "distri
            "mau_over": "mau", "mau_at_most": "mau", "product_mau_over": "mau", "product_mau_at_most": "mau", "revenue_over": "revenue", "revenue_at_most": "revenue",
            "eu": "eu", "multimodal": "multimodal", "targets": "target", "has_target": "target",
            "methods": "method", "not_methods": "method", "roles": "roles", "other_model": "roles",
-           "use_cases": "use", "flags": "flags", "not_flags": "flags", "datasets": "datasets",
+           "use_cases": "use", "not_use_cases": "use", "flags": "flags", "not_flags": "flags", "datasets": "datasets",
            "not_in_corpus": "models", "models_known": "models", "name_lacks": "name", "use_stated": "use",
            "missing_document": "missing"}
 
@@ -144,6 +144,8 @@ def holds(key: str, value: Any, facts: Facts, doc: str | None, *, family_docs: f
         return bool(deployments & DISTRIBUTING) == value
     if key == "use_cases":
         return any(u in facts.use_cases for u in value)
+    if key == "not_use_cases":
+        return not any(u in facts.use_cases for u in value)
     if key == "flags":
         return all(f in facts.flags for f in value)
     if key == "not_flags":
@@ -260,7 +262,7 @@ class RuleTable:
             for o in rule.overrides:
                 if o not in ids:
                     problems.append(f"{where}: overrides unknown rule {o!r}")
-            for u in tuple(rule.when.get("use_cases", [])) + rule.excepts:
+            for u in tuple(rule.when.get("use_cases", [])) + tuple(rule.when.get("not_use_cases", [])) + rule.excepts:
                 if category_ids and u not in category_ids:
                     problems.append(f"{where}: use_cases has unknown category {u!r}; valid: {sorted(category_ids)}")
             for doc, cids in rule.grounds.items():
@@ -289,6 +291,20 @@ class RuleTable:
                 problems.append(f"{where}: unreachable (a flag is both required and excluded)")
         return problems
 
+    def carved(self, rule: Rule, facts: Facts, doc: str | None) -> set[str]:
+        """The categories a carve-out rule takes out for one governing document: those the question falls in whose
+        own clauses the rule is grounded in for that document (BigCode (i) has a disclaimer exception, BigScience (h)
+        none, so one rule excepts automated obligations for BigCode only)."""
+        grounds = set(rule.grounds.get(doc, ())) if doc else set()
+        out = set()
+        for cid in rule.excepts:
+            if cid not in facts.use_cases or cid not in self.categories.ids():
+                continue
+            own = {c for ids in self.categories.get(cid).clauses.values() for c in ids}
+            if not own or own & grounds:
+                out.add(cid)
+        return out
+
     def _fire(self, rule: Rule, facts: Facts, excepted: Mapping[str | None, set[str]] | None = None) -> list[Firing]:
         docs: list[str | None] = [d for d in rule.grounds if d in facts.documents] if rule.grounds else [None]
         out = []
@@ -296,6 +312,12 @@ class RuleTable:
             if not all(holds(k, v, facts, doc) for k, v in rule.when.items()):
                 continue
             clauses = rule.grounds.get(doc, ()) if doc else ()
+            if rule.excepts and self.categories.categories:
+                carved = self.carved(rule, facts, doc)
+                if not carved:
+                    continue  # a carve-out of a clause this document does not have
+                own = {c for cid in carved for ids in self.categories.get(cid).clauses.values() for c in ids}
+                clauses = tuple(c for c in clauses if c in own) or clauses
             if rule.policy:
                 pol = rule.policy.get(doc)
                 carved = (excepted or {}).get(doc, set())
@@ -312,7 +334,7 @@ class RuleTable:
         for r in self.rules:
             if r.excepts:
                 for f in self._fire(r, facts):
-                    excepted.setdefault(f.doc_id, set()).update(r.excepts)
+                    excepted.setdefault(f.doc_id, set()).update(self.carved(r, facts, f.doc_id) if self.categories.categories else r.excepts)
         fired = [f for r in self.rules for f in self._fire(r, facts, excepted)]
         # A rule may name rules it overrides (a specific exception beats the general rule it refines).
         overridden = {(o, f.doc_id) for f in fired for o in f.rule.overrides}

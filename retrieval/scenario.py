@@ -321,6 +321,33 @@ FLAG_PATTERNS.update({
                          r"\bin place of (?:the )?(?:llama|meta|gemma|licen)", r"\binstead of the (?:llama|gemma|meta|google)\b",
                          r"\bwithout (?:the )?(?:llama|meta) (?:licen[cs]e|agreement|terms)\b"],
 })
+# The carve-outs of the use policies, in the words people use (issue 11, s3use): the Gemma exception for scientific,
+# educational, documentary or artistic content; content not disclosed as machine-generated; the professionals or
+# people who keep every decision (BigCode (i), (m), (n), BigScience (h), DeepSeek).
+FLAG_PATTERNS["expressive_purpose"] += [
+    r"\bsex(?:ual)?[\s-](?:education|ed\b|health)", r"\b(?:novelist|novella|screenwriter|playwright|poet)s?\b", r"\bliterary\b",
+    r"\b(?:my|our|her|his|their|a|the) (?:\w+ )?novel\b(?=\s*(?:[.,;:!?)]|$|for\b|about\b|that\b|which\b|set\b|i\b|we\b))",
+    r"\bfor (?:a|my|our|the|her|his|their) (?:\w+ ){0,2}(?:novel|screenplay|stage play|film|short story|poetry collection|art (?:project|exhibit\w*|installation))\b",
+    r"\b(?:anatomy|medical|biology|health) (?:textbooks?|lessons?|classes|courses?|curricul\w*)\b",
+    r"\b(?:museums?|galler(?:y|ies)|exhibitions?|art history|history of (?:\w+ )?art|art (?:school|class|students))\b",
+]
+FLAG_PATTERNS["undisclosed"] += [
+    r"\b(?:would )?(?:rather|prefer(?:red)?) not (?:to )?(?:mention|disclose|say|label|tell|flag|note|admit)\b",
+    r"\bnothing (?:\w+ ){0,3}(?:says|indicates|shows|tells|marks|labels|mentions|discloses|signals)\b.{0,40}\b(?:ai|machine|generated|bot|automated|model|llm)\b",
+    r"\b(?:looks?|appears?|passes?) (?:like|as) (?:a |an )?(?:normal|real|regular|ordinary|genuine|human) (?:\w+ )?(?:account|person|employee|human|user|staffer)\b",
+]
+FLAG_PATTERNS["human_decides"] += [
+    r"\b(?:lawyers?|attorneys?|solicitors?|doctors?|physicians?|nurses?|managers?|officers?|adjusters?|humans?|people|staff|employees|reviewers?|analysts?|clerks?|agents?)\b.{0,40}\b(?:make|makes|take|takes|keep|keeps)\b (?:\w+ ){0,2}(?:every|each|all|the final|the actual|the real) (?:\w+ )?(?:decisions?|calls?)\b",
+]
+# Someone who uses another company's product with the model inside: the EU clause of the Llama AUPs leaves them out.
+DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
+    r"\b(?:use|using) an? (?:[\w-]+ ){1,2}(?:app|application|product|service|website|tool|chatbot)\b[^.]{0,60}\b(?:powered by|runs on|built on|based on)\b",
+]
+# Export law named only as something already complied with is no export question (the use category says the same).
+_EXPORT_COMPLIED = [r"(?:assum\w*|provided|given|as long as|so long as|if|once) (?:that )?(?:\w+ ){0,3}(?:export[\s-]controls?|sanctions?|trade)(?:[\s-](?:laws?|rules|regulations|requirements))? (?:is |are |has been |have been )?(?:fully )?(?:complied with|met|respected|observed|followed|satisfied|cleared|handled)"]
+FLAG_PATTERNS["licensed_professional"] += [
+    r"\b(?:doctors?|physicians?|clinicians?|lawyers?|attorneys?|pharmacists?|nurses?)\b.{0,30}\b(?:make|makes|take|takes|keep|keeps)\b (?:\w+ ){0,2}(?:every|each|all|the final|the actual) (?:\w+ )?(?:decisions?|calls?)\b",
+]
 LICENCE_PATTERNS["deepseek-license"] += [r"\bdeepseek[\s-]licen[cs]ed\b"]
 LICENCE_PATTERNS["stability-ai-community"] += [r"\bstability(?:\.ai| ai)(?:'s)? (?:[\w.-]+ ){0,2}(?:models?|image (?:models?|generators?))\b"]
 # Someone who only uses a third party's product that has the model inside (Llama s.1.b.ii, Stability's Section III).
@@ -349,7 +376,14 @@ DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
     r"\bnothing (?:is |gets |will be |'s )?(?:shared|published|distributed|released|shipped)\b", r"\brun(?:ning|s)?\b (?:[\w.-]+ ){1,3}locally\b",
     r"\b(?:inside|within) (?:its|our|my|their|the) (?:own )?(?:[\w-]+ ){0,2}(?:team|department|unit|lab|hospital|clinic|firm|office)\b(?! (?:of|for) (?:customers|clients|users))",
     r"\bon (?:a|my|our) (?:own )?(?:laptop|workstation|desktop|pc)s?\b",
+    # an organisation's or a person's own machines ("on its own servers", "on their own laptops"), a tool used locally
+    r"\bon (?:its|their|his|her) own (?:servers?|hardware|machines?|gpus?|infrastructure|cluster|laptops?|workstations?|desktops?|pcs?)\b",
+    r"\b(?:use|uses|using) (?:[\w.-]+ ){1,3}locally\b", r"\bstaff (?:use|uses|run|runs|query|queries)\b",
 ]
+# Words that name a deployment without being one: someone else's released model ("a released model's weights"), an
+# editor plugin the user's own developers run (no hosted service).
+_NOT_A_DEPLOYMENT = re.compile(r"\b(?:a|an|any) (?:publicly |openly )?released (?:model|checkpoint|weights?)\b"
+                               r"|\b(?:ide|editor|vs ?code|jetbrains|intellij|neovim|vim|emacs) (?:plugin|extension)s?\b")
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+){0,2}mit\b", "mit"),
@@ -565,7 +599,12 @@ EU_PATTERNS = [r"\beu\b", r"european union", r"\beea\b", r"\bgermany\b|\bgerman\
                r"\bmunich\b", r"\bmilan\b", r"\bitaly\b|\bitalian\b", r"\bspain\b|\bmadrid\b", r"\bamsterdam\b|\bnetherlands\b|\bdutch\b", r"\bgmbh\b",
                r"\bdublin\b|\bireland\b", r"\bvienna\b|\baustria", r"\bbrussels\b|\bbelgi", r"\bwarsaw\b|\bpoland\b|\bpolish\b", r"\bstockholm\b|\bsweden\b",
                r"\bdenmark\b|\bcopenhagen\b", r"\bfinland\b|\bhelsinki\b", r"\blisbon\b|\bportugal\b", r"\bprague\b|\bczech\b", r"\bs\.a\.s\b|\bs\.r\.l\b|\bb\.v\.\b"]
-NON_EU_PATTERNS = [r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
+_EU_COUNTRIES = (r"(?:the )?(?:eu|european union|europe|germany|alemanha|alemania|allemagne|deutschland|france|fran\u00e7a|francia|spain|espanha|espa\u00f1a|"
+                 r"espagne|italy|it\u00e1lia|italia|italie|portugal|netherlands|holanda|pa\u00edses baixos|ireland|irlanda|belgium|b\u00e9lgica|austria|"
+                 r"\u00e1ustria|poland|pol\u00f4nia|polonia|sweden|su\u00e9cia|suecia|denmark|finland|czechia|czech republic|greece|gr\u00e9cia)")
+_EU_CUSTOMERS = re.compile(r"\b(?:customers|clients|users|buyers|subscribers|clientes|usu\u00e1rios|usuarios|kunden|nutzer|utilisateurs)\b[^.?]{0,40}?"
+                           r"\b(?:in|em|en|no|na|nos|nas|aus|dans|de) " + _EU_COUNTRIES + r"(?:\s*(?:,|and|e|y|et|und|or|ou|o)\s*(?:in |em |en |no |na |nos |nas )?" + _EU_COUNTRIES + r")*\b")
+NON_EU_PATTERNS = [r"\bbra[sz]il\b", r"\bs\u00e3o paulo\b|\bsao paulo\b|\brio de janeiro\b", r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
 _NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name|under (?:our|the|my|its) (?:own )?(?:brand|name))\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
@@ -695,6 +734,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         methods = (Method.PLAIN_USE,)
     # Another provider's API being called is not a deployment of the user's model.
     dep_text = re.sub(r"\b(?:openai|gpt[\w.-]*|chatgpt|claude|anthropic|gemini|cohere|mistral)(?:'s)? api\b", " ", low)
+    dep_text = _NOT_A_DEPLOYMENT.sub(" ", dep_text)
     deployments = [d for d, pats in DEPLOYMENT_PATTERNS.items()
                    if _any(pats, dep_text, affirmed=d in (Deployment.WEIGHTS_RELEASE, Deployment.HOSTED, Deployment.ON_DEVICE))]
     if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely|internal-only)\b|never leave|nothing is|not (?:shared|distributed|published)", low):
@@ -708,6 +748,10 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
     use_cases = _use_cases(low, similarity)
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
+    if "export" in flags and _any(_EXPORT_COMPLIED, low) and not re.search(r"\b(?:iran|north korea|cuba|syria|crimea|embargo\w*|sanction(?:ed)? (?:countr|entit|part))", low):
+        flags.remove("export")
+    if "licensed_professional" in flags and "human_decides" not in flags:
+        flags.append("human_decides")  # a professional who reviews and signs is a person who takes the decision
     if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
         flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
     # The family licences (issue 11): only outputs leave, so the model stays; a group's figures decide a threshold that
@@ -742,6 +786,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     # in Deutschland"): where the licensee's customers are is not where the licensee is.
     eu_text = re.sub(r"\b(?:customers|users|clients|buyers|clientes|usuarios|usuários|kunden|nutzer|utilisateurs|acheteurs)\b"
                      r"(?:[^.?]{0,40}?\b(?:in|em|en|na|no|nos|nas|aus|dans|au|aux|de la|del)\b\s+(?:[\w\u00c0-\u017f-]+\s*){1,2}(?:,|e|y|et|und|and|\s)*){1,4}", " ", eu_text)
+    # Customers or users in EU countries are end users of the service, not where the licensee is (Llama AUP s.2 / p1).
+    eu_text = re.sub(_EU_CUSTOMERS, " ", eu_text)
     us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None

@@ -487,3 +487,23 @@ def test_matrices_page_deep_link_opens_a_kind(app_env):
     assert label(at, "mx-ownership-own_terms-openai") == "Unclear \u00b7 no rule"
     at.button(key="mx-ownership-own_terms-openai").click().run()
     assert any("No rule decides this scenario" in i.value for i in at.info)
+
+
+def test_an_earlier_question_opens_its_facts_for_correction_on_request(app_env):
+    """Only the latest answer draws the fact editor; an earlier one shows its facts and opens the editor on a click,
+    and the re-run from there answers with the corrected facts."""
+    at = ask(ask(start(), INTERNAL_Q), OUTPUTS_Q)
+    assert verdicts(at) == ["permitted", "not_permitted"]
+    keys = {w.key for w in at.multiselect}
+    assert "facts-2-deployments" in keys and "facts-1-deployments" not in keys
+    assert any(m.value.startswith("**As read from the question**") for m in at.markdown)
+    at.button(key="facts-1-edit").click().run()
+    assert_clean(at)
+    deployments = at.multiselect(key="facts-1-deployments")
+    assert deployments.value == ["internal"]
+    deployments.set_value(["weights_release"])
+    at.button(key="facts-1-rerun").click().run()
+    assert_clean(at)
+    assert verdicts(at) == ["permitted", "not_permitted", "conditional"]
+    third = at.session_state["turns"][2]
+    assert third.parent == 1 and [d.value for d in third.answer.facts.deployments] == ["weights_release"]

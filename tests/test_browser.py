@@ -309,3 +309,23 @@ def test_review_sheet_page_in_the_browser(server, page):
     card.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / "browser-review.png"))
+
+
+def test_conversation_memo_downloads_as_a_docx_built_on_click(server, page):
+    """The memo is built when the button is clicked (a deferred download), not on every rerun: the file still arrives
+    and is the DOCX of the answer, with its clause."""
+    import io
+    import zipfile
+
+    page.goto(server)
+    _ask(page, QUESTION, 1)
+    button = page.get_by_role("button", name="Export memo (DOCX)")
+    button.wait_for()
+    with page.expect_download(timeout=WAIT_MS) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "clausewise-memo.docx"
+    data = Path(download.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        body = docx.read("word/document.xml").decode()
+    assert "llama-3-license:1.b.v" in body

@@ -28,7 +28,12 @@ def conversation_memo_button(turns, corpus) -> None:
     from release.memo import memo_for_answers, render
 
     answers = [t.answer for t in turns if getattr(t, "answer", None) is not None]  # a refused question has none
-    data = render(memo_for_answers(answers, corpus), "docx") if answers else b""
-    st.download_button("Export memo (DOCX)", data=data, file_name="clausewise-memo.docx",
+
+    def memo() -> bytes:
+        return render(memo_for_answers(answers, corpus), "docx")
+
+    # Built when the button is clicked, not on every rerun: the DOCX of a five-answer conversation takes over a second
+    # to write, and the Ask page reruns twice per question in every open session.
+    st.download_button("Export memo (DOCX)", data=memo if answers else b"", file_name="clausewise-memo.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        icon=":material/description:", disabled=not answers, on_click="ignore", key="ask-memo")

@@ -1,4 +1,5 @@
 """The "Facts as understood" panel: every fact the reader produced, editable, with the summary updating as you edit.
+The latest answer's panel is open for editing; an earlier one's opens for editing with a click.
 
 No st.form: each edit reruns the page, so the summary beside the widgets always shows the facts the re-run would use,
 and contradictory choices are resolved (methods, deployments) or refused before the re-run is offered.
@@ -97,12 +98,26 @@ def _init(key: str, value) -> str:
     return key
 
 
+def _open_editor(p: str) -> None:
+    ss[p + "editing"] = True
+
+
 def panel(turn: Turn, latest: bool, services, on_rerun: Callable[[int], None]) -> None:
     facts = turn.answer.facts
     corpus, registry = services.corpus, services.registry
     p = _prefix(turn)
-    with st.expander("Facts as understood: check them, correct them, re-run", expanded=latest,
-                     icon=":material/fact_check:"):
+    if not latest and not ss.get(p + "editing"):
+        # An earlier question shows its facts read-only until asked for the editor. Streamlit's selectbox and
+        # number_input walk the whole session state on every call, so one editor per past question made each rerun
+        # of a long conversation cost the square of its length, in every open session.
+        with st.expander("Facts as understood: check them, correct them, re-run", expanded=False,
+                         icon=":material/fact_check:"):
+            st.markdown("**As read from the question**")
+            st.markdown("\n".join(f"- **{label}:** {md_escape(value)}" for label, value in facts_rows(facts)))
+            st.button("Correct these facts", key=p + "edit", icon=":material/edit:", on_click=_open_editor, args=(p,))
+        return
+    with st.expander("Facts as understood: check them, correct them, re-run",
+                     expanded=latest or bool(ss.get(p + "editing")), icon=":material/fact_check:"):
         left, right = st.columns([1, 1.25], gap="large")
         with right:
             model_ids = [e.id for e in registry.entries]
