@@ -7,6 +7,7 @@ import hashlib
 import math
 import os
 import re
+import sys
 from pathlib import Path
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -61,13 +62,18 @@ def make_embedder(name: str = DEFAULT_EMBED_MODEL, batch_size: int = 32, *, sett
                   backend: str | None = None) -> BaseEmbedding:
     """Build the embedder for a model name: the offline default, `fake-hash`, or a sentence-transformers id/path.
 
-    `backend` (default: the settings' `embed_backend`, CLAUSEWISE_EMBED_BACKEND) picks torch or ONNX Runtime for a
-    real model; the ONNX export is cached under the settings' cache folder. Without `settings`, they are read from the
-    environment, so every caller honours the variable.
+    `backend` (default: the settings' `embed_backend`, CLAUSEWISE_EMBED_BACKEND, itself `onnx` unless set) picks ONNX
+    Runtime or torch for a real model; the ONNX export is cached in the user-level `settings.onnx_cache_dir`. Without
+    `settings`, they are read from the environment, so every caller honours the variables.
+
+    A backend named explicitly (the argument or the variable) must run, or this raises. The default ONNX backend
+    instead gives way to torch, which computes the same vectors: silently for a hub id (ONNX exports local folders),
+    with a note on stderr when onnxruntime or onnx is missing or the folder is not a pipeline it exports.
     """
     if name == FAKE_MODEL:
         return HashEmbedding(model_name=FAKE_MODEL)
     settings = settings or Settings.from_env()
+    explicit = backend is not None or settings.embed_backend_explicit
     backend = backend or settings.embed_backend
     if backend not in BACKENDS:
         raise ConfigError(f"Unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)} "
@@ -78,12 +84,20 @@ def make_embedder(name: str = DEFAULT_EMBED_MODEL, batch_size: int = 32, *, sett
     else:
         target = name
     if backend == "onnx":
-        from ingest.onnx_embed import OnnxEmbedding
+        from ingest.onnx_embed import OnnxEmbedding, OnnxUnavailable
 
         if not Path(target).is_dir():
-            raise ConfigError(f"The ONNX backend exports a local model folder; {name!r} is not one. "
-                              "Use CLAUSEWISE_EMBED_BACKEND=torch for hub models.")
-        return OnnxEmbedding.load(name, Path(target), settings.cache_dir, batch_size=batch_size)
+            if explicit:
+                raise ConfigError(f"The ONNX backend exports a local model folder; {name!r} is not one. "
+                                  "Use CLAUSEWISE_EMBED_BACKEND=torch for hub models.")
+        else:
+            try:
+                return OnnxEmbedding.load(name, Path(target), settings.onnx_cache_dir, batch_size=batch_size)
+            except OnnxUnavailable as exc:
+                if explicit:
+                    raise
+                print(f"clausewise: {exc} Using the torch backend instead (the same vectors; set "
+                      "CLAUSEWISE_EMBED_BACKEND=torch to choose it and silence this note).", file=sys.stderr)
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     try:

@@ -5,10 +5,11 @@ sentence-transformers 6 / transformers 5 this project uses (optimum-onnx 0.1.0 p
 import with 5.x). So the export is done here, once and offline, with torch's own ONNX exporter from the packaged
 weights: the graph is the sentence-transformers pipeline of the model folder (transformer, mean pooling over the
 attention mask, L2 normalisation), tokenised with the folder's own `tokenizer.json` through `tokenizers`. The exported
-file is cached under CLAUSEWISE_HOME/cache/onnx, keyed by the weights it came from, and written atomically, so a
-killed export leaves nothing half-written and a second process simply finds it.
+file is cached in a folder of the user's shared by every home (`Settings.onnx_cache_dir`: CLAUSEWISE_ONNX_CACHE, else
+`$XDG_CACHE_HOME/clausewise/onnx` or `~/.cache/clausewise/onnx`), keyed by the weights it came from, and written
+atomically, so a killed export leaves nothing half-written and a second process, or a second home, simply finds it.
 
-Whether to use it is `CLAUSEWISE_EMBED_BACKEND` (`torch` or `onnx`); the figures that decided the default are in the
+It is the default backend; `CLAUSEWISE_EMBED_BACKEND=torch` selects torch. The figures that decided it are in the
 README ("Embedding backends").
 """
 
@@ -28,15 +29,20 @@ from ingest.errors import ConfigError
 
 EXPORT_VERSION = 2  # part of the cache key: bump it when the exported graph changes
 OPSET = 17
-BACKENDS = ("torch", "onnx")
+BACKENDS = ("onnx", "torch")
+
+
+class OnnxUnavailable(ConfigError):
+    """The ONNX backend cannot run this model here (a package missing, a model folder it does not export); with the
+    backend left at its default, the embedder falls back to torch instead (`ingest.embed.make_embedder`)."""
 
 
 def _require_runtime():
     try:
         import onnxruntime
     except ImportError as exc:
-        raise ConfigError("CLAUSEWISE_EMBED_BACKEND=onnx needs onnxruntime (pip install onnxruntime), "
-                          "or set CLAUSEWISE_EMBED_BACKEND=torch.") from exc
+        raise OnnxUnavailable("The ONNX embedding backend needs onnxruntime (pip install onnxruntime), "
+                              "or set CLAUSEWISE_EMBED_BACKEND=torch.") from exc
     return onnxruntime
 
 
@@ -58,10 +64,10 @@ def _check_pipeline(model_dir: Path) -> int:
     if kinds[:2] != ["Transformer", "Pooling"] or set(kinds[2:]) - {"Normalize"} or \
             not pooling.get("pooling_mode_mean_tokens") or \
             any(v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"):
-        raise ConfigError(f"The ONNX backend exports mean-pooled sentence-transformers models; {model_dir} is "
-                          f"{kinds or 'not one'}. Use CLAUSEWISE_EMBED_BACKEND=torch for it.")
+        raise OnnxUnavailable(f"The ONNX backend exports mean-pooled sentence-transformers models; {model_dir} is "
+                              f"{kinds or 'not one'}. Use CLAUSEWISE_EMBED_BACKEND=torch for it.")
     if not (model_dir / "tokenizer.json").is_file():
-        raise ConfigError(f"{model_dir} has no tokenizer.json; use CLAUSEWISE_EMBED_BACKEND=torch for this model.")
+        raise OnnxUnavailable(f"{model_dir} has no tokenizer.json; use CLAUSEWISE_EMBED_BACKEND=torch for this model.")
     return int(_read_json(model_dir / "sentence_bert_config.json").get("max_seq_length") or 256)
 
 
@@ -80,20 +86,30 @@ def export_key(model_dir: Path) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def export_onnx(model_dir: Path, cache_dir: Path) -> Path:
-    """The cached ONNX file for `model_dir`, exported from its weights on first use (offline: only local files)."""
+def export_path(model_dir: Path, onnx_dir: Path) -> Path:
+    """Where the export of `model_dir` lives in the ONNX cache folder `onnx_dir`."""
+    return onnx_dir / f"{model_dir.name}-{export_key(model_dir)}" / "model.onnx"
+
+
+def export_onnx(model_dir: Path, onnx_dir: Path) -> Path:
+    """The cached ONNX file for `model_dir`, exported from its weights on first use (offline: only local files).
+    `onnx_dir` is the user-level cache folder (`Settings.onnx_cache_dir`), shared by every home."""
     max_len = _check_pipeline(model_dir)
-    target = cache_dir / "onnx" / f"{model_dir.name}-{export_key(model_dir)}" / "model.onnx"
+    target = export_path(model_dir, onnx_dir)
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         import onnx  # noqa: F401 - torch's exporter needs it to serialise the graph
         import torch
         from transformers import AutoModel
     except ImportError as exc:
-        raise ConfigError("Exporting the model to ONNX needs torch and onnx (pip install onnx); it runs once, "
-                          "the exported file is cached.") from exc
+        raise OnnxUnavailable("Exporting the model to ONNX needs torch and onnx (pip install onnx); it runs once, "
+                              "the exported file is cached.") from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"Cannot create the ONNX cache folder {target.parent} ({exc}); set CLAUSEWISE_ONNX_CACHE "
+                          "to a writable folder, or CLAUSEWISE_EMBED_BACKEND=torch.") from exc
 
     class Pipeline(torch.nn.Module):
         """transformer -> mean over real tokens -> unit length, as the sentence-transformers modules compute it."""
@@ -114,6 +130,7 @@ def export_onnx(model_dir: Path, cache_dir: Path) -> Path:
     mask = torch.ones((2, 8), dtype=torch.long)
     mask[1, 5:] = 0  # a padded row, so no tracing shortcut for an all-ones mask can end up in the graph
     tmp = target.with_suffix(f".tmp-{os.getpid()}")
+    info_tmp = target.parent / f"export.json.tmp-{os.getpid()}"
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
             "token_type_ids": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}}
     try:
@@ -121,15 +138,16 @@ def export_onnx(model_dir: Path, cache_dir: Path) -> Path:
             torch.onnx.export(Pipeline(model), (ids, mask, torch.zeros_like(ids)), str(tmp), dynamo=False,
                               input_names=["input_ids", "attention_mask", "token_type_ids"],
                               output_names=["embedding"], dynamic_axes=axes, opset_version=OPSET)
-        (target.parent / "export.json").write_text(json.dumps({"model_dir": str(model_dir), "max_seq_length": max_len,
-                                                              "opset": OPSET, "torch": torch.__version__}),
-                                                  encoding="utf-8")
-        os.replace(tmp, target)
+        info_tmp.write_text(json.dumps({"model_dir": str(model_dir), "max_seq_length": max_len, "opset": OPSET,
+                                        "torch": torch.__version__}), encoding="utf-8")
+        os.replace(info_tmp, target.parent / "export.json")
+        os.replace(tmp, target)  # last: a reader that finds model.onnx finds it whole
     except Exception as exc:  # noqa: BLE001 - the exporter raises many types; the user needs one message
         raise ConfigError(f"Exporting {model_dir} to ONNX failed ({type(exc).__name__}: {exc}); "
                           "use CLAUSEWISE_EMBED_BACKEND=torch.") from exc
     finally:
         tmp.unlink(missing_ok=True)
+        info_tmp.unlink(missing_ok=True)
     return target
 
 
@@ -152,11 +170,11 @@ class OnnxEmbedding(BaseEmbedding):
         return "OnnxEmbedding"
 
     @classmethod
-    def load(cls, model_name: str, model_dir: Path, cache_dir: Path, *, batch_size: int = 32,
+    def load(cls, model_name: str, model_dir: Path, onnx_dir: Path, *, batch_size: int = 32,
              threads: int = 0) -> "OnnxEmbedding":
         _require_runtime()
         max_len = _check_pipeline(model_dir)
-        path = export_onnx(model_dir, cache_dir)
+        path = export_onnx(model_dir, onnx_dir)
         emb = cls(model_name=model_name, model_dir=str(model_dir), onnx_path=str(path), max_length=max_len,
                   threads=threads, embed_batch_size=batch_size)
         emb._start()
@@ -217,6 +235,11 @@ class OnnxEmbedding(BaseEmbedding):
         """The whole list sorted by length at once (llama-index's own loop would cut it into embed_batch_size
         slices first and sort only within each): the lever that makes a large ingest pad least."""
         return self.embed(texts).tolist()
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's unit vector as float32, without llama-index's wrapper (what `get_query_embedding` returns,
+        as an array); the in-memory searcher calls this once per question."""
+        return self.embed([query])[0]
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self.embed([query])[0].tolist()

@@ -8,6 +8,8 @@ the date it was added. The quoted words follow, with their lead-ins, nested quot
 
 from __future__ import annotations
 
+import functools
+
 import re
 from functools import lru_cache
 
@@ -31,8 +33,10 @@ _RUN_IN = re.compile(r"([A-Z][^.:\n]{0,50}?)\.\s+\S")
 
 
 @lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=512)
 def reference_style(text: str) -> str:
-    """"paren" when the document cites its own sub-sections as 3(a)(1), else "dot" (1.b.i)."""
+    """"paren" when the document cites its own sub-sections as 3(a)(1), else "dot" (1.b.i). Cached: it reads the
+    whole document, and every citation of an answer asks it again for the same text."""
     return "paren" if len(_PAREN_REF.findall(text)) > len(_DOT_REF.findall(text)) else "dot"
 
 

@@ -8,6 +8,7 @@ because an item read alone can invert its meaning. Every span returned is an off
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -98,6 +99,18 @@ def _title_line(line: str, first: bool) -> bool:
 def sentence_spans(text: str, *, semicolons: bool = True) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`, relative to it, white space trimmed, in order; `semicolons=False`
     keeps the parts of a sentence joined by ";" together."""
+    return list(_sentence_spans(text, semicolons))
+
+
+@functools.lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """`tokens(text)`, cached: the clause texts quotes are chosen from are split again for every answer citing them."""
+    return frozenset(tokens(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _sentence_spans(text: str, semicolons: bool) -> tuple[tuple[int, int], ...]:
+    # Cached per clause text: a pure function of the text, asked again for every answer that cites the clause.
     cuts: list[int] = []
     seg_start = 0
     for m in _TERMINATOR.finditer(text):
@@ -126,7 +139,7 @@ def sentence_spans(text: str, *, semicolons: bool = True) -> list[tuple[int, int
         if text[a:b].strip(" \t\n*#.;:-_=\u2014"):
             spans.append((a, b))
         prev = cut
-    return spans
+    return tuple(spans)
 
 
 def _best_span(text: str, terms: set[str]) -> tuple[tuple[int, int], float]:
@@ -134,11 +147,11 @@ def _best_span(text: str, terms: set[str]) -> tuple[tuple[int, int], float]:
     stripped = text.rstrip()
     if len(stripped) <= WHOLE_CLAUSE_MAX:
         lead = len(stripped) - len(stripped.lstrip())
-        return (lead, len(stripped)), len(tokens(stripped) & terms) + min(len(stripped), 400) / 4000
+        return (lead, len(stripped)), len(_terms(stripped) & terms) + min(len(stripped), 400) / 4000
     best, best_score = (0, len(stripped)), -1.0
-    for a, b in sentence_spans(text):
+    for a, b in _sentence_spans(text, True):
         seg = text[a:b]
-        score = len(tokens(seg) & terms) + min(len(seg), 400) / 4000
+        score = len(_terms(seg) & terms) + min(len(seg), 400) / 4000
         if score > best_score:
             best, best_score = (a, b), score
     return best, best_score
@@ -180,7 +193,7 @@ def lead_ins(source: str, clauses: tuple[Clause, ...] | list[Clause], clause: Cl
         intro = _introducer(index, current)
         if intro is None:
             break
-        spans = sentence_spans(intro.text)
+        spans = _sentence_spans(intro.text, True)
         if not spans:
             break
         a, b = spans[-1]
@@ -195,7 +208,7 @@ def inline_lead_in(source: str, clause: Clause, start: int) -> Span | None:
     rel = start - clause.start
     if not _INLINE_ITEM.match(clause.text, rel):
         return None
-    for a, b in sentence_spans(clause.text, semicolons=False):
+    for a, b in _sentence_spans(clause.text, False):
         if a <= rel < b:
             first = _INLINE_FIRST.search(clause.text, a, rel + 1)
             if first is None or first.start() <= a or first.start() > rel:

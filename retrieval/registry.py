@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ConfigError, NotFound
+from retrieval.patterns import lowered, needles_of, present, register
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "corpus" / "models.toml"
 
@@ -183,6 +184,11 @@ class Registry:
         self.entries: tuple[ModelEntry, ...] = tuple(entries)
         self.path = path
         self._by_id = {entry.id: entry for entry in self.entries}
+        # Each name pattern with the literal words any match needs (retrieval.patterns): a pattern whose words are not
+        # in the question is not run, which leaves what `find` returns unchanged.
+        self._patterns = tuple((rank, pattern, needles_of(pattern.pattern, pattern.flags))
+                               for rank, entry in enumerate(self.entries) for pattern in entry.patterns)
+        register(n for _, _, needles in self._patterns if needles for n in needles)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Registry:
@@ -257,11 +263,14 @@ class Registry:
     def find(self, text: str) -> list[ModelMatch]:
         """All models named in text, in order of appearance, without overlaps."""
         candidates: list[tuple[int, int, int]] = []
-        for rank, entry in enumerate(self.entries):
-            for pattern in entry.patterns:
-                for found in pattern.finditer(text):
-                    if found.end() > found.start():
-                        candidates.append((found.start(), found.end(), rank))
+        low = lowered(text)
+        words = present(low) if low is not None else None
+        for rank, pattern, needles in self._patterns:
+            if words is not None and needles is not None and words.isdisjoint(needles):
+                continue
+            for found in pattern.finditer(text):
+                if found.end() > found.start():
+                    candidates.append((found.start(), found.end(), rank))
 
         # Longest span first so "Llama 3.2 Vision" beats the "Llama 3.2" inside it; ties go to the earlier row.
         candidates.sort(key=lambda cand: (cand[0] - cand[1], cand[2], cand[0]))

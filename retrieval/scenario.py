@@ -3,13 +3,13 @@ use cases. Deterministic keyword and pattern reading; whatever is not said stays
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import replace, dataclass, field
 from enum import Enum
 
 from retrieval import scope
+from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
 
@@ -90,17 +90,25 @@ def _norm(text: str) -> str:
 _NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
 
 
-@functools.lru_cache(maxsize=None)
 def _compiled(pattern: str) -> re.Pattern[str]:
-    # The vocabularies hold more patterns than re's own cache (512): without this, every question recompiled about a
-    # thousand of them, 0.9 s of a 1.0 s answer under profiling at load average ~7.
-    return re.compile(pattern, re.I)
+    # The vocabularies hold more patterns than re's own cache (512): they are compiled once (retrieval.patterns).
+    return vocab(pattern).regex
 
 
 def _any(patterns: list[str], text: str, affirmed: bool = False) -> bool:
-    """True when a pattern matches; with `affirmed`, a match right after a negation ("never released") does not count."""
-    for p in patterns:
-        for m in _compiled(p).finditer(text):
+    """True when a pattern matches; with `affirmed`, a match right after a negation ("never released") does not count.
+
+    A pattern whose literal words are not in the text is not run (`retrieval.patterns`: a necessary condition only,
+    so the result is the same as running every pattern)."""
+    low = lowered(text)
+    vocab_ = vocabulary(tuple(patterns))
+    found = present(low) if low is not None else None
+    if found is not None and not vocab_.always and found.isdisjoint(vocab_.words):
+        return False
+    for needles, regex in vocab_.pairs:
+        if found is not None and needles is not None and found.isdisjoint(needles):
+            continue
+        for m in regex.finditer(text):
             if not affirmed or not _NEGATION.search(text[max(0, m.start() - 40):m.start()]):
                 return True
     return False
@@ -741,6 +749,7 @@ TYPOS = [(r"\bgema\b", "gemma"), (r"\bgemma(\d)", r"gemma \1"), (r"\bl+a+m+a+\b"
 def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     """Read a question into Facts; never raises on odd text. `similarity` (a retrieval.usesim.UseSimilarity, or None)
     also recognises use-policy categories by meaning."""
+    forget_scans()  # the scans of the previous question's texts are of no use for this one
     text = _norm(question)[:5000]
     for typo, fix in TYPOS:
         text = re.sub(typo, fix, text, flags=re.I)

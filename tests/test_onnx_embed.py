@@ -1,5 +1,5 @@
-"""The ONNX embedding backend (CLAUSEWISE_EMBED_BACKEND=onnx): exported offline from the packaged model, cached under
-the home, the same vectors and the same rankings as the torch backend."""
+"""The ONNX embedding backend (the default; CLAUSEWISE_EMBED_BACKEND=torch selects torch): exported offline from the
+packaged model, cached in a user-level folder every home shares, the same vectors and rankings as the torch backend."""
 
 from __future__ import annotations
 
@@ -22,10 +22,13 @@ needs_onnx = pytest.mark.skipif(not (HAVE_RUNTIME and HAVE_EXPORTER),
 def test_backend_is_read_from_the_environment_and_checked():
     from ingest.embed import make_embedder
 
-    assert Settings.from_env({}).embed_backend == "torch"
+    assert Settings.from_env({}).embed_backend == "onnx"
+    assert not Settings.from_env({}).embed_backend_explicit
     assert Settings.from_env({"CLAUSEWISE_EMBED_BACKEND": " ONNX "}).embed_backend == "onnx"
+    assert Settings.from_env({"CLAUSEWISE_EMBED_BACKEND": "torch"}).embed_backend == "torch"
+    assert Settings.from_env({"CLAUSEWISE_EMBED_BACKEND": "torch"}).embed_backend_explicit
     bad = Settings.from_env({"CLAUSEWISE_EMBED_BACKEND": "tensorflow", "CLAUSEWISE_HOME": "/nonexistent"})
-    with pytest.raises(ConfigError, match="Unknown embedding backend 'tensorflow'.*torch, onnx"):
+    with pytest.raises(ConfigError, match="Unknown embedding backend 'tensorflow'.*onnx, torch"):
         make_embedder(DEFAULT_EMBED_MODEL, settings=bad)
     # the fake embedder has no backend to choose
     assert make_embedder("fake-hash", settings=bad).model_name == "fake-hash"
@@ -54,13 +57,66 @@ def test_a_hub_id_is_refused_with_the_way_out(tmp_path):
         make_embedder("someone/some-model", settings=s)
 
 
+def test_the_onnx_cache_is_per_user_not_per_home(tmp_path):
+    a = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path / "a"), "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    b = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path / "b"), "XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert a.onnx_cache_dir == b.onnx_cache_dir == tmp_path / "xdg" / "clausewise" / "onnx"
+    mine = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path / "a"), "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+                              "CLAUSEWISE_ONNX_CACHE": str(tmp_path / "exports")})
+    assert mine.onnx_cache_dir == tmp_path / "exports"
+    from pathlib import Path
+
+    assert Settings.from_env({"HOME": "/ignored"}).onnx_cache_dir == Path.home() / ".cache" / "clausewise" / "onnx"
+
+
+class _Torch:
+    """Stands in for llama-index's HuggingFaceEmbedding: records that the torch backend was built."""
+
+    built: list[str] = []
+
+    def __init__(self, model_name: str, **kwargs):
+        self.built.append(model_name)
+        self.model_name = model_name
+
+
+def test_default_backend_gives_way_to_torch_when_onnx_cannot_run(tmp_path, monkeypatch, capsys):
+    import llama_index.embeddings.huggingface as hf
+
+    from ingest import onnx_embed
+    from ingest.embed import make_embedder
+
+    monkeypatch.setattr(hf, "HuggingFaceEmbedding", _Torch)
+    _Torch.built = []
+
+    def missing():
+        raise onnx_embed.OnnxUnavailable("The ONNX embedding backend needs onnxruntime (pip install onnxruntime).")
+
+    monkeypatch.setattr(onnx_embed, "_require_runtime", missing)
+    default = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path), "CLAUSEWISE_ONNX_CACHE": str(tmp_path / "x")})
+    emb = make_embedder(DEFAULT_EMBED_MODEL, settings=default)
+    assert isinstance(emb, _Torch) and emb.model_name == DEFAULT_EMBED_MODEL and len(_Torch.built) == 1
+    note = capsys.readouterr().err
+    assert "needs onnxruntime" in note and "Using the torch backend instead" in note
+    # a hub id goes to torch without a note: ONNX exports local folders only
+    assert isinstance(make_embedder("someone/some-model", settings=default), _Torch)
+    assert capsys.readouterr().err == ""
+    # named explicitly, the backend must run
+    chosen = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path), "CLAUSEWISE_EMBED_BACKEND": "onnx"})
+    with pytest.raises(ConfigError, match="needs onnxruntime"):
+        make_embedder(DEFAULT_EMBED_MODEL, settings=chosen)
+    with pytest.raises(ConfigError, match="needs onnxruntime"):
+        make_embedder(DEFAULT_EMBED_MODEL, settings=default, backend="onnx")
+    assert len(_Torch.built) == 2
+    assert not (tmp_path / "x").exists()
+
+
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
-    """The packaged model on both backends; the ONNX one exported into a fresh home's cache."""
+    """The packaged model on both backends; the ONNX one exported for real into a fresh cache folder."""
     from ingest.embed import make_embedder
 
     home = tmp_path_factory.mktemp("onnx-home")
-    s = Settings.from_env({"CLAUSEWISE_HOME": str(home)})
+    s = Settings.from_env({"CLAUSEWISE_HOME": str(home), "CLAUSEWISE_ONNX_CACHE": str(home / "exports")})
     onnx = make_embedder(DEFAULT_EMBED_MODEL, settings=s, backend="onnx")
     torch = make_embedder(DEFAULT_EMBED_MODEL, settings=s, backend="torch")
     return s, onnx, torch
@@ -68,16 +124,22 @@ def both(tmp_path_factory):
 
 @needs_onnx
 @pytest.mark.slow
-def test_export_is_cached_under_the_home_and_reused(both):
+def test_export_is_cached_for_the_user_and_reused_by_another_home(both, tmp_path):
     from ingest.embed import default_model_path, make_embedder
     from ingest.onnx_embed import export_key
 
     s, onnx, _ = both
-    path = s.cache_dir / "onnx" / f"{default_model_path().name}-{export_key(default_model_path())}" / "model.onnx"
+    path = s.onnx_cache_dir / f"{default_model_path().name}-{export_key(default_model_path())}" / "model.onnx"
     assert onnx.onnx_path == str(path) and path.is_file()
+    assert json.loads((path.parent / "export.json").read_text())["opset"] == 17
     stamp = path.stat().st_mtime_ns
     again = make_embedder(DEFAULT_EMBED_MODEL, settings=s, backend="onnx")
     assert again.onnx_path == str(path) and path.stat().st_mtime_ns == stamp  # found, not exported again
+    other_home = Settings.from_env({"CLAUSEWISE_HOME": str(tmp_path / "other"),
+                                    "CLAUSEWISE_ONNX_CACHE": str(s.onnx_cache_dir)})
+    third = make_embedder(DEFAULT_EMBED_MODEL, settings=other_home)  # the default backend
+    assert third.onnx_path == str(path) and path.stat().st_mtime_ns == stamp
+    assert not (tmp_path / "other" / "cache").exists()
     assert not list(path.parent.glob("*.tmp-*"))
 
 
