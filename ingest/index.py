@@ -47,6 +47,16 @@ class Chunk:
     embed_text: str
 
 
+def context_suffix(by_id: dict[str, Clause], clause: Clause) -> str:
+    """" - A > B": the headings (or openings) of the clauses above this one, outermost first, for its chunk's header."""
+    context, parent = [], clause.parent
+    while parent and parent in by_id:
+        p = by_id[parent]
+        context.append(p.heading or p.text[:100])
+        parent = p.parent
+    return " - " + " > ".join(reversed(context)) if context else ""
+
+
 def _split_long(clause: Clause) -> list[tuple[int, int]]:
     """Sentence-aligned (start, end) spans of at most about MAX_CHUNK characters covering the clause."""
     if len(clause.text) <= MAX_CHUNK:
@@ -103,14 +113,7 @@ def build_chunks(corpus: Corpus, model_name: str, glosses: dict[str, str] | None
         for clause in doc.clauses:
             if not clause.text.strip():
                 continue
-            context, parent = [], clause.parent
-            while parent and parent in by_id:
-                p = by_id[parent]
-                context.append(p.heading or p.text[:100])
-                parent = p.parent
-            prefix = f"{doc.spec.title} ({doc.spec.version}), {clause.path}"
-            if context:
-                prefix += " - " + " > ".join(reversed(context))
+            prefix = f"{doc.spec.title} ({doc.spec.version}), {clause.path}" + context_suffix(by_id, clause)
             for start, end in _split_long(clause):
                 text = doc.text[start:end]
                 embed_text = f"{prefix}: {text}"

@@ -34,7 +34,7 @@ import numpy as np
 
 from ingest.corpus import Corpus
 from ingest.errors import StoreError
-from ingest.index import _split_long, catalog_path, chroma_client, home_collection, home_id, ingest_lock
+from ingest.index import _split_long, catalog_path, context_suffix, chroma_client, home_collection, home_id, ingest_lock
 from ingest.settings import Settings
 
 PREFIX = "licences"
@@ -80,14 +80,7 @@ def passages(corpus: Corpus) -> list[Passage]:
         for clause in doc.clauses:
             if not clause.text.strip():
                 continue
-            context, parent = [], clause.parent
-            while parent and parent in by_id:
-                p = by_id[parent]
-                context.append(p.heading or p.text[:100])
-                parent = p.parent
-            head = f"{spec.doc_id}\n{spec.title}\n{spec.family}\n{clause.path}"
-            if context:
-                head += " - " + " > ".join(reversed(context))
+            head = f"{spec.doc_id}\n{spec.title}\n{spec.family}\n{clause.path}" + context_suffix(by_id, clause)
             heading = clause.kind == "heading" or len(clause.text) < 50
             for start, end in _split_long(clause):
                 text = normalise(doc.text[start:end])
