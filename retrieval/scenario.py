@@ -874,7 +874,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
         deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=mau, product_mau=maus[0] if grouped_mau and len(maus) > 1 else None, revenue=revenue, eu=eu,
         multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
-        release_name=_release_name(text), missing=missing,
+        release_name=name, missing=missing,
     )
 
 
