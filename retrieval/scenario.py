@@ -87,7 +87,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
+_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|nowhere|at no point|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
 
 
 def _compiled(pattern: str) -> re.Pattern[str]:
@@ -721,12 +721,19 @@ def _role(before: str, after: str) -> Role:
     return Role.BASE
 
 
+_QUOTE_MARKS = re.compile(r"\"|(?<![a-z])'|'(?![a-z])")
+
+
 def _use_cases(low: str, similarity=None) -> tuple[str, ...]:
     # The vocabulary of each use-policy category is data beside its clauses (corpus/rules/use-policies.toml). A negated
     # use ("we never generate malware") is no use, and a negated carve-out ("without labelling it as AI") no carve-out.
     cats = load_categories()
+    # Quote marks around a phrase ("an 'uncensored' model", "by \"our human experts\"") say nothing about the use:
+    # the categories are read with and without them (an apostrophe inside a word stays).
+    texts = [low] + [t for t in [_QUOTE_MARKS.sub("", low)] if t != low]
     found = [c.id for c in cats.categories
-             if _any(list(c.patterns), low, affirmed=True) and not _any(list(c.unless), low, affirmed=True)]
+             if any(_any(list(c.patterns), t, affirmed=True) for t in texts)
+             and not any(_any(list(c.unless), t, affirmed=True) for t in texts)]
     if similarity is not None:
         # Reading by meaning (retrieval/usesim.py) adds a category the words missed; a carve-out, or the category's own
         # words negated ("nothing we do is military"), still keeps it out.
