@@ -338,6 +338,9 @@ FLAG_PATTERNS["undisclosed"] += [
     r"\b(?:would )?(?:rather|prefer(?:red)?) not (?:to )?(?:mention|disclose|say|label|tell|flag|note|admit)\b",
     r"\bnothing (?:\w+ ){0,3}(?:says|indicates|shows|tells|marks|labels|mentions|discloses|signals)\b.{0,40}\b(?:ai|machine|generated|bot|automated|model|llm)\b",
     r"\b(?:looks?|appears?|passes?) (?:like|as) (?:a |an )?(?:normal|real|regular|ordinary|genuine|human) (?:\w+ )?(?:account|person|employee|human|user|staffer)\b",
+    # "nowhere does the account say it's automated", "we'd say nothing about AI involvement"
+    r"\b(?:nowhere|at no point)\b (?:\w+ ){0,3}(?:say|says|mention|mentions|state|states|disclose|discloses|indicate|indicates|tell|tells|admit|admits|label|labels)\b",
+    r"\b(?:say|saying|said|mention|mentioning|disclose|disclosing|admit|admitting) nothing (?:\w+ ){0,2}(?:about|on)\b",
 ]
 FLAG_PATTERNS["human_decides"] += [
     r"\b(?:lawyers?|attorneys?|solicitors?|doctors?|physicians?|nurses?|managers?|officers?|adjusters?|humans?|people|staff|employees|reviewers?|analysts?|clerks?|agents?)\b.{0,40}\b(?:make|makes|take|takes|keep|keeps)\b (?:\w+ ){0,2}(?:every|each|all|the final|the actual|the real) (?:\w+ )?(?:decisions?|calls?)\b",
