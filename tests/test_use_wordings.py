@@ -1,0 +1,142 @@
+"""Prohibited uses told in everyday words, one concept at a time (issue 11, s4use): the model names the illness, reads a
+scan into findings, turns people down for a flat, is talked past its safety training, writes campaign messages for
+each voter, sends binding orders nobody approves, coaches someone through their own court case, grades job seekers,
+feeds a tool built for unlawful content, insists it is a person, publishes through a bot, invents news, sells the
+phone numbers of private people. Each phrasing here is written from the clause, not taken from an eval set, and each
+concept has near misses beside it that must stay out. A use restriction binds whatever the deployment: the same use
+gives the same verdict and clause run internally, as a hosted service, or with the deployment unstated."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.scenario import use_cases_of
+
+PHRASINGS: list[tuple[str, set[str]]] = [
+    # the model names the illness, or reads results out to the patient
+    ("patients type in how they feel and the assistant tells them which condition they probably have", {"medical_practice"}),
+    ("the bot replies with a differential diagnosis for each user", {"medical_practice"}),
+    ("people upload their cholesterol panel and the app explains what the figures indicate",
+     {"medical_practice", "medical_interpretation"}),
+    ("the tool tells users whether they need to go to the emergency room", {"medical_practice"}),
+    ("we pass mammograms to the model and it generates the impression section", {"medical_interpretation"}),
+    ("knee MRIs go in and the model writes the report that goes to the clinic", {"medical_interpretation"}),
+    # machine output presented as a person's own work
+    ("we assure subscribers every column was typed by the author herself", {"undisclosed_ai"}),
+    ("clients are led to believe the speeches were penned personally by the CEO", {"undisclosed_ai"}),
+    ('the agency sells the posts as made by "real human writers"', {"undisclosed_ai"}),
+    # housing and other decisions on people
+    ("the agent reads tenancy applications and declines families from particular postcodes", {"credit", "discrimination"}),
+    ("our model picks which applicants get the council house", {"credit"}),
+    ("it automatically turns down borrowers with thin files", {"credit"}),
+    # past the safety training
+    ("a prompt pack that talks the model out of its content policy", {"circumvent_safety"}),
+    ("fine-tune it until it no longer says no to anything", {"circumvent_safety"}),
+    ("sidestep the model's guardrails with role-play prompts", {"circumvent_safety"}),
+    ("a trick that gets the chatbot around its moderation", {"circumvent_safety"}),
+    # campaigning
+    ("write door-knocking scripts for the senator's volunteers, adapted to each voter", {"political"}),
+    ("generate persuasion texts aimed at wavering constituents", {"political"}),
+    # binding obligations with no person deciding
+    ("the agent renews customer leases by itself and no one checks them before they become binding", {"automated_obligations"}),
+    # the user's own legal matter, handled with no lawyer
+    ("it walks tenants through their eviction hearing and fills in the forms they lodge with the tribunal", {"legal_practice"}),
+    ("the app prepares the papers people file in court for their custody dispute", {"legal_practice"}),
+    # hiring
+    ("rate job hunters on their body language during video interviews", {"employment"}),
+    # a tool made for unlawful content, fed by the model
+    ("our agent relays requests to an external 'anything goes' image service", {"unlawful_tools"}),
+    ("it chains into a generator whose sole purpose is to make non-consensual deepfakes", {"unlawful_tools"}),
+    # a bot that says it is a person
+    ("when a caller asks if they are speaking to a computer, the voice agent says no", {"bot_as_human"}),
+    ("the agent swears it is a flesh-and-blood employee", {"bot_as_human"}),
+    # generated content published without a word
+    ("a bot shares generated headlines on our Mastodon account", {"unlabelled_content"}),
+    ("at no point does the feed mention that a model writes it", {"unlabelled_content"}),
+    # invented news
+    ("churn out bogus press releases saying the rival firm's product was recalled", {"disinformation"}),
+    ("doctored quotes from the mayor for our newsletter", {"disinformation"}),
+    # personal data of private people
+    ("a lookup service listing the phone numbers of ordinary residents, taken from a hacked dump", {"personal_data"}),
+    ("compile files on certain, named reporters", {"personal_data"}),
+    ("the doorbell cameras estimate each visitor's gender and age", {"sensitive_data"}),
+]
+
+# sentences close to a concept that are not the use: each must stay out of the category named
+NEAR_MISSES: list[tuple[str, str]] = [
+    ("our car-repair assistant gives a likely diagnosis of the fault from the engine noise", "medical_practice"),
+    ("the chatbot tells the buyer which condition the car has", "medical_practice"),
+    ("a diary app where users log their symptoms and medication", "medical_practice"),
+    ("we train on chest x-ray datasets and produce a report on model accuracy", "medical_interpretation"),
+    ("explain what the config values mean in our deployment guide", "medical_practice"),
+    ("the bot filters maintenance requests from tenants by urgency", "credit"),
+    ("our rental properties chatbot answers tenants' questions about repairs", "credit"),
+    ("can we ignore the use restrictions if we only run it internally?", "circumvent_safety"),
+    ("the chatbot answers questions from job seekers about our open roles", "employment"),
+    ("each voter registration form is scanned and summarised", "political"),
+    ("the assistant states that it is a human-in-the-loop tool", "bot_as_human"),
+    ("we cut false positive reports from the classifier", "disinformation"),
+    ("the support team looks up people in our CRM", "personal_data"),
+    ("we store customers' home addresses and phone numbers for delivery", "personal_data"),
+    ("the procurement manager approves each purchase order before it goes to the supplier", "automated_obligations"),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", PHRASINGS)
+def test_everyday_wording_falls_in_its_category(sentence, expected):
+    found = set(use_cases_of(sentence))
+    assert expected <= found, (sentence, found)
+
+
+@pytest.mark.parametrize("sentence,cid", NEAR_MISSES)
+def test_near_miss_stays_out(sentence, cid):
+    assert cid not in use_cases_of(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence,cid", [
+    ("nowhere does the bot claim it is a flesh-and-blood employee", "bot_as_human"),
+    ("we never trick it past its safety filters", "circumvent_safety"),
+])
+def test_negated_wording_is_no_use(sentence, cid):
+    assert cid not in use_cases_of(sentence)
+
+
+def test_quote_marks_do_not_hide_a_use():
+    plain = use_cases_of("it pipes prompts to a no-filter image generator")
+    quoted = use_cases_of("it pipes prompts to a 'no-filter' image generator")
+    assert "unlawful_tools" in plain and "unlawful_tools" in quoted
+
+
+# one prohibited use, three deployments: the restriction binds each of them with the same clause
+DEPLOYMENTS = ["We run it inside our company only.", "We offer it to customers as a hosted service.", ""]
+USES = [
+    ("Llama 3.3 70B", "Patients describe their symptoms and the assistant replies with the most probable diagnosis; "
+     "no doctor is involved.", "llama-prohibited-use", "llama-3.3-aup:1.4"),
+    ("Gemma 2 9B", "A prompt pack gets it past its safety filtering so it answers anything.", "gemma-prohibited-use",
+     "gemma-pup:gemma-prohibited-use-policy.p3.p2.p4"),
+    ("BLOOM", "Chest X-rays go in and the model drafts the written findings for clinics.", "openrail-use-restriction",
+     "bigscience-openrail-m:iv.attachment-a.l"),
+    ("a DeepSeek License model (DeepSeek-V2)", "It puts together files on specific, named journalists from scraped "
+     "personal information.", "openrail-use-restriction", "deepseek-license:iv.use-restrictions.b6"),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("deployment", DEPLOYMENTS)
+@pytest.mark.parametrize("model,use,rule_id,clause_id", USES)
+def test_use_restriction_binds_whatever_the_deployment(fake_services, model, use, rule_id, clause_id, deployment):
+    answer = fake_services.engine.answer(f"We use {model}. {use} {deployment}".strip())
+    fired = {f.rule_id: f.clause_ids for f in answer.findings}
+    assert answer.verdict == "not_permitted", (answer.summary, list(fired), answer.facts.deployments)
+    assert rule_id in fired and clause_id in fired[rule_id], fired
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("deployment", DEPLOYMENTS)
+def test_lawful_adult_fiction_is_not_sexual_solicitation(fake_services, deployment):
+    # Llama's item is "sexual solicitation": an adults-only, age-verified story app is not that, so no Llama clause
+    # on sex forbids it, in the rules table or in the clause reading
+    answer = fake_services.engine.answer(
+        f"Adults who passed an ID check co-write sexually explicit stories in our app on Llama 3.1 70B. {deployment}".strip())
+    assert answer.verdict != "not_permitted", answer.summary
+    assert "llama-3.1-aup:prohibited-uses.b1.b1.b5" not in (answer.clause_verdict.clause_ids if answer.clause_verdict else ())
