@@ -39,6 +39,8 @@ PHRASINGS: list[tuple[str, set[str]]] = [
     ("generate persuasion texts aimed at wavering constituents", {"political"}),
     # binding obligations with no person deciding
     ("the agent renews customer leases by itself and no one checks them before they become binding", {"automated_obligations"}),
+    ("the agent signs supplier contracts by itself with no human review", {"automated_obligations"}),
+    ("loan applications are declined with no human review", {"credit", "automated_decisions"}),
     # the user's own legal matter, handled with no lawyer
     ("it walks tenants through their eviction hearing and fills in the forms they lodge with the tribunal", {"legal_practice"}),
     ("the app prepares the papers people file in court for their custody dispute", {"legal_practice"}),
@@ -79,6 +81,9 @@ NEAR_MISSES: list[tuple[str, str]] = [
     ("the support team looks up people in our CRM", "personal_data"),
     ("we store customers' home addresses and phone numbers for delivery", "personal_data"),
     ("the procurement manager approves each purchase order before it goes to the supplier", "automated_obligations"),
+    # a contract the model concludes alone is an automated obligation, not a decision on someone's credit
+    ("the agent signs supplier contracts by itself with no human review", "credit"),
+    ("the agent signs supplier contracts by itself with no human review", "automated_decisions"),
 ]
 
 
