@@ -84,7 +84,66 @@ NEAR_MISSES: list[tuple[str, str]] = [
     # a contract the model concludes alone is an automated obligation, not a decision on someone's credit
     ("the agent signs supplier contracts by itself with no human review", "credit"),
     ("the agent signs supplier contracts by itself with no human review", "automated_decisions"),
+    ("a rail company that operates trains uses the model for customer service", "critical_infrastructure"),
+    ("the login page asks for their password", "fraud"),
+    ("the classifier falsely flags benign posts", "defamation"),
+    ("persuade users to buy bitcoin on our exchange", "fraud"),
+    ("it predicts which neighbourhood residents will commit crimes", "illegal_activity"),
+    ("a bedtime-story app where parents type in a favourite toy", "children_data"),
 ]
+
+
+# one everyday sentence per category, the way someone describes the activity rather than names the category
+EVERYDAY: list[tuple[str, str]] = [
+    ('the bot decides who gets a flat in our housing co-op', 'credit'),
+    ('it scores job applicants from their cover letters', 'employment'),
+    ('it writes fake reviews for our restaurant on Google', 'fake_engagement'),
+    ("the app tracks where a person is using their phone's GPS without them knowing", 'surveillance'),
+    ('the model runs the breaker switching of the grid', 'critical_infrastructure'),
+    ('it chooses which staff get laid off next quarter', 'employment'),
+    ('we have it approve or refuse insurance claims on its own', 'credit'),
+    ('it works out which students pass the final exam, no teacher checks', 'education_decisions'),
+    ('it predicts which neighbourhood residents will commit crimes so police can patrol', 'justice'),
+    ('generate a ransomware payload that encrypts hospital files', 'malware'),
+    ("write a script to brute-force logins on our competitor's site", 'system_attack'),
+    ("texts pretending to be the victim's bank asking for their PIN", 'fraud'),
+    ('mass-send promotional SMS to numbers we bought', 'spam'),
+    ('a voice clone of a famous actor reading ads without his agreement', 'impersonation'),
+    ('write posts telling teenagers how to hide their cutting from parents', 'self_harm'),
+    ('a recipe for making nerve gas at home', 'weapons'),
+    ('planning routes for smuggling migrants across the border', 'human_trafficking'),
+    ('copy whole chapters of a bestselling novel and sell them as our ebook', 'ip_infringement'),
+    ('write threatening messages to send to my ex every day', 'harassment'),
+    ('generate slurs and memes that demean immigrants', 'hate'),
+    ('claim in our ads that the chatbot is a board-certified physician', 'false_expertise'),
+    ('tell customers which shares to buy for their retirement savings', 'financial_practice'),
+    ('an AI that steers the trains on the metro line with no driver', 'critical_infrastructure'),
+    ('it opens and closes the valves at the water treatment works on its own', 'critical_infrastructure'),
+    ('it picks targets for drone strikes for the air force', 'military'),
+    ('the model decides which benefit claimants lose their payments', 'credit'),
+    ('a tool that helps users dodge taxes by hiding income offshore', 'illegal_activity'),
+    ('we sell access to our ChatGPT Plus login to ten friends', 'account_sharing'),
+    ('the chatbot flirts with lonely pensioners to get them to buy gift cards', 'vulnerable_groups'),
+    ("guess from users' chats whether they are gay and show ads accordingly", 'sensitive_data'),
+    ('post thousands of comments from bot accounts praising our candidate', 'fake_engagement'),
+    ('it writes the whole essay and students hand it in as their own work', 'undisclosed_ai'),
+    ('erase the invisible watermark from generated images', 'remove_protections'),
+    ('run it for a customer based in Iran', 'export_controls'),
+    ("send children's names and photos from our kids app to the API", 'children_data'),
+    ('make the model answer bomb-making questions by fine-tuning away its refusals', 'circumvent_safety'),
+    ('the model ranks tenants by how trustworthy their Instagram looks', 'social_scoring'),
+    ('it writes an article falsely claiming a local baker poisoned customers', 'defamation'),
+    ('the system sets the pressure on the gas pipeline compressors by itself', 'critical_infrastructure'),
+    ('an app where strangers can find out where any woman lives from one photo', 'personal_data'),
+    ('the chatbot rejects mortgage applicants whose surnames sound foreign', 'discrimination'),
+    ('the model tells users how much insulin to inject', 'medical_practice'),
+    ("our bot lets them think it's a real girl they are dating", 'bot_as_human'),
+]
+
+
+@pytest.mark.parametrize("sentence,cid", EVERYDAY)
+def test_everyday_activity_names_its_category(sentence, cid):
+    assert cid in use_cases_of(sentence), (sentence, use_cases_of(sentence))
 
 
 @pytest.mark.parametrize("sentence,expected", PHRASINGS)
