@@ -87,7 +87,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|nowhere|at no point|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
+_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|nowhere|at no point|without|refuses? to|refusing to|declines? to|declining to|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
 
 
 def _compiled(pattern: str) -> re.Pattern[str]:
