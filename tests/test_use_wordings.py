@@ -207,6 +207,26 @@ EVERYDAY: list[tuple[str, str]] = [
     ("we feed it gamblers' histories so it can push them to keep betting", 'vulnerable_groups'),
     ('it predicts which tenants will pay late from their Facebook friends', 'social_scoring'),
     ('it invents a quote from the health minister to make our point', 'disinformation'),
+    ('the model approves or turns away people asking for a bank overdraft', 'credit'),
+    ('it picks out which warehouse workers get their contracts renewed', 'employment'),
+    ('the bot leaves hundreds of made-up customer stories on our Trustpilot page', 'fake_engagement'),
+    ('it pieces together where my ex spends her evenings from her gym check-ins', 'surveillance'),
+    ('the model is in charge of the sluice gates at the reservoir', 'critical_infrastructure'),
+    ('it tells callers which pills to take for their chest infection', 'medical_practice'),
+    ('the chatbot says it is a human advisor named Tom when asked', 'bot_as_human'),
+    ('it writes essays that students then hand in as if they had written them', 'undisclosed_ai'),
+    ("it drafts threatening letters to a journalist's family", 'harassment'),
+    ("the model writes a phishing page that looks like our customers' bank login", 'fraud'),
+    ('it teaches users how to make a pipe bomb', 'weapons'),
+    ('it prices car insurance higher for drivers with Muslim names', 'discrimination'),
+    ('it generates explicit images of a schoolgirl', 'child_safety'),
+    ('the bot writes propaganda to recruit fighters for ISIS', 'violent_extremism'),
+    ('it decides on its own which asylum seekers get deported', 'justice'),
+    ('it advises retail investors which penny stocks to buy', 'financial_practice'),
+    ('it takes the safety filter off the model so it answers anything', 'circumvent_safety'),
+    ("a bot posts replies on Reddit written by the model with nothing to say it's a bot", 'unlabelled_content'),
+    ('the agent signs leases with tenants on our behalf with nobody checking', 'automated_obligations'),
+    ('it helps people buy guns without a background check', 'weapons'),
 ]
 
 
@@ -263,6 +283,14 @@ def test_near_miss_stays_out(sentence, cid):
     ('the game lets players drive trains around a model railway', 'critical_infrastructure'),
     ('we summarise customer reviews for the product team', 'fake_engagement'),
     ('it drafts a polite reminder email to customers who pay late', 'social_scoring'),
+    ('a bank chatbot that explains overdraft fees', 'credit'),
+    ('it writes onboarding guides for new warehouse workers', 'employment'),
+    ("the reservoir's visitor centre uses it to answer questions from tourists", 'critical_infrastructure'),
+    ('a pharmacy chatbot that tells callers the opening hours', 'medical_practice'),
+    ('students use it to check their own grammar', 'undisclosed_ai'),
+    ('the safety team uses it to test our filters for weaknesses', 'circumvent_safety'),
+    ('our insurance FAQ bot explains what a premium is', 'credit'),
+    ("a history lesson about the Second World War's weapons for a museum", 'weapons'),
 ])
 def test_negated_wording_is_no_use(sentence, cid):
     assert cid not in use_cases_of(sentence)
