@@ -42,7 +42,7 @@ _OTHER_SCRIPTS = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0590-\u05ff\u0900-\u0
 _ENGLISH = set("the and is are we our can to of for with my i it this that use do does under may what".split())
 # Quotation marks of other languages, to the plain ones the reader's name patterns expect.
 _QUOTES = str.maketrans({"«": '"', "»": '"', "„": '"', "‚": "'", "「": '"', "」": '"', "『": '"', "』": '"', "《": '"', "》": '"',
-                         "〈": '"', "〉": '"', "‹": "'", "›": "'", "\u2019": "'"})
+                         "〈": '"', "〉": '"', "‹": "'", "›": "'", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 
@@ -66,6 +66,7 @@ class Language:
     scales: tuple[tuple[str, float], ...] = ()
     negation_after: str = ""
     rewrites: tuple[tuple[str, str], ...] = ()
+    after: tuple[tuple[str, str], ...] = ()  # rewrites of the English rendering (a figure after the noun it counts)
 
     @property
     def spaced(self) -> bool:
@@ -95,7 +96,8 @@ def load_glossary(path: Path | None = None) -> tuple[Language, ...]:
         out.append(Language(code, row.get("name", code), row.get("script", "latin"),
                             frozenset(w.lower() for w in row.get("markers", ())), ordered,
                             tuple(row.get("keep", ())), scales, row.get("negation_after", ""),
-                            tuple((r[0], r[1]) for r in row.get("rewrites", ()))))
+                            tuple((r[0], r[1]) for r in row.get("rewrites", ())),
+                            tuple((r[0], r[1]) for r in row.get("after", ()))))
     return tuple(out)
 
 
@@ -161,7 +163,8 @@ def _figures(lang: Language) -> re.Pattern[str] | None:
         return None
     words = "|".join(re.escape(w) for w, _ in lang.scales)
     if lang.spaced:
-        return re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:[.,\s\u00a0\u202f]\d{{3}})+|\d+(?:[.,]\d+)?)\s*({words})(?!\w)", re.I)
+        return re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:[.,\s\u00a0\u202f]\d{{3}})+|\d+(?:[.,]\d+)?)\s*({words})(?!\w)"
+                          rf"(?:\s+(?:de|di|of)(?=\s)|\s*d')?", re.I)
     return re.compile(rf"(\d+(?:\.\d+)?|[零〇一二两兩三四五六七八九十百千]+)\s*({words})")
 
 
@@ -200,7 +203,7 @@ def _gloss(word: str, exact: dict[str, str], stems: tuple[tuple[str, str], ...])
 
 def translate(text: str, lang: Language) -> str:
     """The question with every glossary term replaced in place by its English words (see the module docstring)."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = re.sub(r"«\s*", "«", re.sub(r"\s*»", "»", unicodedata.normalize("NFKC", text))).translate(_QUOTES)
     # Words kept as they are (a licence called MIT, a model called Stable Diffusion, a company called 零一万物) are set
     # aside first, so neither a figure nor a term is read inside them.
     kept: list[str] = []
@@ -238,6 +241,8 @@ def translate(text: str, lang: Language) -> str:
             english += " "
         return english if lang.spaced else f" {english} "
     text = regex.sub(replace, text)
+    for pattern, repl in lang.after:
+        text = re.sub(pattern, repl, text, flags=re.I)
     text = re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
