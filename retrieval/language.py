@@ -116,11 +116,22 @@ def _detect(text: str, languages: tuple[Language, ...]) -> tuple[str, str]:
         return (lang.code, lang.name) if lang else ("other", "an unsupported language")
     words = [w.lower() for w in _WORDS.findall(text)]
     english = sum(w in _ENGLISH for w in words)
-    best = max(languages, key=lambda l: sum(w in l.markers for w in words), default=None)
-    score = sum(w in best.markers for w in words) if best and best.markers else 0
-    if best and score >= 2 and score > english:
-        return best.code, best.name
-    return "en", "English"
+    hits = {l.code: sum(w in l.markers for w in words) for l in languages}
+    if not any(hits.values()) or max(hits.values()) < 2 or max(hits.values()) <= english:
+        return "en", "English"
+    # Which of the languages: a marker several languages share ("de", "en", "con") counts for each of them in part, and
+    # the letters only one of them writes (¿ ñ for Spanish, ã õ for Portuguese) count too.
+    sharing: dict[str, int] = {}
+    for l in languages:
+        for w in l.markers:
+            sharing[w] = sharing.get(w, 0) + 1
+    letters_of = {"es": "¿¡ñ", "pt": "ãõ", "fr": "œçèêëû", "de": "äöüß", "it": "ìò"}
+
+    def weight(l: Language) -> float:
+        marks = sum(1 / sharing[w] for w in words if w in l.markers)
+        return marks + 0.5 * sum(text.count(c) for c in letters_of.get(l.code, ""))
+    best = max((l for l in languages if hits[l.code]), key=weight)
+    return best.code, best.name
 
 
 def _cjk_number(token: str) -> float | None:
@@ -151,9 +162,9 @@ def _latin_number(token: str) -> float:
 
 
 def _english_figure(value: float) -> str:
-    for factor, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+    for factor, word in ((1e9, " billion"), (1e6, " million"), (1e3, "k")):
         if value >= factor:
-            return f"{value / factor:g} {word}"
+            return f"{value / factor:g}{word}"
     return f"{value:g}"
 
 
@@ -227,7 +238,8 @@ def translate(text: str, lang: Language) -> str:
         text = figures.sub(figure, text)
     if lang.spaced:
         # figures with thousands separators ("700.000 Nutzer", "700 000 utilisateurs") to plain digits
-        text = re.sub(r"(?<![\w.,])\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?![\w.,])", lambda m: re.sub(r"\D", "", m.group(0)), text)
+        text = re.sub(r"(?<![\w.,])\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?![\w.,])",
+                      lambda m: _english_figure(float(re.sub(r"\D", "", m.group(0)))), text)
         text = re.sub(r"(?<![\w.,])(\d+),(\d{1,2})(?![\d])", r"\1.\2", text)
     regex, exact, stems = _terms(lang)
 
