@@ -43,6 +43,15 @@ _ENGLISH = set("the and is are we our can to of for with my i it this that use d
 # Quotation marks of other languages, to the plain ones the reader's name patterns expect.
 _QUOTES = str.maketrans({"«": '"', "»": '"', "„": '"', "‚": "'", "「": '"', "」": '"', "『": '"', "』": '"', "《": '"', "》": '"',
                          "〈": '"', "〉": '"', "‹": "'", "›": "'", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_SCRIPT_EDGE = re.compile(r"(?<=[A-Za-z0-9._\-])(?=[\u3040-\u30ff\u4e00-\u9fff])|(?<=[\u3040-\u30ff\u4e00-\u9fff])(?=[A-Za-z0-9])")
+
+
+def _space_scripts(text: str) -> str:
+    """A Latin name or figure glued to Chinese or Japanese ("Llama-3.1-8Bを", "EUに") as a word of its own."""
+    return _SCRIPT_EDGE.sub(" ", text)
+
+
+_PINPOINT = re.compile(r"(?<![\w.])(?:s\.\s?)?\d+(?:\.\d+)*(?:\.[a-z]{1,4})+(?![\w.])|(?<![\w.])\d+(?:\.\d+)*\([a-z0-9]{1,4}\)", re.I)
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 
@@ -88,7 +97,11 @@ def load_glossary(path: Path | None = None) -> tuple[Language, ...]:
     for code, row in data.items():
         if not isinstance(row, dict):
             raise ConfigError(f"The glossary {path} has a top-level key {code!r} that is not a language table.")
-        terms = {unicodedata.normalize("NFKC", k).lower(): v for k, v in row.get("terms", {}).items()}
+        spaced = row.get("script", "latin") not in ("han", "kana")
+        terms = {}
+        for k, v in row.get("terms", {}).items():
+            k = unicodedata.normalize("NFKC", k).lower()
+            terms[k if spaced else _space_scripts(k)] = v
         # longest first; at the same length a whole word before a stem
         ordered = tuple(sorted(terms.items(), key=lambda kv: (-_key_length(kv[0]), kv[0].endswith("*"))))
         scales = tuple(sorted(((unicodedata.normalize("NFKC", k).lower(), float(v)) for k, v in row.get("scales", {}).items()),
@@ -224,6 +237,11 @@ def translate(text: str, lang: Language) -> str:
         return f"\ue000{len(kept) - 1}\ue001"
     if lang.keep:
         text = _kept(lang).sub(set_aside, text)
+    # a pinpoint ("s.1.b.i", "3.2(a)") is a name, not words: Italian "i" is no article inside it
+    text = _PINPOINT.sub(set_aside, text)
+    if not lang.spaced:
+        # a Latin name or figure glued to Chinese or Japanese ("Llama-3.1-8Bを", "8亿") is a word of its own
+        text = _space_scripts(text)
     for pattern, repl in lang.rewrites:
         text = re.sub(pattern, repl, text, flags=re.I)
     figures = _figures(lang)
