@@ -22,7 +22,7 @@ from retrieval.scenario import Deployment, Facts, Method, other_versions, read_f
 from retrieval import textq
 
 MAX_QUESTION = 4000
-SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish and Portuguese"
+SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish, Portuguese and Italian"
 
 
 @dataclass(frozen=True)
