@@ -297,8 +297,3 @@ def language_name(code: str) -> str:
 def is_supported(code: str) -> bool:
     return code == "en" or any(l.code == code for l in load_glossary())
 
-
-def supported_names() -> str:
-    """'English, Chinese, ... and Italian': every language the reader handles, for messages."""
-    names = ["English"] + [l.name for l in load_glossary()]
-    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -53,6 +53,11 @@ def test_an_english_question_is_read_unchanged():
     assert read_language(q).text == q
 
 
+def test_the_answer_names_every_language_the_glossary_reads():
+    from retrieval.answer import SUPPORTED_LANGUAGES
+    assert all(l.name in SUPPORTED_LANGUAGES for l in load_glossary())
+
+
 def test_a_language_without_a_glossary_is_unsupported():
     reading = read_language("우리 회사는 Llama 3.1 모델을 상업적으로 사용할 수 있나요?")
     assert (reading.language, reading.supported) == ("ko", False)
