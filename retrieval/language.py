@@ -208,7 +208,15 @@ def _terms(lang: Language) -> tuple[re.Pattern[str], dict[str, str], tuple[tuple
         body = re.escape(term.rstrip("*"))
         if lang.spaced:
             # an elided article or negation ("l'", "n'") is glued to the next word
-            body = rf"(?<!\w){body}\w*" if stem else rf"(?<!\w){body}" if term.endswith("'") else rf"(?<!\w){body}(?!\w)"
+            if stem:
+                body = rf"(?<!\w){body}\w*"
+            elif term.endswith("'"):
+                body = rf"(?<!\w){body}"
+            elif len(term) <= 2:
+                # a one- or two-letter word is no part of "e-mail", "s.1.b" or "l'IA"
+                body = rf"(?<![\w\-.']){body}(?![\w\-.'])"
+            else:
+                body = rf"(?<!\w){body}(?!\w)"
         alts.append(body)
     alternation = "|".join(alts)
     negation = f"(?P<neg>{lang.negation_after})?" if lang.negation_after else ""
