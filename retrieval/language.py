@@ -52,6 +52,15 @@ def _space_scripts(text: str) -> str:
 
 
 _PINPOINT = re.compile(r"(?<![\w.])(?:s\.\s?)?\d+(?:\.\d+)*(?:\.[a-z]{1,4})+(?![\w.])|(?<![\w.])\d+(?:\.\d+)*\([a-z0-9]{1,4}\)", re.I)
+_QUOTED = re.compile(r'"[^"\n]{2,160}"|(?<!\w)\'[^\'\n]{2,80}\'(?!\w)')
+
+
+def _name_or_english(inside: str) -> bool:
+    # a name has a capital or a digit and a few words; a quotation of the licence has English words in it
+    words = _WORDS.findall(inside)
+    return (len(words) <= 4 and bool(re.search(r"[A-Z0-9]", inside))) or sum(w.lower() in _ENGLISH for w in words) >= 2
+
+
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 
@@ -252,6 +261,8 @@ def translate(text: str, lang: Language) -> str:
         text = _space_scripts(text)
     for pattern, repl in lang.rewrites:
         text = re.sub(pattern, repl, text, flags=re.I)
+    # so is a quoted name ("Nova-8B", 'Qwen Brasil') and a quotation of the (English) licence text
+    text = _QUOTED.sub(lambda m: set_aside(m) if _name_or_english(m.group(0)[1:-1]) else m.group(0), text)
     figures = _figures(lang)
     if figures is not None:
         scales = dict(lang.scales)

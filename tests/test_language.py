@@ -133,6 +133,14 @@ def test_a_negation_stays_in_front_of_what_it_negates(code, question, english):
     assert english in translate(question, _lang(code))
 
 
+def test_a_quoted_name_or_licence_quotation_is_not_translated():
+    es = _lang("es")
+    assert '"Qwen Brasil"' in translate('¿Puedo registrar "Qwen Brasil" como marca?', es)
+    assert '"You must include a copy of this Agreement"' in translate('¿Qué significa "You must include a copy of this Agreement"?', es)
+    # a quoted phrase in the question's own language is read like the rest
+    assert "uncensored" in translate("¿Puedo publicar los pesos «sin censura»?", es)
+
+
 def test_a_spanish_marca_is_a_brand_not_a_trademark():
     # "marca" is one's own brand as often as another's mark; only registering it is a trademark act
     assert "trademark" not in translate("Nuestra marca usa Llama para el chatbot.", _lang("es"))
