@@ -290,10 +290,10 @@ def translate(text: str, lang: Language) -> str:
             english += " "
         return english if lang.spaced else f" {english} "
     text = regex.sub(replace, text)
+    text = re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], text)
     text = re.sub(r"\$\s+(?=\d)", "$", text)
     for pattern, repl in lang.after:
         text = re.sub(pattern, repl, text, flags=re.I)
-    text = re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
