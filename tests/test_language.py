@@ -117,6 +117,16 @@ def test_figures_are_read_in_each_languages_way_of_writing_them(code, question, 
     assert figure in translate(question, _lang(code))
 
 
+@pytest.mark.parametrize("question, revenue", [
+    ("Nuestra empresa tiene ingresos anuales superiores a 1 millón de dólares. ¿Podemos usar Stable Diffusion 3.5?", 1_000_001),
+    ("我们公司年营收高于100万美元，能在产品里用 Stable Diffusion 3.5 吗？", 1_000_001),
+    ("Unser Jahresumsatz liegt unter 1 Mio. USD. Dürfen wir Stable Diffusion 3.5 kommerziell nutzen?", 999_999),
+    ("Notre chiffre d'affaires annuel est de 400 000 $. Pouvons-nous utiliser Stable Diffusion 3.5 ?", 400_000),
+])
+def test_a_revenue_threshold_is_read_in_each_language(reg, question, revenue):
+    assert read_facts(question, reg).revenue == revenue
+
+
 def test_a_japanese_negation_after_the_verb_negates_it():
     assert "not publish" in translate("重みは公開しません。", _lang("ja"))
     assert "not distribute" in translate("モデルを配布しない予定です。", _lang("ja"))
