@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace, dataclass, field
 from enum import Enum
 
-from retrieval import scope
+from retrieval import figures, scope
 from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
@@ -662,6 +662,22 @@ def _mau_all(text: str) -> list[int]:
     return out
 
 
+def _user_counts(text: str, documents) -> list[int]:
+    """The user counts a threshold reads (retrieval/figures.py), or the older reading where that finds none."""
+    found = figures.decisive(figures.timed(text, figures.user_figures(text), documents), documents)
+    return [f.value for f in found] or _mau_all(text)
+
+
+def _revenues(text: str, documents) -> list[int]:
+    """The annual revenues a threshold reads: the money figures of retrieval/figures.py where they find more than the
+    older reading, which also knows a company that says it has none."""
+    old = _revenue_all(text)
+    found = figures.decisive(figures.timed(text, figures.money_figures(text), documents), documents)
+    if found and not scope.no_revenue(text.lower()) and len(found) > len(old):
+        return [f.value for f in found]
+    return old
+
+
 def _mau(text: str) -> int | None:
     values = _mau_all(text)
     return values[0] if values else None
@@ -840,9 +856,9 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) \
             and not re.search(scope.HOSTS_MODEL, low) and not _any(_OUTSIDERS, low, affirmed=True):
         deployments = [Deployment.INTERNAL]
-    maus = _mau_all(text)
+    maus = _user_counts(text, documents)
     mau, grouped_mau = scope.threshold_figure(maus, low)
-    revenue, grouped_revenue = scope.threshold_figure(_revenue_all(text), low)
+    revenue, grouped_revenue = scope.threshold_figure(_revenues(text, documents), low)
     if grouped_mau or grouped_revenue:
         flags.append("group_figure")
     # "is the brand name going to be a problem?" about the user's own release name is a naming question, not a use
