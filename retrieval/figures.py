@@ -230,7 +230,7 @@ def money_figures(text: str) -> list[Figure]:
         if not (_REVENUE_NEAR_BEFORE.search(bare) or _REVENUE_NEAR_AFTER.match(after) or
                 re.search(r"\b(?:a|an)\s+(?:[\w-]+\s+)?$", bare)):
             continue
-        out.append(Figure(_bound(value, re.sub(r"[$€£]\s*$", "", before)), start, end, "money"))
+        out.append(Figure(_bound(value, bare), start, end, "money"))
     return out
 
 

@@ -162,7 +162,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b",
                           # a product someone else built and runs, which the user only uses
                           r"\b(?:use|uses|using|licen[cs]e|subscribe to|bought|buy)\b (?:an? |their |the )?(?:third[\s-]party|vendor'?s?|outside|external|off[\s-]the[\s-]shelf|commercial) (?:[\w-]+ ){0,2}(?:tool|app|application|product|service|platform|software|saas|assistant|plugin)\b",
-                          r"\bunder the vendor'?s (?:own )?(?:licen[cs]e|arrangement|agreement|terms|contract)\b"],
+                          r"\bunder the vendor'?s (?:own )?(?:licen[cs]e|arrangement|agreement|terms|contract)\b"] + scope.INTEGRATED_PRODUCT,
     Deployment.ACQUISITION: [r"\bacqui(?:re[sd]?|ring|sition)\b.{0,40}\b(?:company|startup|business|subsidiary|us|them|firm|target)\b",
                              r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
                              r"divest", r"\bmerger\b", r"share purchase", r"asset (?:sale|purchase|deal)", r"due diligence",
@@ -840,7 +840,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         flags.remove("export")
     if "licensed_professional" in flags and "human_decides" not in flags:
         flags.append("human_decides")  # a professional who reviews and signs is a person who takes the decision
-    if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
+    if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero|nothing|never|none of it)[\s-]+(?:an?\s+|any\s+|for\s+|is\s+|being\s+)?commercial(?:ly)?\b|"
+                                           r"\b(?:not|isn'?t|aren'?t|never|nothing)\s+(?:\w+\s+)?for (?:commercial )?(?:profit|gain|money)\b", low):
         flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
     # The family licences (issue 11): only outputs leave, so the model stays; a group's figures decide a threshold that
     # counts affiliates; a question that asks what to add to comply does not plan to skip a duty.
