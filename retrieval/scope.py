@@ -108,7 +108,7 @@ def threshold_figure(values: list[int], low: str) -> tuple[int | None, bool]:
     the group's: the largest where the question calls one of them the total, their sum otherwise."""
     if not values:
         return None, False
-    if not GROUPED.search(low):
+    if not GROUPED.search(low) and not any(re.search(p, low) for p in CHANGE_OF_CONTROL):
         return values[0], False
     if len(values) == 1:
         # A single figure the question gives as the group's total is the group's figure.
@@ -145,4 +145,18 @@ INTEGRATED_PRODUCT = [
     r"(?:the|their|that|this|its|it)\s*(?:appliance|box|device|kit|unit|product|tool|software|system|terminal|machine|app|thing)?\b",
     r"\b(?:as|just as|exactly as)\s+(?:it (?:arrives|comes|ships|is delivered|was delivered)|(?:shipped|delivered|supplied|sold|installed|provided|received))\b",
     r"\bout of the box\b[^.;?]{0,40}\bwithout (?:modifying|changing|touching|altering|retraining)\b",
+]
+
+
+# A change of control of the user's company: it is bought, taken over or merged, and the buyer becomes its affiliate
+# (Stability AI counts affiliates' revenue, Llama affiliates' users) and the party a non-transferable licence or an
+# account does not pass to without consent (Llama s.1.a, OpenAI 2023 "including in connection with a change of control").
+CHANGE_OF_CONTROL = [
+    r"\b(?:being|be|been|get|gets|getting|got|was|were|is|are|will be)\s+(?:\w+\s+)?(?:bought|acquired|taken over|purchased|absorbed)\b"
+    r"(?!\s+(?:a|an|the|some|our|two|\d+)\s+(?:licen|subscription|seat|product|model|gpu|server|dataset|copy))",
+    r"\b(?:tak(?:e|es|ing)|took)\s+us\s+over\b", r"\btake-?over\b", r"\bbuy-?out\b", r"\bchange (?:of|in) (?:control|ownership)\b",
+    r"\b(?:the|a|our) new owners?\b", r"\b(?:buy|buys|buying|bought|acquir\w+|purchas\w+)\s+(?:us|our (?:company|startup|business|firm|studio|lab|shop))\b",
+    r"\bsold to (?:a|an|the|one of) (?:[\w-]+ ){0,2}(?:company|buyer|acquirer|group|competitor|rival|firm|conglomerate|corporation|private[\s-]equity|fund)\b",
+    r"\bterm sheet\b", r"\b(?:once|after|when) the (?:deal|acquisition|sale|merger|transaction) (?:closes|completes|is (?:done|closed|complete))\b",
+    r"\b(?:after|at|post)[\s-]?closing\b",
 ]
