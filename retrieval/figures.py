@@ -354,3 +354,16 @@ def decisive(figures: list[Figure], documents: tuple[str, ...] | list[str]) -> l
     if any(f.when == "later" for f in keep) and any(f.when in ("release", "earlier") for f in keep):
         return [f for f in keep if f.when not in ("release", "earlier")]
     return keep
+
+
+def user_phrases(text: str) -> list[tuple[int, int]]:
+    """The spans that state a user count, from the figure to the end of what it counts ("50 million people were using
+    our social app each month"): the product named there is named for its users, not as a deployment of the model."""
+    out = []
+    for f in user_figures(text):
+        _, c1 = _clause(text, f.start, f.end)
+        tail = text[f.end:c1]
+        m = _MONTHLY.search(tail)
+        if m and m.start() < 70 and not re.search(r"\b(?:and|but|while|so)\b", tail[:m.start()]):
+            out.append((f.start, f.end + m.end()))
+    return out

@@ -121,7 +121,8 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "cc-by-nc-4.0": [r"\bcc[\s-]*by[\s-]*nc\b", r"\bnon[\s-]?commercial\b(?=.*\b(?:cc|creative commons|licen[cs]ed)\b)"],
     "cc-by-4.0": [r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc)\b)(?:[\s-]*4\.0)?", r"creative commons attribution\b(?![\s-]*(?:share|non))"],
     "deepseek-license": [r"deepseek[\s-]licen[cs]e"],
-    "qwen-license": [r"qwen[\s-]licen[cs]e", r"\bthe qwen(?:'s)? (?:[\w-]+ ){0,3}(?:rule|clause|terms|agreement|threshold|cap|limit)\b"],
+    "qwen-license": [r"qwen[\s-]licen[cs]e", r"\bthe qwen(?:'s)? (?:[\w-]+ ){0,3}(?:rule|clause|terms|agreement|threshold|cap|limit)\b",
+                     r"\bqwen'?s (?:[\w-]+ ){0,3}(?:rule|clause|terms|agreement|threshold|cap|limit)\b"],
     "nvidia-open-model-license": [r"nvidia open model licen[cs]e", r"\bcosmos\b"],
     "bigscience-openrail-m": [r"bigscience\b.{0,20}rail", r"\bbloom\b(?! filter)"],
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
@@ -386,7 +387,10 @@ DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
 # Words that name a deployment without being one: someone else's released model ("a released model's weights"), an
 # editor plugin the user's own developers run (no hosted service).
 _NOT_A_DEPLOYMENT = re.compile(r"\b(?:a|an|any) (?:publicly |openly )?released (?:model|checkpoint|weights?)\b"
-                               r"|\b(?:ide|editor|vs ?code|jetbrains|intellij|neovim|vim|emacs) (?:plugin|extension)s?\b")
+                               r"|\b(?:ide|editor|vs ?code|jetbrains|intellij|neovim|vim|emacs) (?:plugin|extension)s?\b"
+                               # the licensor's release of a version, the moment a threshold is measured at (Llama s.2)
+                               r"|\b(?:version )?release date\b|\bwhen (?:[\w.\s-]{0,30}?)(?:was|were|got) (?:first )?released\b"
+                               r"|\b(?:was|were|got) released (?:in|on|back in|last)\b|\b(?:since|at|before|after|on) (?:its |the |their )?(?:release|launch)\b")
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+){0,2}mit\b", "mit"),
@@ -671,7 +675,9 @@ def _user_counts(text: str, documents) -> list[int]:
 def _revenues(text: str, documents) -> list[int]:
     """The annual revenues a threshold reads: the money figures of retrieval/figures.py where they find more than the
     older reading, which also knows a company that says it has none."""
-    old = _revenue_all(text)
+    users = {v + d for f in figures.user_figures(text) for v in (f.value,) for d in (-1, 0, 1)}
+    # a figure without a currency that the question gives as a count of users is not revenue
+    old = [v for v in _revenue_all(text) if v not in users]
     found = figures.decisive(figures.timed(text, figures.money_figures(text), documents), documents)
     if found and not scope.no_revenue(text.lower()) and len(found) > len(old):
         return [f.value for f in found]
@@ -823,6 +829,10 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     # Another provider's API being called is not a deployment of the user's model.
     dep_text = re.sub(r"\b(?:openai|gpt[\w.-]*|chatgpt|claude|anthropic|gemini|cohere|mistral)(?:'s)? api\b", " ", low)
     dep_text = _NOT_A_DEPLOYMENT.sub(" ", dep_text)
+    # "50 million people were using our social app each month": the product whose users a threshold counts is named
+    # for its count, not as where the model runs.
+    for a, b in figures.user_phrases(dep_text):
+        dep_text = dep_text[:a] + " " * (b - a) + dep_text[b:]
     deployments = [d for d, pats in DEPLOYMENT_PATTERNS.items()
                    if _any(pats, dep_text, affirmed=d in (Deployment.WEIGHTS_RELEASE, Deployment.HOSTED, Deployment.ON_DEVICE))]
     if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely|internal-only)\b|never leave|nothing is|not (?:shared|distributed|published)", low):
