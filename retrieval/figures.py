@@ -367,3 +367,40 @@ def user_phrases(text: str) -> list[tuple[int, int]]:
         if m and m.start() < 70 and not re.search(r"\b(?:and|but|while|so)\b", tail[:m.start()]):
             out.append((f.start, f.end + m.end()))
     return out
+
+
+# --- how long a breach stood before it was put right (CC 4.0 s.6(b): reinstated automatically when cured within 30
+# days of discovering the violation) --------------------------------------------------------------------------------
+
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45,
+                "sixty": 60, "ninety": 90, "a couple of": 2, "a few": 3, "several": 5, "a couple": 2}
+_COUNT = r"(?P<n>\d{1,3}|" + "|".join(sorted((re.escape(k) for k in _COUNT_WORDS), key=len, reverse=True)) + r")"
+_INTERVAL = _COUNT + r"[\s-]+(?:(?:full|whole|calendar|working|business)\s+)?(?P<unit>days?|weeks?|months?|years?)"
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_CURED = (r"(?:fix(?:ed|ing)?|cured?|corrected|remedied|rectified|restored|repaired|amended|re-?added|put (?:it|them|the [\w-]+) back|"
+          r"(?:added|put|included|inserted) (?:back |in )?(?:the |our |a |an |proper |missing )?(?:[\w-]+ )?(?:credits?|attributions?|notices?|licen[cs]e(?: (?:file|text|notice))?|copyright(?: notice)?|author'?s? name)|"
+          r"(?:sorted|cleaned) (?:it|this|that) (?:out|up)|(?:was|were|got|had been|been) (?:fixed|corrected|cured|restored|added|put right))")
+_DISCOVERED = (r"\b(?:noticed|discovered|found out|found|learned|learnt|realised|realized|spotted|flagged|pointed (?:it |this |that )?out|"
+               r"reported|told (?:us|me)|caught|notified|alerted|complained|discovery|forgot|forgotten|left out|omitted|missing|without (?:the |any )?"
+               r"(?:credits?|attribution|notice)|breach|violation)\b")
+_CURE_FORMS = [
+    re.compile(r"\b" + _CURED + r"\b[^.;?]{0,60}?\b(?:within|after|in|inside|about|around|some)\s+" + _INTERVAL + r"\b", re.I),
+    re.compile(r"\b" + _INTERVAL + r"\s+(?:later|afterwards?|on|after(?: that| this| discovery| we (?:noticed|found out|learned|realised|realized)| being told)?)\b[^.;?]{0,50}?\b" + _CURED + r"\b", re.I),
+    re.compile(r"\b" + _CURED + r"\b[^.;?]{0,30}?\b" + _INTERVAL + r"\s+(?:after|later|from|of|following)\b", re.I),
+]
+
+
+def cure_delay_days(text: str) -> int | None:
+    """How many days after the violation was discovered it was put right ("eight days later we added the credits",
+    "fixed it within two weeks", "it was fixed ten days after we noticed"), when the question says so; None otherwise."""
+    if not re.search(_DISCOVERED, text, re.I):
+        return None
+    for rx in _CURE_FORMS:
+        m = rx.search(text)
+        if m:
+            n = m.group("n").lower()
+            count = int(n) if n.isdigit() else _COUNT_WORDS[n]
+            return count * _UNIT_DAYS[m.group("unit").lower().rstrip("s")]
+    return None

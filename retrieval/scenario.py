@@ -458,7 +458,10 @@ FLAG_PATTERNS.update({
     "past_omission": [r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|from now on|what now|what do we do|what should we do|next (?:release|version)|version \d|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
                       r"[\s\S]*?\b(?:forgot|forgotten|omitted|missed|left out|didn'?t include|did not include|never included)\b.{0,40}\b(?:licen[cs]e|notices?|attribution|notice file|copyright|credits?)\b.{0,60}\b(?:ship|shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b",
                       r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
-                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)"],
+                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)",
+                      # "we published the dataset but left out the attribution ... later we added the credits"
+                      r"^(?=[\s\S]*\b(?:fix|fixed|fixing|remed\w*|cure\w*|correct\w*|rectif\w*|added (?:back |in )?(?:the |our )?(?:credits?|attribution|notices?))\b)"
+                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|re-?uploaded|posted|sold|delivered)\b.{0,80}\b(?:left out|omitted|forgot|missed|dropped|skipped)\b.{0,20}\b(?:licen[cs]e|notices?|attribution|notice file|copyright|credits?)"],
 })
 # The licence text or copyright notice deleted from the copies passed on.
 FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{0,30}\b(?:licen[cs]e|copyright|permission) (?:notice|file|text|header)s?\b",
@@ -588,6 +591,14 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
     for flag in ("past_omission", "cured_in_time", "cured_late"):
         if flag not in flags and _any(FLAG_PATTERNS[flag], low):
             flags = flags + [flag]
+    if "cured_in_time" not in flags and "cured_late" not in flags:
+        # the time from discovery to cure, however it is put, against the 30 days of CC 4.0 s.6(b)
+        delay = figures.cure_delay_days(low)
+        if delay is not None:
+            flags = flags + ["cured_in_time" if delay <= 30 else "cured_late"]
+    if "past_omission" in flags and ("cured_in_time" in flags or "cured_late" in flags):
+        # the missing credits were put back: the omission is a breach of the past, not a duty the user means to skip
+        flags = [f for f in flags if f != "skips_obligation"]
     missing = []
     for doc in load_absent().documents:
         if _any(list(doc.patterns), low, affirmed=True):
