@@ -709,6 +709,12 @@ _EU_COUNTRIES = (r"(?:the )?(?:eu|european union|europe|germany|alemanha|alemani
                  r"\u00e1ustria|poland|pol\u00f4nia|polonia|sweden|su\u00e9cia|suecia|denmark|finland|czechia|czech republic|greece|gr\u00e9cia)")
 _EU_CUSTOMERS = re.compile(r"\b(?:customers|clients|users|buyers|subscribers|clientes|usu\u00e1rios|usuarios|kunden|nutzer|utilisateurs)\b[^.?]{0,40}?"
                            r"\b(?:in|em|en|no|na|nos|nas|aus|dans|de) " + _EU_COUNTRIES + r"(?:\s*(?:,|and|e|y|et|und|or|ou|o)\s*(?:in |em |en |no |na |nos |nas )?" + _EU_COUNTRIES + r")*\b")
+# The EU exclusion of the Llama multimodal AUP named as a clause of the licence, not as a place.
+_EU_CLAUSE = re.compile(r"\b(?:eu|european union|europe|european)(?:[\s-](?:related|specific|only|wide))?[\s-]+(?:restrictions?|clauses?|rules?|exclusions?|bans?|"
+                        r"carve[\s-]?outs?|limitations?|limits?|provisions?|prohibitions?|exceptions?|terms?|language|wording|part|bit|carveout|"
+                        r"geo[\s-]?block|geofence|domicile (?:rule|test|clause)|residency (?:rule|test|clause))\b"
+                        r"|\b(?:restriction|clause|rule|exclusion|ban|limitation|provision|prohibition|carve[\s-]?out|exception)s? (?:on|for|about|against|regarding|concerning|that excludes|excluding) "
+                        r"(?:the )?(?:eu|european union|europe)(?:an)?\b(?:[\s-](?:users|companies|residents|entities|people|businesses))?")
 NON_EU_PATTERNS = [r"\bbra[sz]il\b", r"\bs\u00e3o paulo\b|\bsao paulo\b|\brio de janeiro\b", r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
@@ -898,6 +904,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
                      r"(?:[^.?]{0,40}?\b(?:in|em|en|na|no|nos|nas|aus|dans|au|aux|de la|del)\b\s+(?:[\w\u00c0-\u017f-]+\s*){1,2}(?:,|e|y|et|und|and|\s)*){1,4}", " ", eu_text)
     # Customers or users in EU countries are end users of the service, not where the licensee is (Llama AUP s.2 / p1).
     eu_text = re.sub(_EU_CUSTOMERS, " ", eu_text)
+    # "does the EU restriction touch us?": the licence's EU clause, named, says nothing of where the user is
+    eu_text = _EU_CLAUSE.sub(" ", eu_text)
     us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
