@@ -898,12 +898,12 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if "skips_obligation" in flags and re.search(r"\bwhat (?:has|needs|do (?:we|i) (?:need|have)|must|should)\b.{0,25}\b(?:change|add|include|put in|fix|update|amend)\b", low):
         flags.remove("skips_obligation")
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
+    # Customers or users in EU countries are end users of the service, not where the licensee is (Llama AUP s.2 / p1).
+    eu_text = re.sub(_EU_CUSTOMERS, " ", eu_text)  # first: the list of countries whole, before the looser reading below
     # Customers somewhere in the EU, in any language the reader handles ("clientes em Portugal e na Alemanha", "Kunden
     # in Deutschland"): where the licensee's customers are is not where the licensee is.
     eu_text = re.sub(r"\b(?:customers|users|clients|buyers|clientes|usuarios|usuários|kunden|nutzer|utilisateurs|acheteurs)\b"
                      r"(?:[^.?]{0,40}?\b(?:in|em|en|na|no|nos|nas|aus|dans|au|aux|de la|del)\b\s+(?:[\w\u00c0-\u017f-]+\s*){1,2}(?:,|e|y|et|und|and|\s)*){1,4}", " ", eu_text)
-    # Customers or users in EU countries are end users of the service, not where the licensee is (Llama AUP s.2 / p1).
-    eu_text = re.sub(_EU_CUSTOMERS, " ", eu_text)
     # "does the EU restriction touch us?": the licence's EU clause, named, says nothing of where the user is
     eu_text = _EU_CLAUSE.sub(" ", eu_text)
     us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
