@@ -168,7 +168,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                              r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
                              r"divest", r"\bmerger\b", r"share purchase", r"asset (?:sale|purchase|deal)", r"due diligence",
                              r"\bsell(?:ing)? (?:our|the) (?:company|startup|business)", r"\btransfer\b.{0,40}\b(?:licen[cs]e|rights|account|company|weights|model)",
-                             r"\bassign"] + scope.CHANGE_OF_CONTROL,
+                             r"(?<!school )(?<!class )(?<!homework )(?<!writing )(?<!reading )\bassign(?!ments\b)"] + scope.CHANGE_OF_CONTROL,
     Deployment.ON_DEVICE: [r"on[\s-]device", r"\bmobile\b", r"\bandroid\b", r"\bios\b", r"\bapk\b", r"\bembedded\b", r"\bembed(?:s|ding)?\b.{0,30}\b(?:in|into)\b",
                            r"\bdesktop app", r"\binstaller\b", r"\bfirmware\b", r"\bedge device", r"\bship(?:s|ping)?\b.{0,40}\b(?:app|device|product|installer)\b",
                            r"\bbundl"],
@@ -241,7 +241,7 @@ FLAG_PATTERNS: dict[str, list[str]] = {
                          r"\b(?:unrestricted|for any lawful purpose)\b", r"\bno (?:acceptable[\s-]use|use[\s-]restrictions?|aup)\b",
                          r"\b(?:doesn'?t|don'?t|won'?t|never|not) (?:want to )?(?:say|mention|disclose|credit|display|show)\b.{0,30}\b(?:llama|meta|gemma|qwen|built with)\b"],
     "safety_removal": [r"uncensor", r"strip (?:out )?(?:its |the )?refusals", r"remove (?:the )?(?:safety|guardrails)"],
-    "assign_licence": [r"\bassign", r"transfer\b.{0,40}\b(?:licen[cs]e|rights|account)", r"(?:licen[cs]e|rights|account) (?:be )?transferr?(?:ed|able)",
+    "assign_licence": [r"(?<!school )(?<!class )(?<!homework )(?<!writing )(?<!reading )\bassign(?!ments\b)", r"transfer\b.{0,40}\b(?:licen[cs]e|rights|account)", r"(?:licen[cs]e|rights|account) (?:be )?transferr?(?:ed|able)",
                        r"asset (?:sale|purchase|deal)"],
     "company_acquired": [r"share purchase", r"being (?:bought|acquired)", r"\bacquir(?:e|ing|ed) (?:a|the|our) (?:company|startup)", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup)"] + scope.CHANGE_OF_CONTROL,
     "cosmos": [r"\bcosmos\b"],
@@ -417,10 +417,14 @@ FLAG_PATTERNS.update({
     "minor": [r"\b(?:my|our|a|the|his|her|their) 1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
               r"\bteen(?:ager|age|aged)?s?\b", r"\bminors?\b", r"\bunder[\s-]?18s?\b", r"\bhigh[\s-]school(?:ers?| students?)?\b", r"\baged? 1[3-7]\b",
               r"\bages? 1[3-7]\s*(?:-|to|\u2013)\s*1[3-7]\b", r"\bi(?:'m| am) 1[3-7]\b(?![\s-]*(?:%|percent|people|employees|million))",
-              r"\b1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)s?\b(?! (?:company|startup|business|firm|laptop|account|product|model|brand|codebase))"],
+              r"\b1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)s?\b(?! (?:company|startup|business|firm|laptop|account|product|model|brand|codebase))",
+              # "my daughter is 14", "our son (15)", "a student who just turned 16"
+              r"\b(?:daughter|son|kid|child|niece|nephew|student|pupil|grand(?:son|daughter|child)|little (?:sister|brother)|stepson|stepdaughter)s?,? "
+              r"(?:is|who is|who's|aged|age|turned|just turned|is only|is just|\()\s*1[3-7]\b(?![\s-]*(?:%|percent|million|k\b))"],
     "no_guardian_consent": [r"\bwithout (?:a |their |his |her |my |our |the )?(?:parents?'?s?|parental|guardian'?s?|legal guardian'?s?) (?:consent|permission|approval|knowledge|ok)\b",
                             r"\b(?:parents?|guardians?|mum|mom|dad) (?:don'?t|doesn'?t|do not|does not|won'?t|will not|didn'?t|did not) (?:know|agree|consent|approve|allow)\b"],
     "under_13": [r"\b(?:my|our|a|the|his|her|their) (?:[1-9]|1[0-2])[\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
+                 r"\b(?:daughter|son|kid|child|niece|nephew|grand(?:son|daughter|child)|little (?:sister|brother))s?,? (?:is|who is|who's|aged|age|turned|just turned|is only|is just|\()\s*(?:[5-9]|1[0-2])\b(?![\s-]*(?:%|percent|million|k\b|years? (?:ago|later)))",
                  r"\bunder[\s-]?13s?\b", r"\b(?:elementary|primary|grade)[\s-]school(?:ers?| students?| kids| children)?\b", r"\baged? (?:[5-9]|1[0-2])\b"],
     # what the Sharing & Publication Policy (incorporated, not in the corpus) asks of published Output
     "publication_rules": [r"\b(?:what|which|how)\b[^.?]{0,40}\b(?:requir|attribut|disclos|credit|cite|label|acknowledg)\w*[^.?]{0,60}\b(?:publish|publication|post(?:ed|ing)?|share|sharing)\w*",
