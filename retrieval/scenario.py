@@ -600,6 +600,9 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
         delay = figures.cure_delay_days(low)
         if delay is not None:
             flags = flags + ["cured_in_time" if delay <= 30 else "cured_late"]
+            if "past_omission" not in flags and re.search(r"\b(?:left out|omitted|forgot|forgotten|missed|dropped|skipped|missing|without (?:the |any |an? )?"
+                                                          r"(?:[\w-]+ )?(?:credits?|attribution|notices?|licen[cs]e))\b", low):
+                flags = flags + ["past_omission"]  # what was cured was an omission already shared
     if "past_omission" in flags and ("cured_in_time" in flags or "cured_late" in flags):
         # the missing credits were put back: the omission is a breach of the past, not a duty the user means to skip
         flags = [f for f in flags if f != "skips_obligation"]
