@@ -182,7 +182,7 @@ def user_figures(text: str) -> list[Figure]:
             if not scaled and value < 1000:
                 continue
             found.append(Figure(_bound(value, before), start, end, "users"))
-        elif re.match(r"\s*\+?\s*(?:a|per|each|every)\s+month\b|\s*\+?\s*monthly\b(?![\s-]+(?:revenue|fee|price|cost|budget|spend|subscription))",
+        elif re.match(r"\s*\+?\s*(?:a|per|each|every)\s+month\b|\s*\+?\s*monthly\b(?=\s*(?:[.,;:!?)]|$|and\b|but\b|across\b|in\b|since\b|on\b|for\b))",
                       text[end:end + 20], re.I) and value >= 1e5 and not re.search(r"revenue|\$|dollar|income|sales", sentence, re.I):
             found.append(Figure(_bound(value, before), start, end, "users"))
         elif scaled and value >= 1e6:
