@@ -335,6 +335,11 @@ FLAG_PATTERNS["expressive_purpose"] += [
     r"\b(?:anatomy|medical|biology|health) (?:textbooks?|lessons?|classes|courses?|curricul\w*)\b",
     r"\b(?:museums?|galler(?:y|ies)|exhibitions?|art history|history of (?:\w+ )?art|art (?:school|class|students))\b",
 ]
+# Disclosure said as making it clear: "every screen makes clear it's an AI simulation, not the real person".
+FLAG_PATTERNS["disclosed"] += [
+    r"\b(?:makes?|made|making) (?:it )?(?:clear|plain|obvious|explicit|known)\b (?:to (?:\w+ ){0,2})?(?:that )?(?:it'?s|it is|this is|they are|they'?re|these are|the (?:\w+ ){0,2}(?:is|are)) "
+    r"(?:an? |only an? |just an? |all )?(?:ai|bot|machine|synthetic|simulat\w*|automated|generated|fake|artificial|computer[\s-]generated)\b",
+]
 FLAG_PATTERNS["undisclosed"] += [
     r"\b(?:would )?(?:rather|prefer(?:red)?) not (?:to )?(?:mention|disclose|say|label|tell|flag|note|admit)\b",
     r"\bnothing (?:\w+ ){0,3}(?:says|indicates|shows|tells|marks|labels|mentions|discloses|signals)\b.{0,40}\b(?:ai|machine|generated|bot|automated|model|llm)\b",

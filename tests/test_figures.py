@@ -194,3 +194,9 @@ def test_school_assignments_are_no_licence_assignment(reg):
     facts = parse_scenario("My son is 15 and wants ChatGPT for his school assignments. Is that allowed?", reg)
     assert facts.has("minor") and not facts.has("assign_licence")
     assert Deployment.ACQUISITION not in facts.deployments
+
+
+def test_disclosure_said_as_making_it_clear(reg):
+    facts = parse_scenario("Our memorial app lets families chat with a Gemma fine-tune that writes like a late relative; "
+                           "the chat window makes it clear that this is an AI simulation.", reg)
+    assert facts.has("disclosed")
