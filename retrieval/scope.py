@@ -125,7 +125,7 @@ def no_revenue(low: str) -> bool:
 # users of a product or service that incorporates the model): a product bought, licensed or subscribed to from a
 # supplier, with the model inside it, which the user only uses as delivered.
 _PRODUCT = (r"(?:appliance|box|device|kit|unit|product|tool|software|system|platform|app|application|service|solution|kiosk|hardware|"
-            r"terminal|saas|suite|package|assistant|chatbot|bot|plug-?in|add-?on|widget|module|seats?|licen[cs]es?|subscriptions?)")
+            r"terminal|saas|suite|package|assistant|chatbot|bot|plug-?in|add-?on|widget|module|seats?)")
 _SUPPLIER = r"(?:third[\s-]party|outside|external|independent|commercial|off[\s-]the[\s-]shelf|another company'?s?|someone else'?s?)?\s*(?:vendor|supplier|provider|partner|manufacturer|integrator|reseller|oem|company|firm|maker|developer)"
 INTEGRATED_PRODUCT = [
     # "we're buying a contact-centre box from a vendor", "take a licence to a call-centre appliance from a vendor"
@@ -142,8 +142,8 @@ INTEGRATED_PRODUCT = [
     r"software|plug-?in|extension|game)\s+(?:that\s+)?(?:i|we)\s+(?:use|used|pay for|subscribe to|rely on)\b(?!\s+(?:internally|in-house))",
     # operating it as delivered: "we just operate the box", "run it just as it arrives", "deploys the appliance as shipped"
     r"\b(?:just|only|simply|merely)\s+(?:use|uses|using|operate|operates|operating|run|runs|running|deploy|deploys|plug in|switch on)\s+"
-    r"(?:the|their|that|this|its|it)\s*(?:appliance|box|device|kit|unit|product|tool|software|system|terminal|machine|app|thing)?\b",
-    r"\b(?:as|just as|exactly as)\s+(?:it (?:arrives|comes|ships|is delivered|was delivered)|(?:shipped|delivered|supplied|sold|installed|provided|received))\b",
+    r"(?:the|their|that|this|its|these|those)\s+(?:[\w-]+\s+)?(?:appliances?|box(?:es)?|devices?|kits?|units?|terminals?|kiosks?|machines?|handsets?)\b",
+    r"\b(?:as|just as|exactly as)\s+(?:it (?:arrives|comes|ships|is delivered|was delivered)|(?:shipped|delivered|supplied|received))\b",
     r"\bout of the box\b[^.;?]{0,40}\bwithout (?:modifying|changing|touching|altering|retraining)\b",
 ]
 
