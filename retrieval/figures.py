@@ -254,6 +254,9 @@ _NOW = re.compile(r"\b(?:now|today|currently|these days|nowadays|this year|this 
                   r"at the moment|right now|as of (?:today|now)|so far|by now|since (?:the|its) (?:release|launch)|has since|have since|"
                   r"(?:has|have|had) (?:since )?(?:grown|gone|climbed|risen|jumped|ballooned|shot up)|grew to|went past|gone past|"
                   r"(?:recent|latest|current) (?:figures?|numbers?|count|stats))\b", re.I)
+# A figure of some earlier moment, said without a date.
+_PAST = re.compile(r"\b(?:last year|a year ago|(?:two|three|\d+) years ago|(?:some )?months ago|previously|used to|in the past|at first|"
+                   r"a while (?:ago|back)|back in the day|before that|earlier (?:this|last) year)\b", re.I)
 _FUTURE = re.compile(r"\bby (?:20\d\d|next year|the end of)|\b(?:projects?|projected|projections?|forecasts?|forecasted|expects?|expected|"
                      r"plans? to|on track to|will|going to|could|might|eventually|someday|some day|at some point|in the future|next year|"
                      r"if we|suppose|supposing|once we|should we)\b", re.I)
@@ -309,7 +312,7 @@ def _when(text: str, fig: Figure, release: tuple[int, int] | None) -> str | None
     if _SUPPOSED.search(before[-45:]) or re.search(r"\bby (?:20\d\d|next year)\b", text[fig.end:c1][:30], re.I):
         return "future"
     marks: list[tuple[int, str]] = []
-    for rx, label in ((_AT_RELEASE, "release"), (_NOW, "later"), (_FUTURE, "future")):
+    for rx, label in ((_AT_RELEASE, "release"), (_NOW, "later"), (_FUTURE, "future"), (_PAST, "earlier")):
         for m in rx.finditer(text, c0, c1):
             marks.append((m.start(), label))
     for m in _DATE.finditer(text, c0, c1):

@@ -200,3 +200,11 @@ def test_disclosure_said_as_making_it_clear(reg):
     facts = parse_scenario("Our memorial app lets families chat with a Gemma fine-tune that writes like a late relative; "
                            "the chat window makes it clear that this is an AI simulation.", reg)
     assert facts.has("disclosed")
+
+
+def test_qwen_reads_the_figure_of_now(reg, table):
+    facts = parse_scenario("Our Qwen2.5-72B-Instruct assistant had 60M MAU a year ago; today it has 140M MAU. Is the "
+                           "licence copy all we need?", reg)
+    assert facts.mau == 140_000_000
+    _, rules, _ = verdict_of(table, facts)
+    assert "qwen-mau" in rules
