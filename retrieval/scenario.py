@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace, dataclass, field
 from enum import Enum
 
-from retrieval import scope
+from retrieval import family_vocab, scope
 from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
@@ -534,6 +534,14 @@ TARGET_PATTERNS += [
     (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:plain|just|simple|regular|ordinary|normal|vanilla)\s+(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
 ]
 
+# Everyday words for the family licences' ideas (s4fam): data in retrieval/family_vocab.py.
+for _flag, _pats in family_vocab.FLAGS.items():
+    FLAG_PATTERNS.setdefault(_flag, []).extend(_pats)
+for _doc, _pats in family_vocab.LICENCES.items():
+    LICENCE_PATTERNS.setdefault(_doc, []).extend(_pats)
+TARGET_PATTERNS += family_vocab.TARGETS
+_NOT_A_TARGET_AFTER = re.compile(family_vocab.NOT_A_TARGET_AFTER)
+
 _NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell|sold)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
 # Licences that say they grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
 # model is a trademark question. The Llama and Gemma licences are left out: they require the model's name.
@@ -782,12 +790,16 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         if _any(pats, low):
             licences.append(doc)
     target = None
-    if re.search(r"releas|publish|distribut|put (?:it )?out|slap|relicen|licen[cs]e (?:it|them|the|our|my)|sell|ship|drop|instead|re-release|under|switch|attach|\bonly\b", low):
+    if re.search(r"releas|publish|distribut|put (?:it )?out|slap|relicen|licen[cs]e (?:it|them|the|our|my)|sell|ship|drop|instead|re-release|under|switch|attach|\bonly\b", low) \
+            or re.search(family_vocab.TARGET_GATE, low):
         for pat, lic in TARGET_PATTERNS:
-            m = re.search(pat, low)
-            forced = m and re.search(r"\b(?:force[sd]?|require[sd]?|must|have to|need to|obliged)\b[^.?]{0,40}$", low[:m.start()])
-            if m and not forced and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]):
-                target = lic
+            # "the Apache notices stay in", "an MIT model": the licence named as an adjective is not the target
+            for m in re.finditer(pat, low):
+                forced = re.search(r"\b(?:force[sd]?|require[sd]?|must|have to|need to|obliged)\b[^.?]{0,40}$", low[:m.start()])
+                if not forced and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]) and not _NOT_A_TARGET_AFTER.match(low, m.end()):
+                    target = lic
+                    break
+            if target:
                 break
     datasets = tuple(d for d in licences if d.startswith("cc-") and re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low))
     documents: list[str] = []

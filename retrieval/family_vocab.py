@@ -1,0 +1,89 @@
+"""Everyday words for the ideas of the family licences and the other terms (s4fam): what the scenario reader adds to its
+flag, target-licence and licence vocabularies. Pure data, no imports: `retrieval.scenario` merges it into its tables.
+
+Each entry states one idea of a clause the way the clause and ordinary speech state it, so that a wording nobody has
+written yet still reads as that idea:
+- staying on a version of terms once accepted (Falcon "the latest version from time to time", NVIDIA s.4 updates,
+  OpenAI 9.f / general terms): "stick with the terms we signed up to", "ignore the new wording", "that saved copy forever";
+- putting a derivative under another licence (Apache-2.0 s.4, Gemma 3.1, OpenRAIL III.4 / 5.1): "label it MIT",
+  "under nothing but Apache-2.0", "a licence we write ourselves", "the client's own closed end-user terms";
+- adding terms that restrict recipients of licensed material (CC 4.0 s.2(a)(5)(C), 3(b)(3)): "a click-through saying
+  they won't use it commercially", "layers on use bans";
+- a model built to compete with OpenAI (2023 s.2(c)(iii)): "go up against ChatGPT", "take on ChatGPT";
+- the attribution a licence asks for: "credit line", "give credit", "acknowledge";
+- a public statement that names no one (Falcon "Publication"): "TII isn't mentioned anywhere".
+"""
+
+from __future__ import annotations
+
+_TERMS = r"(?:terms|version|licen[cs]e|agreement|policy|aup|wording|text|rules|conditions|edition|copy|snapshot)"
+_ACCEPTED = (r"(?:signed up (?:to|for)|signed|agreed to|accepted|clicked through|saved|downloaded|archived|read|checked|"
+             r"started (?:with|under)|launched (?:with|under)|went live (?:with|under)|first saw|got)")
+# the question says the terms have changed since (the frozen reading needs a later version to stay away from)
+_UPDATED = r"^(?=[\s\S]*\b(?:updat|revis|chang|amend|rewr|newer|later|latest|new (?:version|wording|terms|text|policy|licen[cs]e)))[\s\S]*?"
+_LATER = r"(?:later|newer|new|future|updated|revised|subsequent|current|latest|amended|changed)"
+
+FLAGS: dict[str, list[str]] = {
+    # the user means to stay bound only by the version of the terms they first accepted
+    "frozen_version": [
+        _UPDATED + rf"\b(?:keep|stick|stay|remain|continue|carry on|rely|operat\w*|hold|go on)\w*\b[^?]{{0,60}}\b{_TERMS} (?:that |which )?(?:we|i|it|they|he|she|you|the client|our client|the company) "
+        rf"(?:\w+ )?(?:originally |first |initially |once )?{_ACCEPTED}\b",
+        _UPDATED + rf"\b{_TERMS} (?:that |which )?(?:we|i|it|they|the client|our client) (?:\w+ )?(?:originally |first |initially |once )?{_ACCEPTED}\b[^?]{{0,80}}"
+        r"\b(?:forever|indefinitely|for good|permanently|grandfather\w*|still (?:appl|govern|bind)\w*)\b",
+        rf"\b(?:ignore|ignoring|disregard\w*|skip|skipping|not bother(?:ing)? with|never (?:look|looking) at|not (?:look|looking) at|opt out of|refuse)\b "
+        rf"(?:\w+ ){{0,2}}{_LATER} (?:\w+ )?(?:versions?|updates?|revisions?|wording|text|terms|changes?|polic(?:y|ies)|editions?|amendments?)\b",
+        r"\b(?:saved|downloaded|archived|old|older|earlier|original|first|frozen|pinned|stored|printed) (?:\w+ ){0,2}(?:version|copy|snapshot|text|edition)\b"
+        r"[^?]{0,60}\b(?:forever|indefinitely|for good|permanently|from now on|for ever|no matter what)\b",
+        r"\b(?:follow|comply with|stick (?:to|with)|keep (?:to|following)|rely on)\b (?:\w+ ){0,3}(?:version|copy|snapshot|text|edition)\b[^?]{0,30}"
+        r"\b(?:forever|indefinitely|for good|permanently|from now on|for ever)\b",
+    ],
+    # terms added on top of licensed material that restrict what its recipients may do with it
+    "adds_restrictions": [
+        r"\b(?:click[\s-]?through|clickwrap|click[\s-]?wrap|terms of (?:use|service)|tos|eula|gate|form|agreement)\b[^.?]{0,40}\b(?:saying|stating|requiring|where|that says|"
+        r"under which|promising|committing)\b[^.?]{0,30}\b(?:won'?t|will not|may not|must not|cannot|can'?t|not to|never|only)\b",
+        r"\b(?:people|users|downloaders|recipients|they|customers|anyone|everyone|licensees|visitors|buyers)\b (?:must|have to|has to|need to|are required to|will have to) (?:first )?(?:accept|agree to|sign|click)\b[^.?]{0,60}\b(?:won'?t|will not|not to|never|no|only for)\b[^.?]{0,30}\b(?:commercial\w*|sell|resell|redistribut\w*|use)",
+        r"\b(?:layer|layers|layered|layering|bolt|bolts|bolted|stack|stacks|stacked|tack|tacks|tacked)\b(?: on| onto)?\b[^.?]{0,30}\b(?:use|usage) (?:bans|prohibitions|limits|limitations|restrictions)\b",
+        r"\b(?:licen[cs]e|terms)\b[^.?]{0,30}\b(?:that|which) (?:adds?|layers?|imposes?|attaches|puts?) (?:on )?(?:\w+ ){0,2}(?:bans|prohibitions|restrictions|limits)\b",
+    ],
+    # the model is built to stand against OpenAI's own service
+    "competing": [
+        r"\b(?:go|goes|going|compete|competes|competing|square|squares) (?:up |off )?(?:head[\s-]to[\s-]head )?(?:against|with) (?:chat ?gpt|openai|gpt[\w.-]*)\b",
+        r"\b(?:take|takes|taking) on (?:chat ?gpt|openai|gpt[\w.-]*)\b", r"\b(?:challenge|challenger to|beat|beats|dethrone|replace) (?:chat ?gpt|openai)\b",
+        r"\b(?:head[\s-]to[\s-]head|up against|in competition) (?:with |against )?(?:chat ?gpt|openai|gpt[\w.-]*)\b",
+    ],
+    # the attribution line a licence asks for, in the words people use for it
+    "notice": [r"\bcredit[\s-]?lines?\b", r"\b(?:give|giving|gives|gave|owe|include|show|display)\w* (?:\w+ )?credit\b", r"\backnowledg(?:e|ement|ment)s?\b",
+               r"\bcredit (?:to|for) (?:the )?(?:base|original|upstream|source|model|authors?|creators?|licensors?)\b"],
+    # a public statement about the model that names no one the licence says it must
+    "skips_obligation": [
+        r"\b(?:tii|technology innovation institute|falcon|meta|llama|google|gemma|qwen|alibaba|stability(?: ai)?|nvidia|deepseek)\b (?:is|are)(?:n'?t| not| never)"
+        r" (?:mentioned|named|credited|cited|acknowledged)\b",
+        r"\bno (?:mention|credit|acknowledg\w*) (?:of|to|for) (?:tii|technology innovation institute|falcon|meta|llama|google|gemma|qwen|alibaba|stability(?: ai)?|nvidia|deepseek)\b",
+    ],
+}
+
+# A phrase that puts a licence on something (the reader looks for a target licence only where one occurs).
+TARGET_GATE = r"\b(?:label\w*|tag\w*|mark\w*|badge|stamp\w*|back out|go(?:es)? out|goes? out|put\w* (?:\w+ ){0,3}out|upload\w*|push\w*|post\w*|offer\w*|license[sd]? (?:it|them|the|our|my)|sublicen[cs]\w*)\b"
+
+# The words between "under" and the licence name that mean "only that licence" ("with just an MIT license").
+_ONLY = r"(?:(?:an?|the|plain|just|only|simply|simple|bare|pure|vanilla|nothing but|no more than|a bare|nothing other than)\s+){0,3}"
+
+TARGETS: list[tuple[str, str]] = [
+    (rf"\b(?:under|as|with|to|labell?(?:ed|ing)? (?:it |them )?(?:as )?|tag(?:ged|ging)? (?:it |them )?(?:as )?|mark(?:ed|ing)? (?:it |them )?(?:as )?)\s*{_ONLY}mit\b", "mit"),
+    (rf"\b(?:under|as|with|to|labell?(?:ed|ing)? (?:it |them )?(?:as )?|tag(?:ged|ging)? (?:it |them )?(?:as )?)\s*{_ONLY}apache[\s-]*(?:licen[cs]e[\s,]*)?(?:v(?:ersion)?\s*)?(?:2(?:\.0)?)?\b", "apache-2.0"),
+    # the user's own terms: "a licence we write ourselves", "of its own drafting", "the client's own closed end-user terms"
+    (r"\b(?:licen[cs]e|terms|eula|contract|agreement)s? (?:that )?(?:we|i|they|it|the client|our client) (?:will |would )?(?:write|wrote|written|draft|drafted|make|made|author|authored|create|created|set|came up with)\b", "proprietary"),
+    (r"\b(?:licen[cs]e|terms|eula|contract|agreement)s? of (?:our|my|its|their|the client'?s) own(?: drafting| making| design)?\b", "proprietary"),
+    (r"\bunder (?:the |a |an )?(?:[\w']+ ){0,2}own (?:[\w-]+ ){0,3}(?:licen[cs]e|terms|eula|contract|agreement)\b", "proprietary"),
+    (r"\b(?:proprietary|closed|closed[\s-]source|commercial|paid) (?:commercial |end[\s-]user |paid )?(?:contract|agreement|eula|end[\s-]user (?:terms|licen[cs]e|agreement))\b", "proprietary"),
+]
+
+# After a licence name, words that make it an adjective of something else ("the Apache notices", "an MIT model"), not
+# the licence the user puts on their work.
+NOT_A_TARGET_AFTER = r"[\s-]*(?:licen[cs]ed |2\.0 |2 )?(?:notices?|models?|base|weights|checkpoints?|code|files?|headers?|parts?|components?|dependenc\w*|projects?|repos?|libraries|library)\b"
+
+LICENCES: dict[str, list[str]] = {
+    # The TII Falcon licence named by its policy or its licensor (Falcon 7B / 40B are Apache-2.0 and have no policy)
+    "falcon-2-license": [r"\bfalcon(?:'s)? (?:2 )?(?:acceptable[\s-]use policy|aup|acceptable[\s-]use)\b", r"\btii(?:'s)? (?:falcon )?(?:licen[cs]e|acceptable[\s-]use policy|aup)\b",
+                         r"\btii falcon (?:llm )?licen[cs]e\b"],
+}
