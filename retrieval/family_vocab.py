@@ -51,11 +51,16 @@ FLAGS: dict[str, list[str]] = {
         r"\b(?:take|takes|taking) on (?:chat ?gpt|openai|gpt[\w.-]*)\b", r"\b(?:challenge|challenger to|beat|beats|dethrone|replace) (?:chat ?gpt|openai)\b",
         r"\b(?:head[\s-]to[\s-]head|up against|in competition) (?:with |against )?(?:chat ?gpt|openai|gpt[\w.-]*)\b",
     ],
+    # a model that does one narrow job ("whose sole task is", "a tiny in-house model")
+    "narrow_task": [r"\b(?:sole|only|single|one|lone) (?:task|job|purpose|function)\b", r"\bdoes (?:just |only )?one (?:thing|job|task)\b",
+                    r"\b(?:tiny|small|little|lightweight|compact)\b[\w\s-]{0,20}\b(?:in[\s-]house|internal|task|single[\s-]purpose)\b[\w\s-]{0,15}\b(?:model|classifier|filter)\b",
+                    r"\b(?:spam|junk|toxicity|sentiment|intent|language[\s-]id) (?:filter|classifier|detector|tagger)\b"],
     # the attribution line a licence asks for, in the words people use for it
-    "notice": [r"\bcredit[\s-]?lines?\b", r"\b(?:give|giving|gives|gave|owe|include|show|display)\w* (?:\w+ )?credit\b", r"\backnowledg(?:e|ement|ment)s?\b",
+    "notice": [r"\bcredit[\s-]?lines?\b(?! (?:for|to|of) (?:\w+ ){0,2}(?:customers|applicants|borrowers|clients|businesses|consumers|people|users|members)\b)", r"\b(?:give|giving|gives|gave|owe|include|show|display)\w* (?:\w+ )?credit\b", r"\backnowledg(?:e|ement|ment)s?\b",
                r"\bcredit (?:to|for) (?:the )?(?:base|original|upstream|source|model|authors?|creators?|licensors?)\b"],
     # a public statement about the model that names no one the licence says it must
     "skips_obligation": [
+        r"\b(?:leave|leaves|leaving|left|drop|drops|dropping|dropped|strip|stripping|minus|none of|with none of|cut|cutting) (?:out )?(?:all )?(?:the |its |their |any )?(?:usage|use|use[\s-]based) (?:restrictions|limits|rules|polic(?:y|ies)|bans)\b",
         r"\b(?:tii|technology innovation institute|falcon|meta|llama|google|gemma|qwen|alibaba|stability(?: ai)?|nvidia|deepseek)\b (?:is|are)(?:n'?t| not| never)"
         r" (?:mentioned|named|credited|cited|acknowledged)\b",
         r"\bno (?:mention|credit|acknowledg\w*) (?:of|to|for) (?:tii|technology innovation institute|falcon|meta|llama|google|gemma|qwen|alibaba|stability(?: ai)?|nvidia|deepseek)\b",
@@ -86,4 +91,15 @@ LICENCES: dict[str, list[str]] = {
     # The TII Falcon licence named by its policy or its licensor (Falcon 7B / 40B are Apache-2.0 and have no policy)
     "falcon-2-license": [r"\bfalcon(?:'s)? (?:2 )?(?:acceptable[\s-]use policy|aup|acceptable[\s-]use)\b", r"\btii(?:'s)? (?:falcon )?(?:licen[cs]e|acceptable[\s-]use policy|aup)\b",
                          r"\btii falcon (?:llm )?licen[cs]e\b"],
+}
+
+# Words that look like a flag's idea but say something else; the flag is kept only if its words also occur outside them.
+# - a licence's rule named in order to ask about it ("does the rule against building competing models apply?", "the
+#   no-competing-models clause") is not the user doing what it forbids;
+# - a model run "as-is" is run unmodified, not a warranty question (MIT and Apache disclaim warranties "AS IS").
+NOT_SAID: dict[str, str] = {
+    "competing": r"\b(?:rule|clause|ban|prohibition|restriction|provision|term|section|bit|part|language)s? (?:against|on|about|regarding|re|banning|forbidding|prohibiting)"
+                 r" (?:\w+ ){0,2}compet\w*(?: with openai)?(?: models?)?\b|\b['\"]?no[\s-]compet\w*(?:[\s-]models?)?['\"]? (?:rule|clause|ban|provision|restriction|term)\b",
+    "warranty": r"\b(?:run|runs|running|ran|use|used|uses|using|serve|served|serves|serving|deploy\w*|ship\w*|keep|kept|take|taken|taking|exactly|unmodified|unchanged)\b"
+                r"[^.?;]{0,20}\bas[\s-]is\b",
 }

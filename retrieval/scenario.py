@@ -832,6 +832,9 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
     use_cases = _use_cases(low, similarity)
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
+    for flag, other in family_vocab.NOT_SAID.items():
+        if flag in flags and re.search(other, low) and not _any(FLAG_PATTERNS[flag], re.sub(other, " ", low), affirmed=True):
+            flags.remove(flag)  # its words only occur where they say something else
     if "export" in flags and _any(_EXPORT_COMPLIED, low) and not re.search(r"\b(?:iran|north korea|cuba|syria|crimea|embargo\w*|sanction(?:ed)? (?:countr|entit|part))", low):
         flags.remove("export")
     if "licensed_professional" in flags and "human_decides" not in flags:
