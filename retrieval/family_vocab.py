@@ -55,6 +55,13 @@ FLAGS: dict[str, list[str]] = {
     "narrow_task": [r"\b(?:sole|only|single|one|lone) (?:task|job|purpose|function)\b", r"\bdoes (?:just |only )?one (?:thing|job|task)\b",
                     r"\b(?:tiny|small|little|lightweight|compact)\b[\w\s-]{0,20}\b(?:in[\s-]house|internal|task|single[\s-]purpose)\b[\w\s-]{0,15}\b(?:model|classifier|filter)\b",
                     r"\b(?:spam|junk|toxicity|sentiment|intent|language[\s-]id) (?:filter|classifier|detector|tagger)\b"],
+    # money asked of others for the model, its outputs or access to it (NonCommercial, Stability's Commercial Purpose)
+    "commercial": [r"\bcharg(?:e|es|ed|ing)\b (?:\w+ ){0,3}(?:for|\$|usd|eur|€|£|\d|a fee|money|a subscription|per)", r"\bcharg(?:e|es|ed|ing) (?:people|users|customers|subscribers|clients|buyers|members)\b",
+                   r"\b(?:we|they|i) charge\b", r"\bfor a (?:small )?fee\b", r"\bpaid (?:tier|plan|access|download)s?\b", r"\b(?:pay|pays|paying) (?:us|me|for (?:access|it|the))\b",
+                   r"(?:\$|€|£)\s?\d+(?:\.\d\d)? (?:each|apiece|a (?:copy|download|month|seat)|per (?:copy|download|month|seat|user))\b",
+                   r"\b(?:charge|sell it for|price it at|priced at) (?:\$|€|£|usd ?)\s?\d"],
+    # an individual using a model for themselves (Stability's "personal use (i.e., hobbyist)")
+    "personal": [r"\bfor fun\b", r"\bas a hobby\b", r"\b(?:just|only|purely) for (?:me|myself)\b", r"\bmy own (?:personal )?(?:use|enjoyment|desktop|wallpapers?)\b"],
     # the attribution line a licence asks for, in the words people use for it
     "notice": [r"\bcredit[\s-]?lines?\b(?! (?:for|to|of) (?:\w+ ){0,2}(?:customers|applicants|borrowers|clients|businesses|consumers|people|users|members)\b)", r"\b(?:give|giving|gives|gave|owe|include|show|display)\w* (?:\w+ )?credit\b", r"\backnowledg(?:e|ement|ment)s?\b",
                r"\bcredit (?:to|for) (?:the )?(?:base|original|upstream|source|model|authors?|creators?|licensors?)\b"],
@@ -102,4 +109,13 @@ NOT_SAID: dict[str, str] = {
                  r" (?:\w+ ){0,2}compet\w*(?: with openai)?(?: models?)?\b|\b['\"]?no[\s-]compet\w*(?:[\s-]models?)?['\"]? (?:rule|clause|ban|provision|restriction|term)\b",
     "warranty": r"\b(?:run|runs|running|ran|use|used|uses|using|serve|served|serves|serving|deploy\w*|ship\w*|keep|kept|take|taken|taking|exactly|unmodified|unchanged)\b"
                 r"[^.?;]{0,20}\bas[\s-]is\b",
+}
+
+# Where the model goes, in the words of the licences' own scenarios (merged into the deployment vocabulary).
+DEPLOYMENTS: dict[str, list[str]] = {
+    # a marketplace for models sells the model itself (Stability's Derivative Works, CivitAI-style stores)
+    "weights_release": [r"\b(?:model|lora|adapter|checkpoint|ai) (?:marketplace|store|shop)\b", r"\bmarketplace (?:for|of) (?:models|loras|adapters|checkpoints)\b"],
+    # a product people pay a subscription for runs the model for them
+    "hosted": [r"\b(?:product|service|app|tool|platform|helpdesk|assistant)s? (?:that |which )?(?:we|they|i) (?:charge|bill) (?:\w+ )?(?:subscribers|users|customers|clients)?\b",
+               r"\bpaying subscribers\b", r"\bsubscribers\b"],
 }

@@ -539,6 +539,8 @@ for _flag, _pats in family_vocab.FLAGS.items():
     FLAG_PATTERNS.setdefault(_flag, []).extend(_pats)
 for _doc, _pats in family_vocab.LICENCES.items():
     LICENCE_PATTERNS.setdefault(_doc, []).extend(_pats)
+for _dep, _pats in family_vocab.DEPLOYMENTS.items():
+    DEPLOYMENT_PATTERNS[Deployment(_dep)].extend(_pats)
 TARGET_PATTERNS += family_vocab.TARGETS
 _NOT_A_TARGET_AFTER = re.compile(family_vocab.NOT_A_TARGET_AFTER)
 
@@ -855,6 +857,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) \
             and not re.search(scope.HOSTS_MODEL, low) and not _any(_OUTSIDERS, low, affirmed=True):
         deployments = [Deployment.INTERNAL]
+    if not deployments and "personal" in flags and "commercial" not in flags:
+        deployments = [Deployment.INTERNAL]  # someone using a model for themselves, with nothing said to go out
     maus = _mau_all(text)
     mau, grouped_mau = scope.threshold_figure(maus, low)
     revenue, grouped_revenue = scope.threshold_figure(_revenue_all(text), low)
