@@ -62,6 +62,8 @@ FLAGS: dict[str, list[str]] = {
                    r"\b(?:charge|sell it for|price it at|priced at) (?:\$|€|£|usd ?)\s?\d"],
     # an individual using a model for themselves (Stability's "personal use (i.e., hobbyist)")
     "personal": [r"\bfor fun\b", r"\bas a hobby\b", r"\b(?:just|only|purely) for (?:me|myself)\b", r"\bmy own (?:personal )?(?:use|enjoyment|desktop|wallpapers?)\b"],
+    # what the released model is called (Llama s.1.b.i: "Llama" at the beginning of its name)
+    "naming": [r"\bnaming\b", r"\brenam\w*\b", r"\b(?:begin|begins|start|starts|open|opens|lead|leads)\b (?:\w+ )?with [\"'\u2018\u201c]?llama\b"],
     # the attribution line a licence asks for, in the words people use for it
     "notice": [r"\bcredit[\s-]?lines?\b(?! (?:for|to|of) (?:\w+ ){0,2}(?:customers|applicants|borrowers|clients|businesses|consumers|people|users|members)\b)", r"\b(?:give|giving|gives|gave|owe|include|show|display)\w* (?:\w+ )?credit\b", r"\backnowledg(?:e|ement|ment)s?\b",
                r"\bcredit (?:to|for) (?:the )?(?:base|original|upstream|source|model|authors?|creators?|licensors?)\b"],
@@ -89,6 +91,14 @@ TARGETS: list[tuple[str, str]] = [
     (r"\bunder (?:the |a |an )?(?:[\w']+ ){0,2}own (?:[\w-]+ ){0,3}(?:licen[cs]e|terms|eula|contract|agreement)\b", "proprietary"),
     (r"\b(?:proprietary|closed|closed[\s-]source|commercial|paid) (?:commercial |end[\s-]user |paid )?(?:contract|agreement|eula|end[\s-]user (?:terms|licen[cs]e|agreement))\b", "proprietary"),
 ]
+
+# Before a licence name, the material it already covers ("Wikipedia articles under CC BY-SA"): the source's licence,
+# not one the user puts on their work.
+NOT_A_TARGET_BEFORE = (r"\b(?:articles?|texts?|data|datasets?|corpus|corpora|images|photos|pictures|posts|content|material|pages|dumps?|sets?|"
+                       r"code|transcripts|recordings|books|papers)\s+(?:\w+\s+)?(?:(?:licen[cs]ed|released|published|available|shared|that (?:is|are))\s+)?$")
+
+# ... unless the user is the one putting that material out ("re-release the modified dataset under CC BY 4.0").
+RELEASED_BEFORE = r"\b(?:re-?)?(?:releas|publish|shar|put|distribut|licen[cs]|ship|upload|offer|post|sell|relicen[cs])\w*\b(?:(?!\bunder\b)[^.?;])*$"
 
 # After a licence name, words that make it an adjective of something else ("the Apache notices", "an MIT model"), not
 # the licence the user puts on their work.
@@ -118,4 +128,11 @@ DEPLOYMENTS: dict[str, list[str]] = {
     # a product people pay a subscription for runs the model for them
     "hosted": [r"\b(?:product|service|app|tool|platform|helpdesk|assistant)s? (?:that |which )?(?:we|they|i) (?:charge|bill) (?:\w+ )?(?:subscribers|users|customers|clients)?\b",
                r"\bpaying subscribers\b", r"\bsubscribers\b"],
+}
+
+# Training named by what the model took in ("what our model learned from was Wikipedia text"): the reading whether
+# weights are Adapted Material of their training data (CC 4.0 s.1(a)) starts from it.
+METHODS: dict[str, list[str]] = {
+    "full_finetune": [r"\b(?:model|it|weights) (?:\w+ )?(?:learn(?:ed|t|s)|was taught) (?:from|on)\b", r"\bwhat (?:our|the|my|their) (?:\w+ )?model (?:learn(?:ed|t)|was trained) (?:from|on)\b",
+                      r"\b(?:training (?:data|set|corpus|mix)) (?:included|includes|contained|contains|had|has)\b"],
 }

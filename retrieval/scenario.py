@@ -541,8 +541,11 @@ for _doc, _pats in family_vocab.LICENCES.items():
     LICENCE_PATTERNS.setdefault(_doc, []).extend(_pats)
 for _dep, _pats in family_vocab.DEPLOYMENTS.items():
     DEPLOYMENT_PATTERNS[Deployment(_dep)].extend(_pats)
+for _method, _pats in family_vocab.METHODS.items():
+    METHOD_PATTERNS[Method(_method)].extend(_pats)
 TARGET_PATTERNS += family_vocab.TARGETS
 _NOT_A_TARGET_AFTER = re.compile(family_vocab.NOT_A_TARGET_AFTER)
+_NOT_A_TARGET_BEFORE = re.compile(family_vocab.NOT_A_TARGET_BEFORE)
 
 _NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell|sold)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
 # Licences that say they grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
@@ -689,7 +692,7 @@ _EU_CUSTOMERS = re.compile(r"\b(?:customers|clients|users|buyers|subscribers|cli
 NON_EU_PATTERNS = [r"\bbra[sz]il\b", r"\bs\u00e3o paulo\b|\bsao paulo\b|\brio de janeiro\b", r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
-_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name|under (?:our|the|my|its) (?:own )?(?:brand|name))\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
+_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:s|es|ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name|under (?:our|the|my|its) (?:own )?(?:brand|name))\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
 
 
 def _release_name(text: str) -> str | None:
@@ -798,7 +801,9 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
             # "the Apache notices stay in", "an MIT model": the licence named as an adjective is not the target
             for m in re.finditer(pat, low):
                 forced = re.search(r"\b(?:force[sd]?|require[sd]?|must|have to|need to|obliged)\b[^.?]{0,40}$", low[:m.start()])
-                if not forced and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]) and not _NOT_A_TARGET_AFTER.match(low, m.end()):
+                if not forced and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]) and not _NOT_A_TARGET_AFTER.match(low, m.end()) \
+                        and not (_NOT_A_TARGET_BEFORE.search(low[max(0, m.start() - 60):m.start()])
+                                 and not re.search(family_vocab.RELEASED_BEFORE, low[max(0, m.start() - 60):m.start()])):
                     target = lic
                     break
             if target:
