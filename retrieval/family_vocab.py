@@ -64,6 +64,14 @@ FLAGS: dict[str, list[str]] = {
     "personal": [r"\bfor fun\b", r"\bas a hobby\b", r"\b(?:just|only|purely) for (?:me|myself)\b", r"\bmy own (?:personal )?(?:use|enjoyment|desktop|wallpapers?)\b"],
     # what the released model is called (Llama s.1.b.i: "Llama" at the beginning of its name)
     "naming": [r"\bnaming\b", r"\brenam\w*\b", r"\b(?:begin|begins|start|starts|open|opens|lead|leads)\b (?:\w+ )?with [\"'\u2018\u201c]?llama\b"],
+    # material already shared without the notices, and the question what became of the rights (CC 4.0 s.6: terminated,
+    # reinstated on a cure within 30 days)
+    "past_omission": [
+        r"^(?=[\s\S]*\b(?:lost (?:our|my|the|all|its|their) (?:rights|licen[cs]e|permission)|(?:rights?|licen[cs]e|permission) (?:is |are |has |have )?(?:been )?(?:gone|lost|terminated|ended|revoked|void|forfeited)"
+        r"|permanently|for good|forever|irreversibl\w*|too late|still (?:licensed|covered|valid|allowed))\b)"
+        r"(?=[\s\S]*\b(?:published|shipped|released|distributed|shared|uploaded|posted|sold|delivered|put out)\b)"
+        r"[\s\S]*?\b(?:forgot|forgotten|omitted|missed|left out|leaving out|didn'?t include|did not include|never included|dropped)\b[^.?]{0,40}\b(?:licen[cs]e|notices?|attribution|credits?|copyright)",
+    ],
     # the attribution line a licence asks for, in the words people use for it
     "notice": [r"\bcredit[\s-]?lines?\b(?! (?:for|to|of) (?:\w+ ){0,2}(?:customers|applicants|borrowers|clients|businesses|consumers|people|users|members)\b)", r"\b(?:give|giving|gives|gave|owe|include|show|display)\w* (?:\w+ )?credit\b", r"\backnowledg(?:e|ement|ment)s?\b",
                r"\bcredit (?:to|for) (?:the )?(?:base|original|upstream|source|model|authors?|creators?|licensors?)\b"],
@@ -124,7 +132,9 @@ NOT_SAID: dict[str, str] = {
 # Where the model goes, in the words of the licences' own scenarios (merged into the deployment vocabulary).
 DEPLOYMENTS: dict[str, list[str]] = {
     # a marketplace for models sells the model itself (Stability's Derivative Works, CivitAI-style stores)
-    "weights_release": [r"\b(?:model|lora|adapter|checkpoint|ai) (?:marketplace|store|shop)\b", r"\bmarketplace (?:for|of) (?:models|loras|adapters|checkpoints)\b"],
+    # material put (back) out for others: CC "Share"
+    "weights_release": [r"\b(?:model|lora|adapter|checkpoint|ai) (?:marketplace|store|shop)\b", r"\bmarketplace (?:for|of) (?:models|loras|adapters|checkpoints)\b",
+                        r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b"],
     # a product people pay a subscription for runs the model for them
     "hosted": [r"\b(?:product|service|app|tool|platform|helpdesk|assistant)s? (?:that |which )?(?:we|they|i) (?:charge|bill) (?:\w+ )?(?:subscribers|users|customers|clients)?\b",
                r"\bpaying subscribers\b", r"\bsubscribers\b"],
@@ -136,3 +146,7 @@ METHODS: dict[str, list[str]] = {
     "full_finetune": [r"\b(?:model|it|weights) (?:\w+ )?(?:learn(?:ed|t|s)|was taught) (?:from|on)\b", r"\bwhat (?:our|the|my|their) (?:\w+ )?model (?:learn(?:ed|t)|was trained) (?:from|on)\b",
                       r"\b(?:training (?:data|set|corpus|mix)) (?:included|includes|contained|contains|had|has)\b"],
 }
+
+# Words that make a Creative Commons licence the licence of a data set the question is about (beside "data", "corpus").
+DATASET_WORDS = (r"\b(?:(?:qa|q&a|question[\s-]answering|training|eval(?:uation)?|test|instruction|benchmark|labell?ed|annotated) (?:set|split|collection)s?"
+                 r"|rows|samples|examples|records|annotations|labels|captions|recordings|transcripts|photos|articles)\b")

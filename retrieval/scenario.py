@@ -808,7 +808,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
                     break
             if target:
                 break
-    datasets = tuple(d for d in licences if d.startswith("cc-") and re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low))
+    datasets = tuple(d for d in licences if d.startswith("cc-") and (re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low)
+                                                                          or re.search(family_vocab.DATASET_WORDS, low)))
     documents: list[str] = []
     in_scenario = [m for m in models if m.role is not Role.MENTIONED] or models
     for m in in_scenario:
