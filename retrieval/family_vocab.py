@@ -20,7 +20,7 @@ _TERMS = r"(?:terms|version|licen[cs]e|agreement|policy|aup|wording|text|rules|c
 _ACCEPTED = (r"(?:signed up (?:to|for)|signed|agreed to|accepted|clicked through|saved|downloaded|archived|read|checked|"
              r"started (?:with|under)|launched (?:with|under)|went live (?:with|under)|first saw|got)")
 # the question says the terms have changed since (the frozen reading needs a later version to stay away from)
-_UPDATED = r"^(?=[\s\S]*\b(?:updat|revis|chang|amend|rewr|newer|later|latest|new (?:version|wording|terms|text|policy|licen[cs]e)))[\s\S]*?"
+_UPDATED = r"^(?=[\s\S]*\b(?:updat|revis|chang|amend|rewr|newer|later|latest|new (?:[\w-]+ ){0,3}(?:version|wording|terms|text|policy|licen[cs]e)))[\s\S]*?"
 _LATER = r"(?:later|newer|new|future|updated|revised|subsequent|current|latest|amended|changed)"
 
 FLAGS: dict[str, list[str]] = {
@@ -85,18 +85,19 @@ FLAGS: dict[str, list[str]] = {
 }
 
 # A phrase that puts a licence on something (the reader looks for a target licence only where one occurs).
-TARGET_GATE = r"\b(?:label\w*|tag\w*|mark\w*|badge|stamp\w*|back out|go(?:es)? out|goes? out|put\w* (?:\w+ ){0,3}out|upload\w*|push\w*|post\w*|offer\w*|license[sd]? (?:it|them|the|our|my)|sublicen[cs]\w*)\b"
+TARGET_GATE = r"\b(?:label\w*|tag\w*|mark\w*|badge|stamp\w*|back out|go(?:es)? out|goes? out|put\w* (?:[\w-]+ ){0,3}out|upload\w*|push\w*|post\w*|offer\w*|license[sd]? (?:it|them|the|our|my)|sublicen[cs]\w*)\b"
 
 # The words between "under" and the licence name that mean "only that licence" ("with just an MIT license").
 _ONLY = r"(?:(?:an?|the|plain|just|only|simply|simple|bare|pure|vanilla|nothing but|no more than|a bare|nothing other than)\s+){0,3}"
 
 TARGETS: list[tuple[str, str]] = [
-    (rf"\b(?:under|as|with|to|labell?(?:ed|ing)? (?:it |them )?(?:as )?|tag(?:ged|ging)? (?:it |them )?(?:as )?|mark(?:ed|ing)? (?:it |them )?(?:as )?)\s*{_ONLY}mit\b", "mit"),
-    (rf"\b(?:under|as|with|to|labell?(?:ed|ing)? (?:it |them )?(?:as )?|tag(?:ged|ging)? (?:it |them )?(?:as )?)\s*{_ONLY}apache[\s-]*(?:licen[cs]e[\s,]*)?(?:v(?:ersion)?\s*)?(?:2(?:\.0)?)?\b", "apache-2.0"),
+    (rf"\b(?:under|as|with|to)\s+{_ONLY}mit\b", "mit"),
+    (rf"\b(?:under|as|with|to)\s+{_ONLY}apache[\s-]*(?:licen[cs]e[\s,]*)?(?:v(?:ersion)?\s*)?(?:2(?:\.0)?)?\b", "apache-2.0"),
     # the user's own terms: "a licence we write ourselves", "of its own drafting", "the client's own closed end-user terms"
     (r"\b(?:licen[cs]e|terms|eula|contract|agreement)s? (?:that )?(?:we|i|they|it|the client|our client) (?:will |would )?(?:write|wrote|written|draft|drafted|make|made|author|authored|create|created|set|came up with)\b", "proprietary"),
     (r"\b(?:licen[cs]e|terms|eula|contract|agreement)s? of (?:our|my|its|their|the client'?s) own(?: drafting| making| design)?\b", "proprietary"),
-    (r"\bunder (?:the |a |an )?(?:[\w']+ ){0,2}own (?:[\w-]+ ){0,3}(?:licen[cs]e|terms|eula|contract|agreement)\b", "proprietary"),
+    (r"\bunder (?:the |a |an )?(?:[\w']+ ){0,2}own (?:(?:closed|proprietary|commercial|custom|end[\s-]user|paid|standard|in[\s-]house|bespoke|private|restrictive)[\s,]+){0,3}"
+     r"(?:licen[cs]e|terms|eula|contract|agreement)\b", "proprietary"),
     (r"\b(?:proprietary|closed|closed[\s-]source|commercial|paid) (?:commercial |end[\s-]user |paid )?(?:contract|agreement|eula|end[\s-]user (?:terms|licen[cs]e|agreement))\b", "proprietary"),
 ]
 
@@ -105,8 +106,10 @@ TARGETS: list[tuple[str, str]] = [
 NOT_A_TARGET_BEFORE = (r"\b(?:articles?|texts?|data|datasets?|corpus|corpora|images|photos|pictures|posts|content|material|pages|dumps?|sets?|"
                        r"code|transcripts|recordings|books|papers)\s+(?:\w+\s+)?(?:(?:licen[cs]ed|released|published|available|shared|that (?:is|are))\s+)?$")
 
-# ... unless the user is the one putting that material out ("re-release the modified dataset under CC BY 4.0").
-RELEASED_BEFORE = r"\b(?:re-?)?(?:releas|publish|shar|put|distribut|licen[cs]|ship|upload|offer|post|sell|relicen[cs])\w*\b(?:(?!\bunder\b)[^.?;])*$"
+# ... unless the user is the one putting that material out ("re-release the modified dataset under CC BY 4.0"); a past
+# participle ("articles published under CC BY") describes the source.
+RELEASED_BEFORE = (r"\b(?:re-?)?(?:releas(?:e|es|ing)|publish(?:es|ing)?|shar(?:e|es|ing)|put(?:s|ting)?|distribut(?:e|es|ing)|licen[cs](?:e|es|ing)|"
+                   r"ship(?:s|ping)?|upload(?:s|ing)?|offer(?:s|ing)?|post(?:ing)?|sell(?:s|ing)?|relicen[cs]\w*)\b(?:(?!\bunder\b)[^.?;])*$")
 
 # After a licence name, words that make it an adjective of something else ("the Apache notices", "an MIT model"), not
 # the licence the user puts on their work.

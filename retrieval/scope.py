@@ -67,7 +67,7 @@ OUTPUTS_PUBLISHED = [
 ]
 OUTPUTS_PUBLISHED += [
     # the passive: "the descriptions are written by gemma-2-9b-it and then published"
-    _CONTENT + r" (?:are|is|were|was|get|gets|got|have been|has been) (?:\w+ )?(?:written|generated|produced|created|drafted|made|translated|designed) "
+    _CONTENT + r" (?:(?:on|in|for|of) (?:our|the|my|a|an|its|their) (?:[\w-]+ ){0,2})?(?:are|is|were|was|get|gets|got|have been|has been) (?:\w+ )?(?:written|generated|produced|created|drafted|made|translated|designed) "
     r"(?:by|with|using)\b(?:[^.?;]|\.(?=\w)){0,60}\b(?:publish|post|print|sell|sold|ship|put|list|go(?:es)? (?:live|out)|used in|end up)\w*",
     # "our product contains code that deepseek-coder wrote"
     r"\b(?:contains?|containing|includes?|including|incorporates?|ships? with|has|have) (?:\w+ ){0,2}" + _CONTENT + r" (?:that|which) (?:[\w.-]+ ){1,3}"
