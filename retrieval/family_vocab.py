@@ -109,7 +109,7 @@ NOT_A_TARGET_BEFORE = (r"\b(?:articles?|texts?|data|datasets?|corpus|corpora|ima
 # ... unless the user is the one putting that material out ("re-release the modified dataset under CC BY 4.0"); a past
 # participle ("articles published under CC BY") describes the source.
 RELEASED_BEFORE = (r"\b(?:re-?)?(?:releas(?:e|es|ing)|publish(?:es|ing)?|shar(?:e|es|ing)|put(?:s|ting)?|distribut(?:e|es|ing)|licen[cs](?:e|es|ing)|"
-                   r"ship(?:s|ping)?|upload(?:s|ing)?|offer(?:s|ing)?|post(?:ing)?|sell(?:s|ing)?|relicen[cs]\w*)\b(?:(?!\bunder\b)[^.?;])*$")
+                   r"ship(?:s|ping)?|upload(?:s|ing)?|offer(?:s|ing)?|post(?:ing)?|sell(?:s|ing)?|relicen[cs]\w*)\b(?:(?!\bunder\b)(?:[^.?;]|\.(?=\d)))*$")
 
 # After a licence name, words that make it an adjective of something else ("the Apache notices", "an MIT model"), not
 # the licence the user puts on their work.
