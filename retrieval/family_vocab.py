@@ -153,3 +153,9 @@ METHODS: dict[str, list[str]] = {
 # Words that make a Creative Commons licence the licence of a data set the question is about (beside "data", "corpus").
 DATASET_WORDS = (r"\b(?:(?:qa|q&a|question[\s-]answering|training|eval(?:uation)?|test|instruction|benchmark|labell?ed|annotated) (?:set|split|collection)s?"
                  r"|rows|samples|examples|records|annotations|labels|captions|recordings|transcripts|photos|articles)\b")
+
+# A model used to make the data another model learns from (Llama 1.b.v, the OpenAI and Qwen output clauses): "used
+# Llama-3-70B (the April release, not 3.1) to make ~200k synthetic pairs". Read on the words after the model's name; a
+# version's dot ("3.1") does not end the sentence.
+OUTPUT_SOURCE_AFTER = (r"^(?:[^.]|\.(?=\d)){0,80}\bto (?:make|generate|label|write|produce|create|build|synthesi[sz]e|draft|annotate)\b (?:[~\w.,-]+ ){0,3}?"
+                       r"(?:synthetic|training|labels|data|dataset|instruction|examples|pairs|samples|conversations|dialogues|answers|responses)\b")

@@ -728,6 +728,7 @@ def _role(before: str, after: str) -> Role:
     if re.search(r"(?:output|response|answer|generation|completion|synthetic data|transcript|label)s?\b[^.]{0,20}$", before) or \
             re.search(r"^[^.]{0,40}\b(?:outputs?|responses|answers|generat\w*|synthetic|writes?|wrote|labels?|convos|transcripts|teacher)\b", after) or \
             re.search(r"^[^.]{0,80}\bto (?:generate|label|write|produce|create) (?:synthetic|training|labels|data|instruction)", after) or \
+            re.search(family_vocab.OUTPUT_SOURCE_AFTER, after) or \
             (re.search(r"(?:with|using|from|by|via|w/)\s*(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
             re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}(?:\b(?:with|using|from|by|via|of)\s+|\bw/\s*)(?:the\s+)?(?:[\w.-]+/)?$", before):
         return Role.OUTPUT_SOURCE

@@ -131,3 +131,10 @@ def test_vocabulary_compiles():
               family_vocab.RELEASED_BEFORE, family_vocab.DATASET_WORDS, *family_vocab.NOT_SAID.values(),
               *(t for t, _ in family_vocab.TARGETS)):
         re.compile(p)
+
+
+def test_model_used_to_make_training_data_is_an_output_source(reg):
+    facts = read_facts("We used Llama-3-70B-Instruct (the April release, not 3.1) to make ~50k synthetic Q&A pairs and "
+                       "fine-tune Qwen2.5-7B on them for release.", reg)
+    roles = {m.model_id: m.role.value for m in facts.models}
+    assert roles == {"llama-3": "output_source", "qwen2.5": "base"}
