@@ -30,6 +30,9 @@ FLAGS: dict[str, list[str]] = {
         rf"(?:\w+ )?(?:originally |first |initially |once )?{_ACCEPTED}\b",
         _UPDATED + rf"\b{_TERMS} (?:that |which )?(?:we|i|it|they|the client|our client) (?:\w+ )?(?:originally |first |initially |once )?{_ACCEPTED}\b[^?]{{0,80}}"
         r"\b(?:forever|indefinitely|for good|permanently|grandfather\w*|still (?:appl|govern|bind)\w*)\b",
+        # a dated version held to: "stick to the Gemma terms from April 2024" (with a newer one out)
+        _UPDATED + rf"\b(?:keep|stick|stay|remain|continue|carry on|hold|rely)\w*\b (?:\w+ ){{0,2}}(?:to|with|on|under|by) (?:the |that |those |our )?(?:[\w.-]+ ){{0,2}}{_TERMS}\b"
+        r"[^?]{0,30}\b(?:from|of|dated|as of|in|version) (?:\w+ )?(?:20\d\d|v?\d(?:\.\d)?)\b",
         rf"\b(?:ignore|ignoring|disregard\w*|skip|skipping|not bother(?:ing)? with|never (?:look|looking) at|not (?:look|looking) at|opt out of|refuse)\b "
         rf"(?:\w+ ){{0,2}}{_LATER} (?:\w+ )?(?:versions?|updates?|revisions?|wording|text|terms|changes?|polic(?:y|ies)|editions?|amendments?)\b",
         r"\b(?:saved|downloaded|archived|old|older|earlier|original|first|frozen|pinned|stored|printed) (?:\w+ ){0,2}(?:version|copy|snapshot|text|edition)\b"

@@ -39,6 +39,10 @@ def decide(table, reg, question):
      "not_permitted", "updated-terms-bind", "falcon-2-license:def-acceptable-use-policy"),
     ("I printed the OpenAI terms in 2023 and want to follow that printed copy forever, whatever OpenAI changes later. Fine?",
      "not_permitted", "updated-terms-bind", "openai-terms-2023:9.f"),
+    ("The OpenAI terms were updated in December 2024; we intend to stick with the OpenAI terms from March 2023. Can we?",
+     "not_permitted", "updated-terms-bind", "openai-terms-2023:9.f"),
+    ("We took out the refusal behaviour of an NVIDIA Open Model License model and we run it on our API. Fine?",
+     "not_permitted", "nvidia-guardrails", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
     # a derivative put under another licence
     ("We want to tag our Gemma 2 fine-tune as Apache-2.0 on the hub, with nothing but Apache-2.0 and no Gemma terms. OK?",
      "not_permitted", "derivative-relicense", "gemma-terms-2025:3.1.p2"),
