@@ -88,7 +88,7 @@ FLAGS: dict[str, list[str]] = {
 }
 
 # A phrase that puts a licence on something (the reader looks for a target licence only where one occurs).
-TARGET_GATE = r"\b(?:label\w*|tag\w*|mark\w*|badge|stamp\w*|back out|go(?:es)? out|goes? out|put\w* (?:[\w-]+ ){0,3}out|upload\w*|push\w*|post\w*|offer\w*|license[sd]? (?:it|them|the|our|my)|sublicen[cs]\w*)\b"
+TARGET_GATE = r"\b(?:mak\w*|hand\w*|giv\w*|provid\w*|deliver\w*|supply\w*|on (?:bespoke|custom|proprietary|closed|negotiated)|label\w*|tag\w*|mark\w*|badge|stamp\w*|back out|go(?:es)? out|goes? out|put\w* (?:[\w-]+ ){0,3}out|upload\w*|push\w*|post\w*|offer\w*|license[sd]? (?:it|them|the|our|my)|sublicen[cs]\w*)\b"
 
 # The words between "under" and the licence name that mean "only that licence" ("with just an MIT license").
 _ONLY = r"(?:(?:an?|the|plain|just|only|simply|simple|bare|pure|vanilla|nothing but|no more than|a bare|nothing other than)\s+){0,3}"
@@ -96,18 +96,29 @@ _ONLY = r"(?:(?:an?|the|plain|just|only|simply|simple|bare|pure|vanilla|nothing 
 TARGETS: list[tuple[str, str]] = [
     (rf"\b(?:under|as|with|to)\s+{_ONLY}mit\b", "mit"),
     (rf"\b(?:under|as|with|to)\s+{_ONLY}apache[\s-]*(?:licen[cs]e[\s,]*)?(?:v(?:ersion)?\s*)?(?:2(?:\.0)?)?\b", "apache-2.0"),
+    # "make it MIT", "put an Apache licence on it"
+    (rf"\bmak\w* (?:it|them|(?:the|my|our|this|that) (?:[\w.-]+ ){{0,3}})(?:an? )?{_ONLY}mit\b", "mit"),
+    (rf"\b(?:put|puts|putting|slap\w*|stick\w*|attach\w*|apply\w*|add\w*) (?:an? |the )?{_ONLY}mit licen[cs]e (?:on|to)\b", "mit"),
+    (rf"\bmak\w* (?:it|them|(?:the|my|our|this|that) (?:[\w.-]+ ){{0,3}})(?:an? )?{_ONLY}apache\b", "apache-2.0"),
+    (rf"\b(?:put|puts|putting|slap\w*|stick\w*|attach\w*|apply\w*|add\w*) (?:an? |the )?{_ONLY}apache(?:[\s-]*2(?:\.0)?)? licen[cs]e (?:on|to)\b", "apache-2.0"),
     # the user's own terms: "a licence we write ourselves", "of its own drafting", "the client's own closed end-user terms"
     (r"\b(?:licen[cs]e|terms|eula|contract|agreement)s? (?:that )?(?:we|i|they|it|the client|our client) (?:will |would )?(?:write|wrote|written|draft|drafted|make|made|author|authored|create|created|set|came up with)\b", "proprietary"),
     (r"\b(?:licen[cs]e|terms|eula|contract|agreement)s? of (?:our|my|its|their|the client'?s) own(?: drafting| making| design)?\b", "proprietary"),
     (r"\bunder (?:the |a |an )?(?:[\w']+ ){0,2}own (?:(?:closed|proprietary|commercial|custom|end[\s-]user|paid|standard|in[\s-]house|bespoke|private|restrictive)[\s,]+){0,3}"
      r"(?:licen[cs]e|terms|eula|contract|agreement)\b", "proprietary"),
     (r"\b(?:proprietary|closed|closed[\s-]source|commercial|paid) (?:commercial |end[\s-]user |paid )?(?:contract|agreement|eula|end[\s-]user (?:terms|licen[cs]e|agreement))\b", "proprietary"),
+    # "under our company's standard EULA", "on bespoke commercial terms" (a licensor's own licence named there is not it)
+    (r"\b(?:under|on|with) (?:our|my|the|a|an|its|their) (?:[\w']+ ){0,2}(?:standard|usual|normal|own|custom|bespoke|proprietary|closed|in[\s-]house|negotiated)"
+     r" (?!(?:[\w-]+ ){0,2}(?:llama|gemma|apache|mit|cc|creative|qwen|deepseek|openrail|rail|nvidia|stability|community|falcon|open[\s-]source)\b)(?:[\w-]+ ){0,2}(?:eula|licen[cs]e|terms|contract|agreement)s?\b", "proprietary"),
+    (r"\bon (?:bespoke|custom|proprietary|closed|negotiated|our own|its own|their own) (?:commercial |paid |licen[cs]e )?(?:terms|licen[cs]es?|contracts?)\b", "proprietary"),
 ]
 
 # Before a licence name, the material it already covers ("Wikipedia articles under CC BY-SA"): the source's licence,
 # not one the user puts on their work.
 NOT_A_TARGET_BEFORE = (r"\b(?:articles?|texts?|data|datasets?|corpus|corpora|images|photos|pictures|posts|content|material|pages|dumps?|sets?|"
-                       r"code|transcripts|recordings|books|papers)\s+(?:\w+\s+)?(?:(?:licen[cs]ed|released|published|available|shared|that (?:is|are))\s+)?$")
+                       r"code|transcripts|recordings|books|papers)\s+(?:\w+\s+)?(?:(?:licen[cs]ed|released|published|available|shared|that (?:is|are))\s+)?$"
+                       # a hub page or card that describes the model's licence: "HF lists tiiuae/falcon-7b as apache-2.0"
+                       r"|\b(?:lists?|listed|tagged|tags|shows?|shown|marks?|marked|labell?ed|labels|describes?|described|classif(?:ies|ied))\s+(?:[\w./-]+\s+){0,3}$")
 
 # ... unless the user is the one putting that material out ("re-release the modified dataset under CC BY 4.0"); a past
 # participle ("articles published under CC BY") describes the source.

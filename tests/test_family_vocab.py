@@ -96,6 +96,12 @@ def test_accepted_terms_without_a_later_version_are_not_a_frozen_reading(reg):
     ("Can we put our Mistral fine-tune out with just an MIT license?", "mit"),
     ("We'll sell the checkpoint to clients under a licence of our own drafting.", "proprietary"),
     ("Our client ships the tuned model to its customers under the client's own closed end-user terms.", "proprietary"),
+    ("I want to make my Qwen2.5-7B fine-tune MIT so anyone can use it.", "mit"),
+    ("Can we put an Apache licence on our deepseek-coder-6.7b fine-tune and ship it?", "apache-2.0"),
+    ("We'll distribute our BLOOM fine-tune under our company's standard EULA.", "proprietary"),
+    ("Could we hand our Llama 3.1 fine-tune to clients on bespoke commercial terms?", "proprietary"),
+    ("We serve it under the standard Llama licence.", None),
+    ("HF lists tiiuae/falcon-7b as apache-2.0; the weights are never handed to anyone.", None),
     # the licence named as an adjective of something else, or as the licence of the material the user started from
     ("Can a fine-tune of an Apache-2.0 model go to customers, as long as the Apache notices stay in?", None),
     ("tiiuae/falcon-7b is tagged apache-2.0; we only serve it internally.", None),
