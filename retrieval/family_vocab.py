@@ -30,6 +30,9 @@ FLAGS: dict[str, list[str]] = {
         rf"(?:\w+ )?(?:originally |first |initially |once )?{_ACCEPTED}\b",
         _UPDATED + rf"\b{_TERMS} (?:that |which )?(?:we|i|it|they|the client|our client) (?:\w+ )?(?:originally |first |initially |once )?{_ACCEPTED}\b[^?]{{0,80}}"
         r"\b(?:forever|indefinitely|for good|permanently|grandfather\w*|still (?:appl|govern|bind)\w*)\b",
+        # "keep relying on the old ones" once the terms changed
+        _UPDATED + r"\b(?:keep|stick|stay|remain|continue|carry on|hold|rely|go on)\w*\b[^?]{0,30}\b(?:the |those |that |our )?(?:old|older|earlier|previous|original|prior|former) "
+        r"(?:ones?|terms|rules|wording|licen[cs]es?|polic(?:y|ies)|agreements?|conditions|versions?)\b",
         # a dated version held to: "stick to the Gemma terms from April 2024" (with a newer one out)
         _UPDATED + rf"\b(?:keep|stick|stay|remain|continue|carry on|hold|rely)\w*\b (?:\w+ ){{0,2}}(?:to|with|on|under|by) (?:the |that |those |our )?(?:[\w.-]+ ){{0,2}}{_TERMS}\b"
         r"[^?]{0,30}\b(?:from|of|dated|as of|in|version) (?:\w+ )?(?:20\d\d|v?\d(?:\.\d)?)\b",
@@ -47,6 +50,11 @@ FLAGS: dict[str, list[str]] = {
         r"\b(?:people|users|downloaders|recipients|they|customers|anyone|everyone|licensees|visitors|buyers)\b (?:must|have to|has to|need to|are required to|will have to) (?:first )?(?:accept|agree to|sign|click)\b[^.?]{0,60}\b(?:won'?t|will not|not to|never|no|only for)\b[^.?]{0,30}\b(?:commercial\w*|sell|resell|redistribut\w*|use)",
         r"\b(?:layer|layers|layered|layering|bolt|bolts|bolted|stack|stacks|stacked|tack|tacks|tacked)\b(?: on| onto)?\b[^.?]{0,30}\b(?:use|usage) (?:bans|prohibitions|limits|limitations|restrictions)\b",
         r"\b(?:licen[cs]e|terms)\b[^.?]{0,30}\b(?:that|which) (?:adds?|layers?|imposes?|attaches|puts?) (?:on )?(?:\w+ ){0,2}(?:bans|prohibitions|restrictions|limits)\b",
+        # offered only to those who promise not to do what the licence allows
+        r"\bto (?:people|users|those|anyone|recipients|customers|buyers|downloaders|researchers|partners) (?:who|that) (?:first )?(?:agree|promise|sign|accept|undertake|commit|pledge)\w* "
+        r"(?:\w+ )?(?:not to|never to|to not|to never|to only|only to|to use it only)\b",
+        # the user's own download or access terms forbidding a use
+        r"\b(?:download|access|gate|gating|usage|our own|extra|additional|our|my) (?:terms|conditions|rules)\b (?:\w+ ){0,2}(?:forbid|forbids|prohibit|prohibits|ban|bans|bar|bars|restrict|restricts|disallow|disallows|rule out|rules out|exclude|excludes)\b",
     ],
     # the model is built to stand against OpenAI's own service
     "competing": [
@@ -77,7 +85,8 @@ FLAGS: dict[str, list[str]] = {
     ],
     # the attribution line a licence asks for, in the words people use for it
     "notice": [r"\bcredit[\s-]?lines?\b(?! (?:for|to|of) (?:\w+ ){0,2}(?:customers|applicants|borrowers|clients|businesses|consumers|people|users|members)\b)", r"\b(?:give|giving|gives|gave|owe|include|show|display)\w* (?:\w+ )?credit\b", r"\backnowledg(?:e|ement|ment)s?\b",
-               r"\bcredit (?:to|for) (?:the )?(?:base|original|upstream|source|model|authors?|creators?|licensors?)\b"],
+               r"\bcredit (?:to|for) (?:the )?(?:base|original|upstream|source|model|authors?|creators?|licensors?)\b",
+               r"\b(?:mention|credit|cite|acknowledge)\w* (?:meta|llama|google|gemma|qwen|alibaba|stability(?: ai)?|nvidia|tii|falcon|deepseek|the (?:base|original|upstream) model|the (?:authors?|creators?|licensors?|photographers?))\b"],
     # a public statement about the model that names no one the licence says it must
     "skips_obligation": [
         r"\b(?:leave|leaves|leaving|left|drop|drops|dropping|dropped|strip|stripping|minus|none of|with none of|cut|cutting) (?:out )?(?:all )?(?:the |its |their |any )?(?:usage|use|use[\s-]based) (?:restrictions|limits|rules|polic(?:y|ies)|bans)\b",

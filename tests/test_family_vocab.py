@@ -148,3 +148,14 @@ def test_model_used_to_make_training_data_is_an_output_source(reg):
                        "fine-tune Qwen2.5-7B on them for release.", reg)
     roles = {m.model_id: m.role.value for m in facts.models}
     assert roles == {"llama-3": "output_source", "qwen2.5": "base"}
+
+
+@pytest.mark.parametrize("question,flag", [
+    ("We'll offer the CC BY dataset only to people who agree not to use it for commercial purposes.", "adds_restrictions"),
+    ("We share the CC BY 4.0 corpus, but our download terms forbid any commercial reuse.", "adds_restrictions"),
+    ("Do we have to mention Stability anywhere when we sell prints made with SD3.5?", "notice"),
+    ("OpenAI changed their terms; can we keep relying on the old ones?", "frozen_version"),
+    ("We'd rather train our assistant on GPT-4 answers and take on ChatGPT directly.", "competing"),
+])
+def test_flag_in_everyday_words(reg, question, flag):
+    assert read_facts(question, reg).has(flag)
