@@ -86,7 +86,7 @@ FLAGS: dict[str, list[str]] = {
     # the attribution line a licence asks for, in the words people use for it
     "notice": [r"\bcredit[\s-]?lines?\b(?! (?:for|to|of) (?:\w+ ){0,2}(?:customers|applicants|borrowers|clients|businesses|consumers|people|users|members)\b)", r"\b(?:give|giving|gives|gave|owe|include|show|display)\w* (?:\w+ )?credit\b", r"\backnowledg(?:e|ement|ment)s?\b",
                r"\bcredit (?:to|for) (?:the )?(?:base|original|upstream|source|model|authors?|creators?|licensors?)\b",
-               r"\b(?:mention|credit|cite|acknowledge)\w* (?:meta|llama|google|gemma|qwen|alibaba|stability(?: ai)?|nvidia|tii|falcon|deepseek|the (?:base|original|upstream) model|the (?:authors?|creators?|licensors?|photographers?))\b"],
+               r"\b(?:mention|cite|acknowledge)\w* (?:meta|llama|google|gemma|qwen|alibaba|stability(?: ai)?|nvidia|tii|falcon|deepseek|the (?:base|original|upstream) model|the (?:authors?|creators?|licensors?|photographers?))\b"],
     # a public statement about the model that names no one the licence says it must
     "skips_obligation": [
         r"\b(?:leave|leaves|leaving|left|drop|drops|dropping|dropped|strip|stripping|minus|none of|with none of|cut|cutting) (?:out )?(?:all )?(?:the |its |their |any )?(?:usage|use|use[\s-]based) (?:restrictions|limits|rules|polic(?:y|ies)|bans)\b",
