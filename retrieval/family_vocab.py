@@ -182,3 +182,5 @@ DATASET_WORDS = (r"\b(?:(?:qa|q&a|question[\s-]answering|training|eval(?:uation)
 # version's dot ("3.1") does not end the sentence.
 OUTPUT_SOURCE_AFTER = (r"^(?:[^.]|\.(?=\d)){0,80}\bto (?:make|generate|label|write|produce|create|build|synthesi[sz]e|draft|annotate)\b (?:[~\w.,-]+ ){0,3}?"
                        r"(?:synthetic|training|labels|data|dataset|instruction|examples|pairs|samples|conversations|dialogues|answers|responses)\b")
+RELEASED_AFTER = (r"^(?:[^.?;]|\.(?=\d)){0,30}?\b(?:re-?)?(?:releas(?:e|es|ing)|publish(?:es|ing)?|shar(?:e|es|ing)|distribut(?:e|es|ing)|ship(?:s|ping)?|"
+                  r"upload(?:s|ing)?|offer(?:s|ing)?|sell(?:s|ing)?)\b")

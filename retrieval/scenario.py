@@ -855,7 +855,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
                 forced = re.search(r"\b(?:force[sd]?|require[sd]?|must|have to|need to|obliged)\b[^.?]{0,40}$", low[:m.start()])
                 if not forced and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]) and not _NOT_A_TARGET_AFTER.match(low, m.end()) \
                         and not (_NOT_A_TARGET_BEFORE.search(low[max(0, m.start() - 60):m.start()])
-                                 and not re.search(family_vocab.RELEASED_BEFORE, low[max(0, m.start() - 60):m.start()])):
+                                 and not re.search(family_vocab.RELEASED_BEFORE, low[max(0, m.start() - 60):m.start()])
+                                 and not re.search(family_vocab.RELEASED_AFTER, low[m.end():])):
                     target = lic
                     break
             if target:

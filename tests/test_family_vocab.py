@@ -108,6 +108,8 @@ def test_accepted_terms_without_a_later_version_are_not_a_frozen_reading(reg):
     ("Some of our training text was forum posts under CC BY-SA. Must the model be released under share-alike?", None),
     ("We re-release the cleaned dataset under CC BY 4.0 instead of CC BY-SA.", "cc-by-4.0"),
     ("The vendor supplies it under its own Community License.", None),
+    # the release verb after the licence name, as a question read from Japanese puts it
+    ("our annotated dataset を under CC BY-NC 4.0 publish したい", "cc-by-nc-4.0"),
 ])
 def test_target_licence(reg, question, target):
     assert read_facts(question, reg).target_licence == target
