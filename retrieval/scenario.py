@@ -543,14 +543,16 @@ _OUTSIDER = (r"(?:customers?|clients?|users?|outsiders?|third[\s-]part(?:y|ies)|
              r"anyone|anybody|people|members of the public|end[\s-]users?)")
 _INSIDER = (r"(?:staff|staffers|employees|team(?:mates)?|engineers|developers|devs|analysts|researchers|scientists|colleagues|co-?workers|lawyers|"
             r"people|members|personnel|workforce|students|lab members|in-house (?:team|staff))")
-_ACCESS = r"(?:gets?|got|sees?|saw|touch(?:es)?|uses?|used|reach(?:es)?|access(?:es)?|has access|have access|receives?|downloads?|interacts? with|talks? to|queries|query|logs? in|can (?:use|reach|see|access|touch|get))"
+_ACCESS = (r"(?:gets?|got|sees?|saw|touch(?:es)?|uses?|used|reach(?:es)?|access(?:es)?|has access|have access|receives?|downloads?|interacts? with|talks? to|queries|query|logs? in|can (?:use|reach|see|access|touch|get))"
+           r"(?! (?:to )?(?:the |a copy of the |copies of the |any |our )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?|copy|copies)\b)")
 # No one outside the organisation receives or reaches the model: strong enough to set internal use on its own.
 NOBODY_OUTSIDE = [
     r"\bno(?:body| one|-one)(?: outside| external| else| from outside)(?: (?:the |our |my |this )?(?:[\w-]+ )?(?:company|organi[sz]ation|org|firm|team|lab|group|building|department|university|school|hospital|bank|office))?"
     r"(?: (?:will|can|could|would|does|ever|is|are))*(?: ever)? " + _ACCESS + r"\b",
     r"\bno (?:customers?|clients?|outsiders?|third[\s-]part(?:y|ies)|external (?:users?|part(?:y|ies))|members? of the public|end[\s-]users?)(?: (?:will|can|could|would|does|ever))*(?: ever)? " + _ACCESS + r"\b",
     r"\b(?:outsiders|customers|clients|the public|third parties|(?:people|anyone|users) (?:from )?outside(?: (?:the |our |my )?(?:[\w-]+ )?(?:company|organi[sz]ation|org|firm|team|lab|group))?) "
-    r"(?:will )?(?:never|don'?t|do not|won'?t|will not|can'?t|cannot|can not|aren'?t able to|have no way to)(?: ever)? (?:get|see|touch|use|reach|access|receive|download|interact with|talk to|query)\b",
+    r"(?:will )?(?:never|don'?t|do not|won'?t|will not|can'?t|cannot|can not|aren'?t able to|have no way to)(?: ever)? (?:get|see|touch|use|reach|access|receive|download|interact with|talk to|query)\b"
+    r"(?! (?:to )?(?:the |a copy of the |copies of the |any |our )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?|copy|copies)\b)",
     r"\b(?:used |accessed |reachable |available |accessible |open )?only (?:by|to) (?:our |the |my |company |internal |in-house )?(?:own )?" + _INSIDER + r"\b",
     r"\bonly (?:company |internal |in-house )?(?:staff|employees|personnel|insiders)\b(?: \w+){0,2} (?:can |may |will )?(?:use|access|reach|see|query|touch|log in|call|run)\b",
     r"\bonly (?:our|my|the company'?s|the firm'?s|the lab'?s) (?:own )?" + _INSIDER + r" (?:\w+ )?(?:can |may |will |ever )?(?:use|access|reach|see|query|touch|log in|call|run|get)\b",
@@ -601,7 +603,9 @@ DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [
     r"\b(?:hand(?:s|ed|ing)?|give|gives|giving|gave|send(?:s|ing)?|sent|deliver(?:s|ed|ing)?|provide|provides|providing|suppl(?:y|ies|ied|ying)|pass(?:es|ed|ing)?|"
     r"sell(?:s|ing)?|sold|rent(?:s|ed|ing)?|leas(?:e|es|ed|ing)|pay(?:s|ing)? for)\b (?:\w+ ){0,3}" + _COPY + r"\b(?! card)",
     r"\b(?:customers|clients|users|partners|buyers|they|people|recipients|licensees)(?: will| would|'d|'ll| can)? (?:get|receive|download)\b (?:\w+ ){0,3}(?:" + _COPY + r"|it|them)\b(?! card)",
-    r"\b(?:hand|give|send|deliver|provide|supply|sell|ship|pass|rent|lease|licen[cs]e)\w* (?:it|them|this|that)\b (?:out |over |back )?(?:under|to (?:customers|clients|partners|users|others|people|buyers|companies|third parties|the public|\w+ companies))\b",
+    r"\b(?:hand|give|send|deliver|provide|supply|ship|pass)\w* (?:it|them|this|that)\b (?:out |over |back )?(?:under|to (?:customers|clients|partners|users|others|people|buyers|companies|third parties|the public|\w+ companies))\b",
+    # selling or licensing it to customers is a copy only when it goes under licence terms (else it may be a service)
+    r"\b(?:sell|rent|lease|licen[cs]e)\w* (?:it|them|this|that)\b(?: out)?(?: to (?:\w+ ){0,2}(?:customers|clients|partners|users|buyers|companies|businesses))? (?:under|on) (?:[\w'-]+ ){0,5}(?:licen[cs]es?|terms|contracts?|eulas?|agreements?)\b",
     r"\b(?:rent|lease|licen[cs]e)\w* (?:it|them) out\b", r"\bgo(?:es|ing)? out to\b",
     r"\bput(?:s|ting)? (?:it|them|this|that) (?:back )?(?:out|up)\b(?! with)",
     r"\bput(?:s|ting)? (?:the|our|my|a|an|this|that) (?:[\w.-]+ ){0,3}(?:model|weights|checkpoint|fine-?tune|adapter|lora|dataset|corpus|copy|version|merge|gguf|data|set) (?:back )?(?:out|up)\b",
@@ -639,8 +643,8 @@ METHOD_PATTERNS[Method.DISTILLATION] += [
     r"\b(?:produc|generat|creat|writ|draft|collect|sav|harvest|scrap|pull|grab|record)\w*\b[^.?]{0,80}\b(?:use|using|used)\b (?:them|those|these|the (?:\w+ )?" + _OUTPUT_NOUNS + r")\b (?:to|for) (?:train|fine[\s-]?tun|teach|pre[\s-]?train|build)",
     r"\b(?:teach|taught|train|trained|training|learn|learns|learned|learnt)\w*\b[^.?]{0,40}\bfrom (?:its|their|the (?:big|large|bigger|larger|teacher)(?: model)?'?s?|[\w.-]+'s) (?:answers|outputs|responses|replies|generations|completions|predictions|logits)\b",
 ]
-_PICKS = (r"(?:pick|choos|select|prefer)\w* (?:the )?(?:better|best|preferred|winning|worse|stronger)\b"
-          r"|(?:rank|scor|rat|grad|judg|compar)\w* (?:the |candidate |paired |each |two |both |our )?(?:answers|responses|completions|outputs|replies|candidates|generations)\b"
+_PICKS = (r"\b(?:pick|choos|select|prefer)\w* (?:the )?(?:better|best|preferred|winning|worse|stronger)\b"
+          r"|\b(?:rank|scor|rat|grad|judg|compar)\w* (?:the |candidate |paired |each |two |both |our )?(?:answers|responses|completions|outputs|replies|candidates|generations)\b"
           r"|\bpaired (?:answers|responses|completions|outputs)\b|\b(?:pairwise|side[\s-]by[\s-]side) (?:comparisons?|judg\w*|rankings?|preferences?)\b")
 METHOD_PATTERNS[Method.RLHF] += [_PICKS, r"\b(?:grader|critic|rater|scorer)\b"]
 # Charging for it is commercial use, in any of the words for a price.
@@ -664,7 +668,8 @@ FLAG_PATTERNS["adds_restrictions"] += [
 ]
 # "under the client's own closed terms", "under a licence we write ourselves": the user's own terms as the release licence.
 TARGET_PATTERNS += [
-    (r"\b(?:under|on|with)\s+(?:an?\s+|the\s+)?(?:[\w']+\s+){0,2}?(?:own|proprietary|closed|custom|bespoke|in[\s-]house|private)\s+(?:[\w-]+\s+){0,3}?(?:licen[cs]es?|terms|eula|contract|agreement)\b(?!\s+(?:from|with) (?:meta|google))", "proprietary"),
+    (r"\b(?:under|on)\s+(?:an?\s+|the\s+)?(?!(?:apple|meta|google|microsoft|mistral|nvidia|alibaba|qwen|deepseek|stability|tii|openai|ibm|cohere|the licensor|its licensor)'?s?\b)"
+     r"(?:[\w']+\s+){0,2}?(?:own|proprietary|closed|custom|bespoke|in[\s-]house|private)\s+(?:[\w-]+\s+){0,3}?(?:licen[cs]es?|terms|eula|contract|agreement)\b(?!\s+(?:from|with) (?:meta|google))", "proprietary"),
     (r"\b(?:under|with)\s+(?:a|an|our|my)\s+(?:new\s+)?(?:licen[cs]e|terms|contract|eula) (?:that )?(?:we|i|they) (?:write|wrote|draft|drafted|make|made|create|created)\b", "proprietary"),
     (r"\b(?:licen[cs]e|terms|contract|eula) of (?:our|my|its|their) own (?:drafting|making|writing)\b", "proprietary"),
 ]
@@ -849,7 +854,7 @@ def _role(before: str, after: str) -> Role:
     if re.search(r"(?:fine[\s-]?tun\w*|finetun\w*|train\w*|distil\w* (?:\w+ )?into|into|student(?: model)?(?: is)?|base model(?: is)?)\s+(?:a |an |the |our |my )?$", before):
         return Role.BASE
     # the policy model an RL step trains ("PPO on Qwen") is the base, whatever judge is named before it
-    if re.search(r"\b(?:ppo|dpo|rlhf|rlaif|grpo|orpo|kto|rl|preference[\s-]tuning|alignment)\s+(?:on|of|for)\s+(?:a |an |the |our |my )?$", before):
+    if re.search(r"\b(?:ppo|dpo|rlhf|rlaif|grpo|orpo|kto|rl|preference[\s-]tuning|alignment)\s+(?:(?:on|of|for)\s+(?:a |an |the |our |my )?|(?:our|my|the) )$", before):
         return Role.BASE
     if re.search(r"\bjudge|reward model|grader|preference|" + _PICKS, before[-40:] + " " + after[:60]):
         return Role.JUDGE
