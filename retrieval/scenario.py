@@ -87,7 +87,8 @@ def _norm(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
+# "the rule against building competing models" names a rule; it does not say the user builds one
+_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|without|won't|don't|doesn't|isn't|aren't|neither|nor|instead of|(?:rule|clause|ban|prohibition|provision|bar)s? against)\b[^.;,?!]{0,25}$")
 
 
 def _compiled(pattern: str) -> re.Pattern[str]:
@@ -652,6 +653,10 @@ FLAG_PATTERNS["commercial"] += [
     r"\bcharg(?:e|es|ed|ing) (?:\w+ ){0,3}?(?:for\b|\$|€|£|\d|a fee|fees|money|per\b)", r"\bfor a fee\b", r"\b(?:on|for) sale\b",
     r"\b(?:customers|clients|users|developers|people|they|subscribers|buyers) (?:will )?pay (?:us|for|to|a|per|monthly|\$)",
 ]
+# an individual doing it for fun, and a model with one narrow job
+FLAG_PATTERNS["personal"] += [r"\b(?:just |purely |only )?for fun\b", r"\bas a hobby\b", r"\bin my (?:spare|free) time\b", r"\bfor kicks\b"]
+FLAG_PATTERNS["narrow_task"] += [r"\bwhose (?:sole|only|single|one|entire) (?:task|job|purpose|function|use) is\b", r"\b(?:sole|only|single) (?:task|job|purpose|function) (?:is|of)\b",
+                                 r"\btiny (?:in[\s-]house |internal |task[\s-]specific )?(?:model|classifier)\b"]
 FLAG_PATTERNS["litigation"] += [r"\b(?:take|takes|taking|took|taken) (?:\w+ ){0,2}to court\b", r"\b(?:the|a|our|this|that) (?:patent )?suit\b", r"\bcourt (?:case|action)\b"]
 FLAG_PATTERNS["ownership"] += [r"\b(?:its|our|their|my|his|her) (?:own )?(?:property|asset)\b", r"\bbelongs? to (?:us|me|it|them|the client|our|my)\b"]
 # Leaving out what the licence asks to be carried or shown.
