@@ -558,13 +558,15 @@ NOBODY_OUTSIDE = [
     r"\bonly (?:company |internal |in-house )?(?:staff|employees|personnel|insiders)\b(?: \w+){0,2} (?:can |may |will )?(?:use|access|reach|see|query|touch|log in|call|run)\b",
     r"\bonly (?:our|my|the company'?s|the firm'?s|the lab'?s) (?:own )?" + _INSIDER + r" (?:\w+ )?(?:can |may |will |ever )?(?:use|access|reach|see|query|touch|log in|call|run|get)\b",
     r"\b(?:over|through|via|on|behind) (?:the |our |a |an )?(?:corporate |company |internal |office |private )?(?:vpn|intranet|lan)\b",
-    r"\b(?:won'?t|will not|don'?t|do not|never|not going to|doesn'?t|does not|didn'?t|did not|aren'?t going to)\b (?:\w+ ){0,2}"
+    r"(?<!weights )(?<!weights are )(?<!weights will )(?<!weights is )(?<!checkpoint is )(?<!checkpoints are )(?<!files are )"
+    r"\b(?:won'?t|will not|don'?t|do not|never|not going to|doesn'?t|does not|didn'?t|did not|aren'?t going to|not)\b (?:\w+ ){0,2}"
     r"(?:pass|give|hand|send|share|provide|release|distribute|ship|show|sell|lend|supply|expose)\w*\b[^.?;]{0,60}\b(?:to|with) "
     r"(?:anyone|anybody|others|outsiders|third parties|the public|customers|clients|people outside|any(?:one|body) (?:else|outside))\b",
     r"\b(?:never|not|won'?t|doesn'?t|does not|don'?t|do not)\b (?:ever )?(?:goes|go|gets? (?:sent|given|passed|handed)|is (?:sent|given|passed|handed)|leaves?|leave)\b "
     r"(?:out(?:side)? |anywhere |outside (?:the |our )?(?:\w+ )?(?:company|organi[sz]ation|org|firm|team|lab|building) |to )?(?:anyone|anybody|others|outsiders|third parties|the public|customers|clients|anywhere)\b",
     r"\b(?:all|entirely|strictly|purely|only|fully|everything(?: stays)?) (?:inside|within|in-house|internal to) (?:the |our |my |its )?(?:own )?(?:company|organi[sz]ation|org|firm|team|lab|group|walls|building|department)\b",
     r"\b(?:just|only|purely|solely|strictly) for (?:myself|ourselves|me|us)\b",
+    r"\bkeep(?:s|ing)? (?:it|them|this|that|the (?:\w+ )?(?:model|weights|checkpoint)) (?:for ourselves|for myself|to ourselves|to myself|in[\s-]house|internal|private)\b",
 ]
 # Not released in so many words, though outsiders may use a service (the weights are another matter than access).
 KEPT_TO_OURSELVES = [
@@ -599,7 +601,7 @@ DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
 ]
 # A copy goes to someone: handed, passed on, sold, put out, listed on a marketplace.
 _COPY = r"(?:weights|checkpoints?|model files?|fine[\s-]?tunes?|finetunes?|adapters?|loras?|ggufs?|quants?|merges?|the (?:finished |trained |resulting |new |final )?model|copies|a copy)"
-DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [
+COPY_GOES_OUT = [
     r"\bpass(?:es|ed|ing)? (?:on|along)\b", r"\bpass(?:es|ed|ing)? (?:\w+ ){1,4}(?:on|along) to\b",
     r"\b(?:hand(?:s|ed|ing)?|give|gives|giving|gave|send(?:s|ing)?|sent|deliver(?:s|ed|ing)?|provide|provides|providing|suppl(?:y|ies|ied|ying)|pass(?:es|ed|ing)?|"
     r"sell(?:s|ing)?|sold|rent(?:s|ed|ing)?|leas(?:e|es|ed|ing)|pay(?:s|ing)? for)\b (?:\w+ ){0,3}" + _COPY + r"\b(?! card)",
@@ -608,6 +610,9 @@ DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [
     # selling or licensing it to customers is a copy only when it goes under licence terms (else it may be a service)
     r"\b(?:sell|rent|lease|licen[cs]e)\w* (?:it|them|this|that)\b(?: out)?(?: to (?:\w+ ){0,2}(?:customers|clients|partners|users|buyers|companies|businesses))? (?:under|on) (?:[\w'-]+ ){0,5}(?:licen[cs]es?|terms|contracts?|eulas?|agreements?)\b",
     r"\b(?:rent|lease|licen[cs]e)\w* (?:it|them) out\b", r"\bgo(?:es|ing)? out to\b",
+    r"\blicens(?:e|es|ed|ing) (?:out )?(?:the|our|my|its|their|a copy of the|copies of the) (?:\w+ ){0,2}(?:weights|checkpoints?|model files?|fine-?tunes?|adapters?|loras?|model) to\b",
+]
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += COPY_GOES_OUT + [
     r"\bput(?:s|ting)? (?:it|them|this|that) (?:back )?(?:out|up)\b(?! with)",
     r"\bput(?:s|ting)? (?:the|our|my|a|an|this|that) (?:[\w.-]+ ){0,3}(?:model|weights|checkpoint|fine-?tune|adapter|lora|dataset|corpus|copy|version|merge|gguf|data|set) (?:back )?(?:out|up)\b",
     r"\bput(?:s|ting)? out (?:the|our|my|a|an) (?:[\w.-]+ ){0,3}(?:model|weights|checkpoint|fine-?tune|adapter|lora|dataset|corpus|merge|gguf)\b",
@@ -642,10 +647,10 @@ METHOD_PATTERNS[Method.DISTILLATION] += [
     r"(?:training (?:set|data|examples|corpus|pairs)|instruction[\s-](?:tuning )?(?:examples|data|pairs|set)|(?:sft|fine[\s-]?tuning|tuning) (?:data|examples|set|pairs)|chat logs|q&a pairs|question[\s-]answer pairs)\b",
     r"\b(?:train|trains|trained|training|fine[\s-]?tun\w*|teach\w*|taught)\b[^.?]{0,60}\b(?:on|with|from|using) (?:those|these|such|the resulting|the generated|its|their) (?:\w+ )?" + _OUTPUT_NOUNS + r"\b",
     r"\b(?:produc|generat|creat|writ|draft|collect|sav|harvest|scrap|pull|grab|record)\w*\b[^.?]{0,80}\b(?:use|using|used)\b (?:them|those|these|the (?:\w+ )?" + _OUTPUT_NOUNS + r")\b (?:to|for) (?:train|fine[\s-]?tun|teach|pre[\s-]?train|build)",
-    r"\b(?:teach|taught|train|trained|training|learn|learns|learned|learnt)\w*\b[^.?]{0,40}\bfrom (?:its|their|the (?:big|large|bigger|larger|teacher)(?: model)?'?s?|[\w.-]+'s) (?:answers|outputs|responses|replies|generations|completions|predictions|logits)\b",
+    r"\b(?:teach|taught|train|trained|training|learn|learns|learned|learnt)\w*\b[^.?]{0,40}\bfrom (?:its|their|the (?:big|large|bigger|larger|teacher)(?: model)?'?s?|(?:the )?(?:[\w.-]+ ){0,3}[\w.-]+'s?) (?:answers|outputs|responses|replies|generations|completions|predictions|logits)\b",
 ]
 _PICKS = (r"\b(?:pick|choos|select|prefer)\w* (?:the )?(?:better|best|preferred|winning|worse|stronger)\b"
-          r"|\b(?:rank|scor|rat|grad|judg|compar)\w* (?:the |candidate |paired |each |two |both |our )?(?:answers|responses|completions|outputs|replies|candidates|generations)\b"
+          r"|\b(?:rank|scor|rat|grad|judg|compar)\w* (?:the |candidate |paired |each |two |both |our )?(?:(?:pairs|sets) of )?(?:answers|responses|completions|outputs|replies|candidates|generations)\b"
           r"|\bpaired (?:answers|responses|completions|outputs)\b|\b(?:pairwise|side[\s-]by[\s-]side) (?:comparisons?|judg\w*|rankings?|preferences?)\b")
 METHOD_PATTERNS[Method.RLHF] += [_PICKS, r"\b(?:grader|critic|rater|scorer)\b"]
 # Charging for it is commercial use, in any of the words for a price.
@@ -861,6 +866,9 @@ def _role(before: str, after: str) -> Role:
     # the policy model an RL step trains ("PPO on Qwen") is the base, whatever judge is named before it
     if re.search(r"\b(?:ppo|dpo|rlhf|rlaif|grpo|orpo|kto|rl|preference[\s-]tuning|alignment)\s+(?:(?:on|of|for)\s+(?:a |an |the |our |my )?|(?:our|my|the) )$", before):
         return Role.BASE
+    # the model whose answers a judge grades is the one being trained
+    if re.search(r"\b(?:grad|rank|scor|rat|judg|compar|pick|choos)\w*\b[^.]{0,30}\b(?:responses|answers|outputs|completions|generations|candidates) (?:from|of|by|produced by|generated by) (?:our |my |the |a |an )?$", before):
+        return Role.BASE
     if re.search(r"\bjudge|reward model|grader|preference|" + _PICKS, before[-40:] + " " + after[:60]):
         return Role.JUDGE
     if re.search(r"(?:output|response|answer|generation|completion|synthetic data|transcript|label)s?\b[^.]{0,20}$", before) or \
@@ -964,7 +972,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     deployments = [d for d, pats in DEPLOYMENT_PATTERNS.items()
                    if _any(pats, dep_text, affirmed=d in (Deployment.WEIGHTS_RELEASE, Deployment.HOSTED, Deployment.ON_DEVICE))]
     if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely|internal-only)\b|never leave|nothing is|not (?:shared|distributed|published)", low):
-        if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients", dep_text):
+        if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients|paying|subscribers|the public|end users", dep_text):
             deployments = [d for d in deployments if d is not Deployment.HOSTED]
     if Deployment.END_USER in deployments:
         deployments = [d for d in deployments if d in (Deployment.END_USER, Deployment.ACQUISITION)]
@@ -993,7 +1001,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         deployments = [Deployment.INTERNAL]
     # Said in so many words that only the organisation's own people use it: a release or hosting word elsewhere in the
     # question ("do we have to put up the badge?") asks about a duty, it does not describe a release.
-    if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) \
+    if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) and not _any(COPY_GOES_OUT, low, affirmed=True) \
             and not re.search(scope.HOSTS_MODEL, low) and not _any(_OUTSIDERS, low, affirmed=True):
         deployments = [Deployment.INTERNAL]
     maus = _mau_all(text)
