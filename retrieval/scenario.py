@@ -225,7 +225,7 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"(?<!our )(?<!my )(?<!own )(?<!their )(?<!its )\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
     "naming": [r"\bname(?:d|s)?\b", r"\bcall (?:it|the model)\b", r"\bprefix\b"],
     "ownership": [r"(?<!'s )(?<!our )(?<!my )(?<!its )(?<!their )(?<!your )(?<!his )(?<!her )\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
-    "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\b(?:alternative|replacement|substitute) (?:to|for) (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"\bcheaper (?:chat ?gpt|openai)\b", r"\bclone\b", r"\b(?:go(?:es|ing)?|went|pitted|pit it) (?:up )?against\b", r"\bhead[\s-]to[\s-]head\b", r"\btak(?:e|es|ing) on (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
+    "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\b(?:alternative|replacement|substitute) (?:to|for) (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"\bcheaper (?:chat ?gpt|openai)\b", r"\bclone\b", r"\b(?:go(?:es|ing)?|went|pitted|pit it) (?:up )?against\b", r"\b(?:stand-in|stand in|drop-in replacement|swap-in) for\b", r"\bhead[\s-]to[\s-]head\b", r"\btak(?:e|es|ing) on (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
     "termination": [r"terminat", r"after (?:the )?licen[cs]e (?:ends|is revoked)", r"revok"],
     "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"(?<!non-)(?<!non )(?<!not-for-)(?<!not for )\bprofit",
                    r"\bclients\b", r"\b(?:for|to|with) (?:a |an |our |the |my |their )?(?:\w+ )?clients?\b", r"\bclient (?:work|projects?|deliverables)\b", r"\bclient'?s (?:\w+ ){0,2}(?:service|app|product|platform|business|company|startup|saas|tool)\b", r"\bagency\b", r"\bour (?:startup|company|business|firm)\b", r"\badvertis", r"\bmarketing\b", r"\benterprise\b"],
@@ -566,6 +566,7 @@ NOBODY_OUTSIDE = [
     r"(?:out(?:side)? |anywhere |outside (?:the |our )?(?:\w+ )?(?:company|organi[sz]ation|org|firm|team|lab|building) |to )?(?:anyone|anybody|others|outsiders|third parties|the public|customers|clients|anywhere)\b",
     r"\b(?:all|entirely|strictly|purely|only|fully|everything(?: stays)?) (?:inside|within|in-house|internal to) (?:the |our |my |its )?(?:own )?(?:company|organi[sz]ation|org|firm|team|lab|group|walls|building|department)\b",
     r"\b(?:just|only|purely|solely|strictly) for (?:myself|ourselves|me|us)\b",
+    r"\b(?:none of it|nothing|no part of it)\b (?:\w+ ){0,2}(?:ever )?(?:leaves?|goes out|gets out)\b",
     r"\bkeep(?:s|ing)? (?:it|them|this|that|the (?:\w+ )?(?:model|weights|checkpoint)) (?:for ourselves|for myself|to ourselves|to myself|in[\s-]house|internal|private)\b",
 ]
 # Not released in so many words, though outsiders may use a service (the weights are another matter than access).
@@ -598,6 +599,10 @@ DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
     r"\b(?:cloud[\s-]hosted|in the cloud|cloud (?:service|offering|product|platform|api))\b", r"\bsubscribers?\b",
     r"\b(?:charg|bill)\w* (?:\w+ ){0,3}for (?:api |model )?(?:access|usage|queries|calls|requests|tokens|seats|inference)\b",
     r"\b(?:call|calls|calling|hit|hits|query|queries) (?:our|the|my) (?:\w+ )?(?:endpoint|api|service)\b",
+    # people outside put something in and the model answers them
+    r"\b(?:users?|customers?|patients|visitors|people|members|players|students|subscribers)\b (?:\w+ ){0,2}(?:type|types|lists?|enter|enters|submit|submits|upload|uploads|send|sends|describe|describes|ask|asks|paste|pastes)\b[^.?]{0,60}\b(?:it|the (?:bot|assistant|model|app|tool)) (?:replies|answers|responds|returns|tells|explains|gives|writes|suggests)\b",
+    r"\b(?:app|site|website|platform|service|tool) where (?:users|adults|people|customers|visitors|players|students|members|subscribers|kids|teens|fans)\b",
+    r"\bin prod\b", r"\b(?:paid|consumer|public|subscription|customer[\s-]facing|user[\s-]facing|commercial|free)\s+(?:[\w-]+\s+){0,2}(?:app|service|assistant|chat ?bot|website|platform)\b",
 ]
 # A copy goes to someone: handed, passed on, sold, put out, listed on a marketplace.
 _COPY = r"(?:weights|checkpoints?|model files?|fine[\s-]?tunes?|finetunes?|adapters?|loras?|ggufs?|quants?|merges?|the (?:finished |trained |resulting |new |final )?model|copies|a copy)"
@@ -610,6 +615,7 @@ COPY_GOES_OUT = [
     # selling or licensing it to customers is a copy only when it goes under licence terms (else it may be a service)
     r"\b(?:sell|rent|lease|licen[cs]e)\w* (?:it|them|this|that)\b(?: out)?(?: to (?:\w+ ){0,2}(?:customers|clients|partners|users|buyers|companies|businesses))? (?:under|on) (?:[\w'-]+ ){0,5}(?:licen[cs]es?|terms|contracts?|eulas?|agreements?)\b",
     r"\b(?:rent|lease|licen[cs]e)\w* (?:it|them) out\b", r"\bgo(?:es|ing)? out to\b",
+    r"\bhand(?:s|ed|ing)? (?:it|them|copies) (?:out|around)\b", r"\bpass(?:es|ed|ing)? (?:it|them|copies|the \w+) (?:on|along)\b",
     r"\blicens(?:e|es|ed|ing) (?:out )?(?:the|our|my|its|their|a copy of the|copies of the) (?:\w+ ){0,2}(?:weights|checkpoints?|model files?|fine-?tunes?|adapters?|loras?|model) to\b",
 ]
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += COPY_GOES_OUT + [
@@ -629,12 +635,15 @@ _AT_OTHERS_SITE = re.compile(
     r"|\b(?:comes?|came|ships?|shipped|sold|delivered) (?:pre-?(?:loaded|installed) )?with (?:the )?(?:[\w.-]+ ){0,4}(?:weights|model)\b[^.?]{0,20}\b(?:installed|loaded|on (?:it|board))\b"
     r"|\b(?:sell|sells|sold|selling|ship|ships|shipped|shipping|deliver|delivers)\b[^.?]{0,40}\b(?:box|appliance|device|unit|server|machine)\b")
 # Dropping the licence text into a bundle is a duty, not a bundle that carries the model.
-_BUNDLES_TEXT = re.compile(r"\bbundl\w* (?:the |a |an |our |its |their )?(?:copy of (?:the )?)?(?:licen[cs]e|notices?|notice file|attribution|legal|terms|text)\b")
+# "built into our app": the model inside something shipped to users
+DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\b(?:built|baked|integrated|embedded) (?:right )?(?:into|in) (?:our|the|their|an?) (?:[\w-]+ ){0,2}(?:app|application|device|software|game|client|firmware|product)\b"]
+_BUNDLES_TEXT = re.compile(r"\bbundl\w* (?:the |a |an |our |its |their )?(?:copy of (?:the )?)?(?:licen[cs]e|notices?|notice file|attribution|legal|terms|text)\b|\ba bundle of\b")
 # What was done to the model: trained further, more pretraining, taught from another model's answers, used as a judge.
 METHOD_PATTERNS[Method.FULL_FINETUNE] += [
     r"\btrain(?:s|ed|ing)?\b (?:[\w./-]+ ){0,3}further\b", r"\bfurther[\s-](?:train|tun|fine)", r"\btrain(?:s|ed|ing)? (?:it|them|the model) (?:more|again)\b",
     r"\b(?:additional|extra|more|another round of|a (?:further|second|new) round of) (?:supervised |instruction )?(?:training|tuning|fine[\s-]?tuning)\b",
     r"\b(?:model|it) (?:has )?(?:learned|learnt) from\b", r"\bwhat (?:our|the|my) model (?:learned|learnt) from\b",
+    r"\btrain(?:s|ing)? (?:an?|the|our|my|this|that) (?:[\w.-]+ ){0,5}model\b(?! from scratch)",
 ]
 METHOD_PATTERNS[Method.CONTINUED_PRETRAINING] += [
     r"\bcontinu\w* (?:the |its |our )?pre[\s-]*train", r"\bcontinu\w* (?:the |its )?pre[\s-]?training\b",
@@ -648,6 +657,8 @@ METHOD_PATTERNS[Method.DISTILLATION] += [
     r"(?:training (?:set|data|examples|corpus|pairs)|instruction[\s-](?:tuning )?(?:examples|data|pairs|set)|(?:sft|fine[\s-]?tuning|tuning) (?:data|examples|set|pairs)|chat logs|q&a pairs|question[\s-]answer pairs)\b",
     r"\b(?:train|trains|trained|training|fine[\s-]?tun\w*|teach\w*|taught)\b[^.?]{0,60}\b(?:on|with|from|using) (?:those|these|such|the resulting|the generated|its|their) (?:\w+ )?" + _OUTPUT_NOUNS + r"\b",
     r"\b(?:produc|generat|creat|writ|draft|collect|sav|harvest|scrap|pull|grab|record)\w*\b[^.?]{0,80}\b(?:use|using|used)\b (?:them|those|these|the (?:\w+ )?" + _OUTPUT_NOUNS + r")\b (?:to|for) (?:train|fine[\s-]?tun|teach|pre[\s-]?train|build)",
+    # what another model returns, kept and used as a corpus
+    r"\b(?:what|everything|whatever|all) (?:[\w.-]+ ){0,3}(?:returns|returned|outputs|generates|generated|says|said|writes|wrote|produces|produced|replies|replied)\b[^.?]{0,60}\b(?:train|build|corpus|dataset|fine[\s-]?tun|teach)",
     r"\b(?:teach|taught|train|trained|training|learn|learns|learned|learnt)\w*\b[^.?]{0,40}\bfrom (?:its|their|the (?:big|large|bigger|larger|teacher)(?: model)?'?s?|(?:the )?(?:[\w.-]+ ){0,3}[\w.-]+'s?) (?:answers|outputs|responses|replies|generations|completions|predictions|logits)\b",
 ]
 _PICKS = (r"\b(?:pick|choos|select|prefer)\w* (?:the )?(?:better|best|preferred|winning|worse|stronger)\b"
