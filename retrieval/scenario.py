@@ -600,23 +600,25 @@ DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
     r"\b(?:charg|bill)\w* (?:\w+ ){0,3}for (?:api |model )?(?:access|usage|queries|calls|requests|tokens|seats|inference)\b",
     r"\b(?:call|calls|calling|hit|hits|query|queries) (?:our|the|my) (?:\w+ )?(?:endpoint|api|service)\b",
     # people outside put something in and the model answers them
-    r"\b(?:users?|customers?|patients|visitors|people|members|players|students|subscribers)\b (?:\w+ ){0,2}(?:type|types|lists?|enter|enters|submit|submits|upload|uploads|send|sends|describe|describes|ask|asks|paste|pastes)\b[^.?]{0,60}\b(?:it|the (?:bot|assistant|model|app|tool)) (?:replies|answers|responds|returns|tells|explains|gives|writes|suggests)\b",
+    r"\b(?:users?|customers?|patients|visitors|people|members|players|students|subscribers)\b (?:\w+ ){0,2}(?:type|types|lists?|enter|enters|submit|submits|upload|uploads|send|sends|describe|describes|ask|asks|paste|pastes)\b(?:[^.?]|\.(?=\w)){0,60}\b(?:it|the (?:bot|assistant|model|app|tool))(?: (?:built on|powered by|based on|running on)(?: [\w.-]+){1,3})? (?:replies|answers|responds|returns|tells|explains|gives|writes|suggests)\b",
     r"\b(?:app|site|website|platform|service|tool) where (?:users|adults|people|customers|visitors|players|students|members|subscribers|kids|teens|fans)\b",
     r"\bin prod\b", r"\b(?:paid|consumer|public|subscription|customer[\s-]facing|user[\s-]facing|commercial|free)\s+(?:[\w-]+\s+){0,2}(?:app|service|assistant|chat ?bot|website|platform)\b",
 ]
 # A copy goes to someone: handed, passed on, sold, put out, listed on a marketplace.
 _COPY = r"(?:weights|checkpoints?|model files?|fine[\s-]?tunes?|finetunes?|adapters?|loras?|ggufs?|quants?|merges?|the (?:finished |trained |resulting |new |final )?model|copies|a copy)"
+# passing on rules, terms or costs is a flow-down, not a copy
+_NOT_PASSED = r"(?!(?:[\w.-]+ ){0,4}?(?:rules|terms|restrictions|conditions|obligations|notices?|costs?|savings|requirements|polic(?:y|ies)|prices?|fees|the aup)\b)"
 COPY_GOES_OUT = [
-    r"\bpass(?:es|ed|ing)? (?:on|along)\b", r"\bpass(?:es|ed|ing)? (?:\w+ ){1,4}(?:on|along) to\b",
+    r"\bpass(?:es|ed|ing)? (?:on|along)\b " + _NOT_PASSED, r"\bpass(?:es|ed|ing)? " + _NOT_PASSED + r"(?:[\w.-]+ ){1,5}(?:on|along) to\b",
     r"\b(?:hand(?:s|ed|ing)?|give|gives|giving|gave|send(?:s|ing)?|sent|deliver(?:s|ed|ing)?|provide|provides|providing|suppl(?:y|ies|ied|ying)|pass(?:es|ed|ing)?|"
-    r"sell(?:s|ing)?|sold|rent(?:s|ed|ing)?|leas(?:e|es|ed|ing)|pay(?:s|ing)? for)\b (?:(?!access\b|that\b|which\b|who\b|to\b)\w+ ){0,4}" + _COPY + r"\b(?! card)",
+    r"sell(?:s|ing)?|sold|rent(?:s|ed|ing)?|leas(?:e|es|ed|ing)|pay(?:s|ing)? for)\b (?:(?!access\b|that\b|which\b|who\b|to\b)[\w.-]+ ){0,4}" + _COPY + r"\b(?! card)",
     r"\b(?:customers|clients|users|partners|buyers|they|people|recipients|licensees)(?: will| would|'d|'ll| can)? (?:get|receive|download)\b (?:\w+ ){0,3}(?:" + _COPY + r"|it|them)\b(?! card)",
     r"\b(?:hand|give|send|deliver|provide|supply|ship|pass)\w* (?:it|them|this|that)\b (?:out |over |back )?(?:under|to (?:customers|clients|partners|users|others|people|buyers|companies|third parties|the public|\w+ companies))\b",
     # selling or licensing it to customers is a copy only when it goes under licence terms (else it may be a service)
     r"\b(?:sell|rent|lease|licen[cs]e)\w* (?:it|them|this|that)\b(?: out)?(?: to (?:\w+ ){0,2}(?:customers|clients|partners|users|buyers|companies|businesses))? (?:under|on) (?:[\w'-]+ ){0,5}(?:licen[cs]es?|terms|contracts?|eulas?|agreements?)\b",
     r"\b(?:rent|lease|licen[cs]e)\w* (?:it|them) out\b", r"\bgo(?:es|ing)? out to\b",
-    r"\bhand(?:s|ed|ing)? (?:it|them|copies) (?:out|around)\b", r"\bpass(?:es|ed|ing)? (?:it|them|copies|the \w+) (?:on|along)\b",
-    r"\blicens(?:e|es|ed|ing) (?:out )?(?:the|our|my|its|their|a copy of the|copies of the) (?:\w+ ){0,2}(?:weights|checkpoints?|model files?|fine-?tunes?|adapters?|loras?|model) to\b",
+    r"\bhand(?:s|ed|ing)? (?:it|them|copies) (?:out|around)\b", r"\bpass(?:es|ed|ing)? (?:it|them|copies|the (?:model|weights|checkpoint|adapter|fine-?tune|dataset|data|corpus)) (?:on|along)\b",
+    r"\blicens(?:e|es|ed|ing) (?:out )?(?:the|our|my|its|their|a copy of the|copies of the) (?:[\w.-]+ ){0,5}?(?:weights|checkpoints?|model files?|fine-?tunes?|tunes?|adapters?|loras?|model) to\b",
 ]
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += COPY_GOES_OUT + [
     r"\bput(?:s|ting)? (?:it|them|this|that) (?:back )?(?:out|up)\b(?! with)",
