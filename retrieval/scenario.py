@@ -555,12 +555,12 @@ NOBODY_OUTSIDE = [
     r"(?:will )?(?:never|don'?t|do not|won'?t|will not|can'?t|cannot|can not|aren'?t able to|have no way to)(?: ever)? (?:get|see|touch|use|reach|access|receive|download|interact with|talk to|query)\b"
     r"(?! (?:to )?(?:the |a copy of the |copies of the |any |our )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?|copy|copies)\b)",
     r"\b(?:used |accessed |reachable |available |accessible |open )?only (?:by|to) (?:our |the |my |company |internal |in-house )?(?:own )?" + _INSIDER + r"\b",
-    r"\bonly (?:company |internal |in-house )?(?:staff|employees|personnel|insiders)\b(?: \w+){0,2} (?:can |may |will )?(?:use|access|reach|see|query|touch|log in|call|run)\b",
-    r"\bonly (?:our|my|the company'?s|the firm'?s|the lab'?s) (?:own )?" + _INSIDER + r" (?:\w+ )?(?:can |may |will |ever )?(?:use|access|reach|see|query|touch|log in|call|run|get)\b",
+    r"\bonly (?:company |internal |in-house )?(?:staff|employees|personnel|insiders)\b(?: \w+){0,2} (?:can |may |will )?(?:uses?|used|access(?:es)?|reach(?:es)?|sees?|quer(?:y|ies)|touch(?:es)?|logs? in|calls?|runs?)\b",
+    r"\bonly (?:our|my|the company'?s|the firm'?s|the lab'?s) (?:own )?(?:[\w-]+ )?" + _INSIDER + r" (?:\w+ )?(?:can |may |will |ever )?(?:uses?|used|access(?:es)?|reach(?:es)?|sees?|quer(?:y|ies)|touch(?:es)?|logs? in|calls?|runs?|gets?)\b",
     r"\b(?:over|through|via|on|behind) (?:the |our |a |an )?(?:corporate |company |internal |office |private )?(?:vpn|intranet|lan)\b",
     r"(?<!weights )(?<!weights are )(?<!weights will )(?<!weights is )(?<!checkpoint is )(?<!checkpoints are )(?<!files are )"
     r"\b(?:won'?t|will not|don'?t|do not|never|not going to|doesn'?t|does not|didn'?t|did not|aren'?t going to|not)\b (?:\w+ ){0,2}"
-    r"(?:pass|give|hand|send|share|provide|release|distribute|ship|show|sell|lend|supply|expose)\w*\b[^.?;]{0,60}\b(?:to|with) "
+    r"(?:pass|give|hand|send|share|provide|release|distribute|ship|show|sell|lend|supply|expose|publish|offer|open|license|licence|make)\w*\b[^.?;]{0,60}\b(?:to|with) "
     r"(?:anyone|anybody|others|outsiders|third parties|the public|customers|clients|people outside|any(?:one|body) (?:else|outside))\b",
     r"\b(?:never|not|won'?t|doesn'?t|does not|don'?t|do not)\b (?:ever )?(?:goes|go|gets? (?:sent|given|passed|handed)|is (?:sent|given|passed|handed)|leaves?|leave)\b "
     r"(?:out(?:side)? |anywhere |outside (?:the |our )?(?:\w+ )?(?:company|organi[sz]ation|org|firm|team|lab|building) |to )?(?:anyone|anybody|others|outsiders|third parties|the public|customers|clients|anywhere)\b",
@@ -576,6 +576,8 @@ KEPT_TO_OURSELVES = [
 ]
 # The weights themselves do not go out: a service on top of them may still reach people outside.
 WEIGHTS_STAY = [
+    # no plan to put it out at all
+    r"\b(?:don'?t|do not|won'?t|will not|never|not|no)\b (?:\w+ ){0,3}(?:plan|intend|going|want|expect|mean|wish)\w* (?:\w+ )?to (?:put|publish|release|upload|share|distribute|open[\s-]?source|post|push|sell|ship)\b",
     r"\b(?:weights|checkpoints?|model files?|model itself|model binar(?:y|ies)|parameters)\b(?: (?:themselves|itself))?[^.?;]{0,20}?\b(?:never|not|isn'?t|aren'?t|won'?t|don'?t|doesn'?t)\b"
     r"(?: (?:be|get|ever|going to be|been))* (?:handed|given|sent|shared|shipped|distributed|released|published|leave|leaves|go out|made available|downloadable|provided|passed|sold|exposed|delivered|uploaded|available)\b",
     r"\bno(?:body| one|-one)(?: outside| else| external)?(?: (?:ever|will|can|does))*(?: ever)? (?:gets?|sees?|receives?|touch(?:es)?|downloads?|has|have|obtains?) (?:a copy of |copies of )?(?:the |our |any |a )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?)\b",
@@ -602,6 +604,7 @@ DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
     # people outside put something in and the model answers them
     r"\b(?:users?|customers?|patients|visitors|people|members|players|students|subscribers)\b (?:\w+ ){0,2}(?:type|types|lists?|enter|enters|submit|submits|upload|uploads|send|sends|describe|describes|ask|asks|paste|pastes)\b(?:[^.?]|\.(?=\w)){0,60}\b(?:it|the (?:bot|assistant|model|app|tool))(?: (?:built on|powered by|based on|running on)(?: [\w.-]+){1,3})? (?:replies|answers|responds|returns|tells|explains|gives|writes|suggests)\b",
     r"\b(?:app|site|website|platform|service|tool) where (?:users|adults|people|customers|visitors|players|students|members|subscribers|kids|teens|fans)\b",
+    r"\b(?:accessible|available|open) to (?:the (?:general )?public|anyone|everyone|customers|clients|outside users)\b", r"\b(?:chat )?widget\b",
     r"\bin prod\b", r"\b(?:paid|consumer|public|subscription|customer[\s-]facing|user[\s-]facing|commercial|free)\s+(?:[\w-]+\s+){0,2}(?:app|service|assistant|chat ?bot|website|platform)\b",
 ]
 # A copy goes to someone: handed, passed on, sold, put out, listed on a marketplace.
@@ -638,7 +641,8 @@ _AT_OTHERS_SITE = re.compile(
     r"|\b(?:sell|sells|sold|selling|ship|ships|shipped|shipping|deliver|delivers)\b[^.?]{0,40}\b(?:box|appliance|device|unit|server|machine)\b")
 # Dropping the licence text into a bundle is a duty, not a bundle that carries the model.
 # "built into our app": the model inside something shipped to users
-DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [r"\b(?:built|baked|integrated|embedded) (?:right )?(?:into|in) (?:our|the|their|an?) (?:[\w-]+ ){0,2}(?:app|application|device|software|game|client|firmware|product)\b"]
+DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [
+    r"\b(?:packaged|packed|included|shipped|distributed|bundled|delivered) (?:in|inside|into|with|as part of) (?:the|our|a|an|their|each|every) (?:[\w-]+ ){0,2}(?:game|app|application|installer|software|binary|client|container image|docker image|firmware|device|appliance)\b",r"\b(?:built|baked|integrated|embedded) (?:right )?(?:into|in) (?:our|the|their|an?) (?:[\w-]+ ){0,2}(?:app|application|device|software|game|client|firmware|product)\b"]
 _BUNDLES_TEXT = re.compile(r"\bbundl\w* (?:the |a |an |our |its |their )?(?:copy of (?:the )?)?(?:licen[cs]e|notices?|notice file|attribution|legal|terms|text)\b|\ba bundle of\b")
 # What was done to the model: trained further, more pretraining, taught from another model's answers, used as a judge.
 METHOD_PATTERNS[Method.FULL_FINETUNE] += [
@@ -646,7 +650,12 @@ METHOD_PATTERNS[Method.FULL_FINETUNE] += [
     r"\b(?:additional|extra|more|another round of|a (?:further|second|new) round of) (?:supervised |instruction )?(?:training|tuning|fine[\s-]?tuning)\b",
     r"\b(?:model|it) (?:has )?(?:learned|learnt) from\b", r"\bwhat (?:our|the|my) model (?:learned|learnt) from\b",
     r"\btrain(?:s|ing)? (?:an?|the|our|my|this|that) (?:[\w.-]+ ){0,5}model\b(?! from scratch)",
+    r"\b(?:instruction|supervised|chat|task|domain|preference)[\s-]tun(?:e|es|ed|ing)\b(?! (?:data(?:sets?)?|examples|pairs|corpus|corpora|sets?|mix(?:tures?)?|samples)\b)", r"\b(?:our|my|the|a|this|that|their|its) (?:[\w.-]+ ){0,3}tunes?\b(?! (?:in|out|up)\b)",
 ]
+# weights combined into one model: averaged, blended, interpolated, souped
+METHOD_PATTERNS[Method.MERGE] += [r"\b(?:combin|averag|blend|fus|interpolat|soup)\w*\b (?:the )?(?:weights|parameters|checkpoints)\b",
+                                  r"\b(?:combin|averag|blend|fus|interpolat)\w*\b (?:[\w.-]+ ){0,4}?(?:checkpoints|fine-?tunes|adapters|loras)\b",
+                                  r"\b(?:weight|model|checkpoint) (?:averaging|soups?|interpolation)\b"]
 METHOD_PATTERNS[Method.CONTINUED_PRETRAINING] += [
     r"\bcontinu\w* (?:the |its |our )?pre[\s-]*train", r"\bcontinu\w* (?:the |its )?pre[\s-]?training\b",
     r"\b(?:more|further|additional|extra|another round of|a (?:further|second|new) round of|resum\w*|kept|keep) (?:of )?pre[\s-]*train",

@@ -38,11 +38,14 @@ def verdict_of(table, facts):
     ("I render posters with Stable Diffusion 3.5 just for myself and I don't sell or share any of them.", {D.INTERNAL}),
     ("We distilled Llama 3.1 70B into a 1B model and keep it for ourselves.", {D.INTERNAL}),
     ("An RLHF run on Llama 2 13B: none of it ever leaves our GPU cluster.", {D.INTERNAL}),
+    ("We tuned Qwen2.5 7B and are not going to publish it or offer it to anyone outside.", {D.INTERNAL}),
+    ("Only our finance team uses the Llama 3.1 tune.", {D.INTERNAL}),
     # a service others reach, while the weights themselves stay
     ("A Gemma 2 fine-tune answers paying subscribers through our API; the weights are never handed to anyone.", {D.HOSTED}),
     ("We run Falcon 7B behind a web-based editor our clients log into; nobody outside gets the checkpoint.", {D.HOSTED}),
     ("We charge developers per token for calls to our Llama 3.3 endpoint.", {D.HOSTED}),
     ("Visitors paste a contract, and the assistant built on Qwen2.5 replies with a summary.", {D.HOSTED}),
+    ("Our Gemma 2 model is open to the general public through a help widget.", {D.HOSTED}),
     # a copy goes out: handed over, passed on, put out, listed for sale
     ("We'll give the tuned Gemma 2 checkpoint to three partner banks.", {D.WEIGHTS_RELEASE}),
     ("Once our Mistral 7B merge is done we'll put it back out on the Hub.", {D.WEIGHTS_RELEASE}),
@@ -54,6 +57,7 @@ def verdict_of(table, facts):
     ("Each kiosk we sell comes with the Llama 3.2 1B weights already installed.", {D.ON_DEVICE}),
     ("Our engineers install the Gemma 2 model on the client's own servers.", {D.ON_DEVICE}),
     ("The product team wants Phi-3 built into our desktop client.", {D.ON_DEVICE}),
+    ("The SD 3.5 LoRA is packaged in the game we sell.", {D.ON_DEVICE}),
 ])
 def test_deployments_in_everyday_words(reg, question, deployments):
     facts = parse_scenario(question, reg)
@@ -90,9 +94,21 @@ def test_not_a_deployment(reg, question, absent):
     ("We keep whatever GPT-4 returns and use it as a corpus to build our model.", Method.DISTILLATION),
     ("Gemma 2 27B picks the better of two answers so we can DPO our Qwen2.5.", Method.RLHF),
     ("Qwen2.5-72B grades pairs of responses from our Mistral 7B.", Method.RLHF),
+    ("We're doing instruction tuning on Gemma 2 9B with our FAQ.", Method.FULL_FINETUNE),
+    ("We averaged the weights of two Llama 3 fine-tunes into one.", Method.MERGE),
 ])
 def test_methods_in_everyday_words(reg, question, method):
     assert method in parse_scenario(question, reg).methods
+
+
+def test_instruction_tuning_data_is_no_tuning(reg):
+    facts = parse_scenario("We cleaned a CC BY 4.0 instruction-tuning dataset and will share it on HF.", reg)
+    assert facts.methods == (Method.PLAIN_USE,)
+
+
+def test_no_plan_to_put_it_out(reg):
+    facts = parse_scenario("We don't plan to put our Gemma 2 model on the Hub; only our data team uses it.", reg)
+    assert facts.deployments == (Deployment.INTERNAL,)
 
 
 def test_score_people_is_no_preference_labelling(reg):
