@@ -23,6 +23,7 @@ from retrieval.rules import Verdict
 STRONG = 1.0
 WEAK = 0.5
 FLAG_AT = 1.0
+USE_BAN_RANK = 2  # how high a use-policy ban must rank for its wording alone to decide, with no rule fired
 WEIGHTS = {
     # Measured on the blind dev sets (330 questions, default model), as wrong / right answers that show the sign:
     "policy": STRONG,  # 6 / 1: the headline changed (a 'permitted' gave way, or no rule covers and the clauses decide)
@@ -50,6 +51,15 @@ class Reconciled:
 def _gloss(annotations: AnnotationSet, cid: str) -> str:
     row = annotations.get(cid)
     return row.gloss if row else ""
+
+
+def _names_a_use(annotations: AnnotationSet, lead: str, clause: ClauseVerdict) -> bool:
+    """The clause reading's first deciding clause is a ban on a named use category, ranked within the top two."""
+    step = next((s for s in clause.deciding if s.clause_id == lead), None)
+    if step is None or step.rank > USE_BAN_RANK or step.effect != "prohibition":
+        return False
+    return any("use_categories" in row.acts_on and row.effect.value == "prohibition" and "use_cases" in row.conditions
+               for row in annotations.rows_for(lead))
 
 
 def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdict, annotations: AnnotationSet,
@@ -87,6 +97,13 @@ def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdi
     # A document no rule is written for (your own licence, `ruled` false) is answered from its clauses alone.
     changed = changed or (not rules_fired and cv is not Verdict.UNCLEAR and bool(lead)
                           and (not ruled or (cv.severity > Verdict.PERMITTED.severity and clause.strong)))
+    # With no rule, a use-policy ban that retrieval ranks at the very top decides on its wording: the scenario reader
+    # recognised no use, yet the question describes one the policy names (measured on the paraphrase set para-1, where
+    # such answers were 'unclear' while the gold said 'not_permitted' 11 times in 14). A catch-all lead-in ("any of the
+    # uses below") is not such a ban; `_wording_applies` in retrieval.clause_verdict has already left those out.
+    use_ban = (not rules_fired and cv is Verdict.NOT_PERMITTED and bool(lead) and not changed
+               and _names_a_use(annotations, lead, clause))
+    changed = changed or use_ban
     headline = cv if changed else rule_verdict
     why = ""
     if changed and rules_fired:
@@ -94,6 +111,10 @@ def reconcile(rule_verdict: Verdict, rule_clauses: set[str], clause: ClauseVerdi
                f"evidence: {lead} applies on the facts stated and ranks near the top.")
         signs.append(("policy", f"The rules table gives '{rule_verdict.value}', the clauses read on their own "
                               f"'{cv.value}'. {said}"))
+    elif use_ban:
+        why = (f"No rule in the table read a use from the question, but the use policy's ban that ranks first for its "
+               f"wording is {lead}: if the use described is the one it names, it is not permitted.")
+        signs.append(("policy", f"No rule covers this scenario; the verdict comes from the clause reading alone. {said}"))
     elif changed:
         why = f"No rule in the table covers this scenario, so the verdict is read from the clauses: {lead} applies."
         signs.append(("policy", f"No rule covers this scenario; the verdict comes from the clause reading alone. {said}"))

@@ -174,3 +174,35 @@ def test_same_text_in_finds_only_identical_words(fake_services):
     assert corpus.same_text_in("gemma-terms-2025:3.1.p1.b1", ("gemma-terms-2024",)) == ("gemma-terms-2024:3.1.p1.b1",)
     # the 2023 and 2024 OpenAI terms word their competing-model ban differently
     assert corpus.same_text_in("openai-terms-2024:using-our-services.p2.b7", ("openai-terms-2023",)) == ()
+
+
+def test_a_top_ranked_use_ban_decides_when_no_rule_read_a_use(fake_services):
+    from retrieval.clause_verdict import compose
+    from retrieval.crosscheck import reconcile
+    from retrieval.rules import Verdict
+    from retrieval.scenario import read_facts
+
+    engine, notes = fake_services.engine, fake_services.annotations
+    facts = read_facts("Our Llama 3.3 assistant tells callers it is Dana from support. Is that fine?", engine.registry)
+    loaded = set(fake_services.corpus.documents)
+    governing = ["llama-3.3-license", "llama-3.3-aup"]
+
+    def reading(first: str, rank: int = 1):
+        ranked = [("llama-3.3-license:7", r) for r in range(1, rank)] + [(first, rank), ("llama-3.3-license:1.a", rank + 1)]
+        return compose(facts, ranked, notes, loaded, governing, pool=40)
+
+    ban = reading("llama-3.3-aup:3.5")
+    assert ban.verdict == "not_permitted" and not ban.strong
+    result = reconcile(Verdict.UNCLEAR, set(), ban, notes, set(), False, ranked=list(ban.ranked), deployment_stated=False)
+    assert result.verdict is Verdict.NOT_PERMITTED and result.changed and "llama-3.3-aup:3.5" in result.why
+    # The list's lead-in ("any of the following") names no use: it decides nothing on its wording.
+    lead_in = reading("llama-3.3-aup:prohibited-uses.p1")
+    kept = reconcile(Verdict.UNCLEAR, set(), lead_in, notes, set(), False, ranked=list(lead_in.ranked),
+                     deployment_stated=False)
+    assert kept.verdict is Verdict.UNCLEAR and not kept.changed
+    # A ban ranked third is only a nearby clause, and a rule that fired keeps its own verdict.
+    third = reading("llama-3.3-aup:3.5", rank=3)
+    assert reconcile(Verdict.UNCLEAR, set(), third, notes, set(), False, ranked=list(third.ranked),
+                     deployment_stated=False).verdict is Verdict.UNCLEAR
+    assert reconcile(Verdict.CONDITIONAL, {"llama-3.3-license:1.b.i"}, ban, notes, set(), True, ranked=list(ban.ranked),
+                     deployment_stated=False).verdict is Verdict.CONDITIONAL
