@@ -603,7 +603,7 @@ DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
     r"\b(?:call|calls|calling|hit|hits|query|queries) (?:our|the|my) (?:\w+ )?(?:endpoint|api|service)\b",
     # people outside put something in and the model answers them
     r"\b(?:users?|customers?|patients|visitors|people|members|players|students|subscribers)\b (?:\w+ ){0,2}(?:type|types|lists?|enter|enters|submit|submits|upload|uploads|send|sends|describe|describes|ask|asks|paste|pastes)\b(?:[^.?]|\.(?=\w)){0,60}\b(?:it|the (?:bot|assistant|model|app|tool))(?: (?:built on|powered by|based on|running on)(?: [\w.-]+){1,3})? (?:replies|answers|responds|returns|tells|explains|gives|writes|suggests)\b",
-    r"\b(?:app|site|website|platform|service|tool) where (?:users|adults|people|customers|visitors|players|students|members|subscribers|kids|teens|fans)\b",
+    r"\b(?:app|site|website|platform|service|tool)\b(?:[^.?]|\.(?=\w)){0,40}?\bwhere (?:users|adults|people|customers|visitors|players|students|members|subscribers|kids|teens|fans)\b",
     r"\b(?:accessible|available|open) to (?:the (?:general )?public|anyone|everyone|customers|clients|outside users)\b", r"\b(?:chat )?widget\b",
     r"\bin prod\b", r"\b(?:paid|consumer|public|subscription|customer[\s-]facing|user[\s-]facing|commercial|free)\s+(?:[\w-]+\s+){0,2}(?:app|service|assistant|chat ?bot|website|platform)\b",
 ]
@@ -997,7 +997,10 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     dep_text = _BUNDLES_TEXT.sub(" ", SOMEONE_ELSES_RELEASE.sub(" ", dep_text))
     deployments = [d for d, pats in DEPLOYMENT_PATTERNS.items()
                    if _any(pats, dep_text, affirmed=d in (Deployment.WEIGHTS_RELEASE, Deployment.HOSTED, Deployment.ON_DEVICE))]
-    if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely|internal-only)\b|never leave|nothing is|not (?:shared|distributed|published)", low):
+    # "only" about who uses it ("only our staff", "internal only"), not any "only" ("adults only", "only the outputs")
+    if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely)\b (?:(?!adults?\b|outputs?\b)[\w-]+ ){0,3}(?:internal|in-house|inside|within|us\b|me\b|our|my|staff|employees|team)|\b(?:internal|in-house)(?:ly)?[\s-]only\b"
+                                                      r"|\b(?:internal|in-house|staff|employee|intranet)[\s-](?:[\w-]+ )?(?:chat ?bot|tool|assistant|app|service|search|portal|api|copilot)\b"
+                                                      r"|never leave|nothing is|not (?:shared|distributed|published)", low):
         if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients|paying|subscribers|the public|end users", dep_text):
             deployments = [d for d in deployments if d is not Deployment.HOSTED]
     if Deployment.END_USER in deployments:

@@ -46,6 +46,9 @@ def verdict_of(table, facts):
     ("We charge developers per token for calls to our Llama 3.3 endpoint.", {D.HOSTED}),
     ("Visitors paste a contract, and the assistant built on Qwen2.5 replies with a summary.", {D.HOSTED}),
     ("Our Gemma 2 model is open to the general public through a help widget.", {D.HOSTED}),
+    # "adults only" says who the users are, not that only the organisation uses it
+    ("A paid storytelling app, adults only, running on our own servers on a Llama 3.1 tune.", {D.HOSTED}),
+    ("On our own servers we run a site built on Llama 3.1 where members write stories with it.", {D.HOSTED}),
     # a copy goes out: handed over, passed on, put out, listed for sale
     ("We'll give the tuned Gemma 2 checkpoint to three partner banks.", {D.WEIGHTS_RELEASE}),
     ("Once our Mistral 7B merge is done we'll put it back out on the Hub.", {D.WEIGHTS_RELEASE}),
@@ -74,6 +77,8 @@ def test_deployments_in_everyday_words(reg, question, deployments):
     ("Clients use our Llama 3.1 fine-tune through a REST API; clients never receive the weights.", D.INTERNAL),
     # bundling the licence text is a duty, not a bundle with the model inside
     ("Our Llama 3.1 tune is used only by staff over the VPN. Must we bundle the licence text anywhere?", D.ON_DEVICE),
+    # a chatbot for the organisation's own people is no service to others
+    ("We're a Lyon startup using Llama 3.1 8B (text only) for an internal chatbot.", D.HOSTED),
     # API access to a model is not a copy of it, and passing the use rules on to users is a flow-down
     ("We want to sell API access to the merged Qwen2.5 model.", D.WEIGHTS_RELEASE),
     ("Our hosted Gemma 2 service: must we pass the prohibited-use rules on to our API users?", D.WEIGHTS_RELEASE),
