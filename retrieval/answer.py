@@ -17,12 +17,12 @@ from retrieval.quotes import Span, best_quote, choose_quote, tokens  # noqa: F40
 from retrieval.rules import Firing, RuleTable, Verdict, combine
 from retrieval.clause_verdict import RANKED, ClauseVerdict, compose, governing_documents
 from retrieval.crosscheck import reconcile
-from retrieval.language import is_supported, language_name
+from retrieval.language import is_supported, language_name, read_language
 from retrieval.scenario import Deployment, Facts, Method, other_versions, read_facts
 from retrieval import textq
 
 MAX_QUESTION = 4000
-SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish and Portuguese"
+SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish, Portuguese and Italian"
 
 
 @dataclass(frozen=True)
@@ -241,10 +241,13 @@ class Engine:
             clarify = self._clarify(facts, branches)
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
-        scores = self.searcher.score(text)  # one embedding, one BM25 pass: every search below is a cut of it
-        hits = self.searcher.search(text, k=max(k, 8), doc_ids=scenario_docs or None, steer=False, scores=scores)
+        # a question in another language is searched, quoted and read clause by clause in its English rendering, the
+        # words the scenario reader read it in
+        query = text if facts.language == "en" else read_language(text).text
+        scores = self.searcher.score(query)  # one embedding, one BM25 pass: every search below is a cut of it
+        hits = self.searcher.search(query, k=max(k, 8), doc_ids=scenario_docs or None, steer=False, scores=scores)
         retrieved = {h.clause_id: h for h in hits}
-        terms = _tokens(text)
+        terms = _tokens(query)
         ordered: dict[str, float] = {}  # clause id -> score, in citation order
         for cid in tq.clause_ids if tq else ():
             ordered.setdefault(cid, retrieved[cid].score if cid in retrieved else 0.0)  # the named clauses come first
@@ -265,15 +268,15 @@ class Engine:
         versions = other_versions(tuple(scenario_docs))
         citations = tuple(replace(self._citation(cid, score, terms | _tokens(" ".join(r.statement for r in fired)), versions), rank=i)
                           for i, (cid, score) in enumerate(list(ordered.items())[:limit], 1))
-        clause = self.clause_reading(text, facts, scores)
-        cross, headline, why = self._cross_check(text, facts, fired, verdict, clause, citations, notes)
+        clause = self.clause_reading(query, facts, scores)
+        cross, headline, why = self._cross_check(query, facts, fired, verdict, clause, citations, notes)
         if tq and not fired and cross.headline_changed and (tq.clause_ids or not tq.scenario):
             # A question about named clauses is not answered from other clauses that retrieval happened to rank.
             headline, why = verdict, ""
             cross = replace(cross, headline_changed=False, notes=tuple(n for n in cross.notes if n != cross.notes[0]))
         if tq and not fired and not tq.scenario:
             cross = replace(cross, agrees=True)  # no scenario, so no verdict for the two readings to disagree on
-        background = self._background(text, terms, scores)
+        background = self._background(query, terms, scores)
         findings = _findings(fired)
         summary = _summary(headline, fired, facts, scenario_docs, branches)
         if why:

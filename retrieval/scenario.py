@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace, dataclass, field
 from enum import Enum
 
-from retrieval import scope
+from retrieval import figures, scope
 from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
@@ -122,7 +122,8 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "cc-by-nc-4.0": [r"\bcc[\s-]*by[\s-]*nc\b", r"\bnon[\s-]?commercial\b(?=.*\b(?:cc|creative commons|licen[cs]ed)\b)"],
     "cc-by-4.0": [r"\bcc[\s-]*by\b(?![\s-]*(?:sa|nc)\b)(?:[\s-]*4\.0)?", r"creative commons attribution\b(?![\s-]*(?:share|non))"],
     "deepseek-license": [r"deepseek[\s-]licen[cs]e"],
-    "qwen-license": [r"qwen[\s-]licen[cs]e", r"\bthe qwen(?:'s)? (?:[\w-]+ ){0,3}(?:rule|clause|terms|agreement|threshold|cap|limit)\b"],
+    "qwen-license": [r"qwen[\s-]licen[cs]e", r"\bthe qwen(?:'s)? (?:[\w-]+ ){0,3}(?:rule|clause|terms|agreement|threshold|cap|limit)\b",
+                     r"\bqwen'?s (?:[\w-]+ ){0,3}(?:rule|clause|terms|agreement|threshold|cap|limit)\b"],
     "nvidia-open-model-license": [r"nvidia open model licen[cs]e", r"\bcosmos\b"],
     "bigscience-openrail-m": [r"bigscience\b.{0,20}rail", r"\bbloom\b(?! filter)"],
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
@@ -163,12 +164,12 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b",
                           # a product someone else built and runs, which the user only uses
                           r"\b(?:use|uses|using|licen[cs]e|subscribe to|bought|buy)\b (?:an? |their |the )?(?:third[\s-]party|vendor'?s?|outside|external|off[\s-]the[\s-]shelf|commercial) (?:[\w-]+ ){0,2}(?:tool|app|application|product|service|platform|software|saas|assistant|plugin)\b",
-                          r"\bunder the vendor'?s (?:own )?(?:licen[cs]e|arrangement|agreement|terms|contract)\b"],
+                          r"\bunder the vendor'?s (?:own )?(?:licen[cs]e|arrangement|agreement|terms|contract)\b"] + scope.INTEGRATED_PRODUCT,
     Deployment.ACQUISITION: [r"\bacqui(?:re[sd]?|ring|sition)\b.{0,40}\b(?:company|startup|business|subsidiary|us|them|firm|target)\b",
                              r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
                              r"divest", r"\bmerger\b", r"share purchase", r"asset (?:sale|purchase|deal)", r"due diligence",
                              r"\bsell(?:ing)? (?:our|the) (?:company|startup|business)", r"\btransfer\b.{0,40}\b(?:licen[cs]e|rights|account|company|weights|model)",
-                             r"\bassign"],
+                             r"(?<!school )(?<!class )(?<!homework )(?<!writing )(?<!reading )\bassign(?!ments\b)"] + scope.CHANGE_OF_CONTROL,
     Deployment.ON_DEVICE: [r"on[\s-]device", r"\bmobile\b", r"\bandroid\b", r"\bios\b", r"\bapk\b", r"\bembedded\b", r"\bembed(?:s|ding)?\b.{0,30}\b(?:in|into)\b",
                            r"\bdesktop app", r"\binstaller\b", r"\bfirmware\b", r"\bedge device", r"\bship(?:s|ping)?\b.{0,40}\b(?:app|device|product|installer)\b",
                            r"\bbundl"],
@@ -241,9 +242,9 @@ FLAG_PATTERNS: dict[str, list[str]] = {
                          r"\b(?:unrestricted|for any lawful purpose)\b", r"\bno (?:acceptable[\s-]use|use[\s-]restrictions?|aup)\b",
                          r"\b(?:doesn'?t|don'?t|won'?t|never|not) (?:want to )?(?:say|mention|disclose|credit|display|show)\b.{0,30}\b(?:llama|meta|gemma|qwen|built with)\b"],
     "safety_removal": [r"uncensor", r"strip (?:out )?(?:its |the )?refusals", r"remove (?:the )?(?:safety|guardrails)"],
-    "assign_licence": [r"\bassign", r"transfer\b.{0,40}\b(?:licen[cs]e|rights|account)", r"(?:licen[cs]e|rights|account) (?:be )?transferr?(?:ed|able)",
+    "assign_licence": [r"(?<!school )(?<!class )(?<!homework )(?<!writing )(?<!reading )\bassign(?!ments\b)", r"transfer\b.{0,40}\b(?:licen[cs]e|rights|account)", r"(?:licen[cs]e|rights|account) (?:be )?transferr?(?:ed|able)",
                        r"asset (?:sale|purchase|deal)"],
-    "company_acquired": [r"share purchase", r"being (?:bought|acquired)", r"\bacquir(?:e|ing|ed) (?:a|the|our) (?:company|startup)", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup)"],
+    "company_acquired": [r"share purchase", r"being (?:bought|acquired)", r"\bacquir(?:e|ing|ed) (?:a|the|our) (?:company|startup)", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup)"] + scope.CHANGE_OF_CONTROL,
     "cosmos": [r"\bcosmos\b"],
     "outputs": [r"\b(?:outputs?|labels|generations|generated (?:text|images|content|data)|responses|answers)\b"],
     "licensed_professional": [r"licensed (?:physicians|doctors|clinicians|lawyers|attorneys|professionals|pharmacists)", r"(?:physicians|doctors|lawyers) review"],
@@ -336,6 +337,11 @@ FLAG_PATTERNS["expressive_purpose"] += [
     r"\b(?:anatomy|medical|biology|health) (?:textbooks?|lessons?|classes|courses?|curricul\w*)\b",
     r"\b(?:museums?|galler(?:y|ies)|exhibitions?|art history|history of (?:\w+ )?art|art (?:school|class|students))\b",
 ]
+# Disclosure said as making it clear: "every screen makes clear it's an AI simulation, not the real person".
+FLAG_PATTERNS["disclosed"] += [
+    r"\b(?:makes?|made|making) (?:it )?(?:clear|plain|obvious|explicit|known)\b (?:to (?:\w+ ){0,2})?(?:that )?(?:it'?s|it is|this is|they are|they'?re|these are|the (?:\w+ ){0,2}(?:is|are)) "
+    r"(?:an? |only an? |just an? |all )?(?:ai|bot|machine|synthetic|simulat\w*|automated|generated|fake|artificial|computer[\s-]generated)\b",
+]
 FLAG_PATTERNS["undisclosed"] += [
     r"\b(?:would )?(?:rather|prefer(?:red)?) not (?:to )?(?:mention|disclose|say|label|tell|flag|note|admit)\b",
     r"\bnothing (?:\w+ ){0,3}(?:says|indicates|shows|tells|marks|labels|mentions|discloses|signals)\b.{0,40}\b(?:ai|machine|generated|bot|automated|model|llm)\b",
@@ -388,7 +394,10 @@ DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += [
 # Words that name a deployment without being one: someone else's released model ("a released model's weights"), an
 # editor plugin the user's own developers run (no hosted service).
 _NOT_A_DEPLOYMENT = re.compile(r"\b(?:a|an|any) (?:publicly |openly )?released (?:model|checkpoint|weights?)\b"
-                               r"|\b(?:ide|editor|vs ?code|jetbrains|intellij|neovim|vim|emacs) (?:plugin|extension)s?\b")
+                               r"|\b(?:ide|editor|vs ?code|jetbrains|intellij|neovim|vim|emacs) (?:plugin|extension)s?\b"
+                               # the licensor's release of a version, the moment a threshold is measured at (Llama s.2)
+                               r"|\b(?:version )?release date\b|\bwhen (?:[\w.\s-]{0,30}?)(?:was|were|got) (?:first )?released\b"
+                               r"|\b(?:was|were|got) released (?:in|on|back in|last)\b|\b(?:since|at|before|after|on) (?:its |the |their )?(?:release|launch)\b")
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+|just\s+|only\s+|simply\s+|bare\s+|nothing but\s+){0,3}mit\b(?![\s-]*(?:notices?|attribution|copyright))", "mit"),
@@ -415,10 +424,14 @@ FLAG_PATTERNS.update({
     "minor": [r"\b(?:my|our|a|the|his|her|their) 1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
               r"\bteen(?:ager|age|aged)?s?\b", r"\bminors?\b", r"\bunder[\s-]?18s?\b", r"\bhigh[\s-]school(?:ers?| students?)?\b", r"\baged? 1[3-7]\b",
               r"\bages? 1[3-7]\s*(?:-|to|\u2013)\s*1[3-7]\b", r"\bi(?:'m| am) 1[3-7]\b(?![\s-]*(?:%|percent|people|employees|million))",
-              r"\b1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)s?\b(?! (?:company|startup|business|firm|laptop|account|product|model|brand|codebase))"],
+              r"\b1[3-7][\s-]?(?:years?[\s-]old|y/?o|yrs? old)s?\b(?! (?:company|startup|business|firm|laptop|account|product|model|brand|codebase))",
+              # "my daughter is 14", "our son (15)", "a student who just turned 16"
+              r"\b(?:daughter|son|kid|child|niece|nephew|student|pupil|grand(?:son|daughter|child)|little (?:sister|brother)|stepson|stepdaughter)s?,? "
+              r"(?:is|who is|who's|aged|age|turned|just turned|is only|is just|\()\s*1[3-7]\b(?![\s-]*(?:%|percent|million|k\b))"],
     "no_guardian_consent": [r"\bwithout (?:a |their |his |her |my |our |the )?(?:parents?'?s?|parental|guardian'?s?|legal guardian'?s?) (?:consent|permission|approval|knowledge|ok)\b",
                             r"\b(?:parents?|guardians?|mum|mom|dad) (?:don'?t|doesn'?t|do not|does not|won'?t|will not|didn'?t|did not) (?:know|agree|consent|approve|allow)\b"],
     "under_13": [r"\b(?:my|our|a|the|his|her|their) (?:[1-9]|1[0-2])[\s-]?(?:years?[\s-]old|y/?o|yrs? old)\b(?! (?:company|startup|business|firm|laptop|account|product|model))",
+                 r"\b(?:daughter|son|kid|child|niece|nephew|grand(?:son|daughter|child)|little (?:sister|brother))s?,? (?:is|who is|who's|aged|age|turned|just turned|is only|is just|\()\s*(?:[5-9]|1[0-2])\b(?![\s-]*(?:%|percent|million|k\b|years? (?:ago|later)))",
                  r"\bunder[\s-]?13s?\b", r"\b(?:elementary|primary|grade)[\s-]school(?:ers?| students?| kids| children)?\b", r"\baged? (?:[5-9]|1[0-2])\b"],
     # what the Sharing & Publication Policy (incorporated, not in the corpus) asks of published Output
     "publication_rules": [r"\b(?:what|which|how)\b[^.?]{0,40}\b(?:requir|attribut|disclos|credit|cite|label|acknowledg)\w*[^.?]{0,60}\b(?:publish|publication|post(?:ed|ing)?|share|sharing)\w*",
@@ -456,7 +469,10 @@ FLAG_PATTERNS.update({
     "past_omission": [r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|from now on|what now|what do we do|what should we do|next (?:release|version)|version \d|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
                       r"[\s\S]*?\b(?:forgot|forgotten|omitted|missed|left out|didn'?t include|did not include|never included)\b.{0,40}\b(?:licen[cs]e|notices?|attribution|notice file|copyright|credits?)\b.{0,60}\b(?:ship|shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b",
                       r"^(?=[\s\S]*\b(?:fix|fixed|fixing|fixable|remed\w*|cure\w*|correct\w*|rectif\w*|going forward|retroactive\w*|tainted|make (?:it|this) right|clean (?:it|this) up)\b)"
-                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)"],
+                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|sold|delivered)\b.{0,80}\bwithout (?:the |a |an |any )?(?:[\w.-]+ ){0,2}?(?:licen[cs]e|notices?|attribution|notice file|change notices|copyright|credit)",
+                      # "we published the dataset but left out the attribution ... later we added the credits"
+                      r"^(?=[\s\S]*\b(?:fix|fixed|fixing|remed\w*|cure\w*|correct\w*|rectif\w*|added (?:back |in )?(?:the |our )?(?:credits?|attribution|notices?))\b)"
+                      r"[\s\S]*?\b(?:shipped|distributed|released|published|shared|re-?shared|uploaded|re-?uploaded|posted|sold|delivered)\b.{0,80}\b(?:left out|omitted|forgot|missed|dropped|skipped)\b.{0,20}\b(?:licen[cs]e|notices?|attribution|notice file|copyright|credits?)"],
 })
 # The licence text or copyright notice deleted from the copies passed on.
 FLAG_PATTERNS["skips_obligation"] += [r"\b(?:remov|strip|drop|delet|omit)\w*\b.{0,30}\b(?:licen[cs]e|copyright|permission) (?:notice|file|text|header)s?\b",
@@ -761,6 +777,17 @@ def _other_terms_facts(low: str, models: list[ModelRef], licences: list[str], do
     for flag in ("past_omission", "cured_in_time", "cured_late"):
         if flag not in flags and _any(FLAG_PATTERNS[flag], low):
             flags = flags + [flag]
+    if "cured_in_time" not in flags and "cured_late" not in flags:
+        # the time from discovery to cure, however it is put, against the 30 days of CC 4.0 s.6(b)
+        delay = figures.cure_delay_days(low)
+        if delay is not None:
+            flags = flags + ["cured_in_time" if delay <= 30 else "cured_late"]
+            if "past_omission" not in flags and re.search(r"\b(?:left out|omitted|forgot|forgotten|missed|dropped|skipped|missing|without (?:the |any |an? )?"
+                                                          r"(?:[\w-]+ )?(?:credits?|attribution|notices?|licen[cs]e))\b", low):
+                flags = flags + ["past_omission"]  # what was cured was an omission already shared
+    if "past_omission" in flags and ("cured_in_time" in flags or "cured_late" in flags):
+        # the missing credits were put back: the omission is a breach of the past, not a duty the user means to skip
+        flags = [f for f in flags if f != "skips_obligation"]
     missing = []
     for doc in load_absent().documents:
         if _any(list(doc.patterns), low, affirmed=True):
@@ -839,6 +866,24 @@ def _mau_all(text: str) -> list[int]:
     return out
 
 
+def _user_counts(text: str, documents) -> list[int]:
+    """The user counts a threshold reads (retrieval/figures.py), or the older reading where that finds none."""
+    found = figures.decisive(figures.timed(text, figures.user_figures(text), documents), documents)
+    return [f.value for f in found] or _mau_all(text)
+
+
+def _revenues(text: str, documents) -> list[int]:
+    """The annual revenues a threshold reads: the money figures of retrieval/figures.py where they find more than the
+    older reading, which also knows a company that says it has none."""
+    users = {v + d for f in figures.user_figures(text) for v in (f.value,) for d in (-1, 0, 1)}
+    # a figure without a currency that the question gives as a count of users is not revenue
+    old = [v for v in _revenue_all(text) if v not in users]
+    found = figures.decisive(figures.timed(text, figures.money_figures(text), documents), documents)
+    if found and not scope.no_revenue(text.lower()) and len(found) > len(old):
+        return [f.value for f in found]
+    return old
+
+
 def _mau(text: str) -> int | None:
     values = _mau_all(text)
     return values[0] if values else None
@@ -853,6 +898,12 @@ _EU_COUNTRIES = (r"(?:the )?(?:eu|european union|europe|germany|alemanha|alemani
                  r"\u00e1ustria|poland|pol\u00f4nia|polonia|sweden|su\u00e9cia|suecia|denmark|finland|czechia|czech republic|greece|gr\u00e9cia)")
 _EU_CUSTOMERS = re.compile(r"\b(?:customers|clients|users|buyers|subscribers|clientes|usu\u00e1rios|usuarios|kunden|nutzer|utilisateurs)\b[^.?]{0,40}?"
                            r"\b(?:in|em|en|no|na|nos|nas|aus|dans|de) " + _EU_COUNTRIES + r"(?:\s*(?:,|and|e|y|et|und|or|ou|o)\s*(?:in |em |en |no |na |nos |nas )?" + _EU_COUNTRIES + r")*\b")
+# The EU exclusion of the Llama multimodal AUP named as a clause of the licence, not as a place.
+_EU_CLAUSE = re.compile(r"\b(?:eu|european union|europe|european)(?:[\s-](?:related|specific|only|wide))?[\s-]+(?:restrictions?|clauses?|rules?|exclusions?|bans?|"
+                        r"carve[\s-]?outs?|limitations?|limits?|provisions?|prohibitions?|exceptions?|terms?|language|wording|part|bit|carveout|"
+                        r"geo[\s-]?block|geofence|domicile (?:rule|test|clause)|residency (?:rule|test|clause))\b"
+                        r"|\b(?:restriction|clause|rule|exclusion|ban|limitation|provision|prohibition|carve[\s-]?out|exception)s? (?:on|for|about|against|regarding|concerning|that excludes|excluding) "
+                        r"(?:the )?(?:eu|european union|europe)(?:an)?\b(?:[\s-](?:users|companies|residents|entities|people|businesses))?")
 NON_EU_PATTERNS = [r"\bbra[sz]il\b", r"\bs\u00e3o paulo\b|\bsao paulo\b|\brio de janeiro\b", r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
@@ -995,6 +1046,10 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     dep_text = re.sub(r"\b(?:openai|gpt[\w.-]*|chatgpt|claude|anthropic|gemini|cohere|mistral)(?:'s)? api\b", " ", low)
     dep_text = _NOT_A_DEPLOYMENT.sub(" ", dep_text)
     dep_text = _BUNDLES_TEXT.sub(" ", SOMEONE_ELSES_RELEASE.sub(" ", dep_text))
+    # "50 million people were using our social app each month": the product whose users a threshold counts is named
+    # for its count, not as where the model runs.
+    for a, b in figures.user_phrases(dep_text):
+        dep_text = dep_text[:a] + " " * (b - a) + dep_text[b:]
     deployments = [d for d, pats in DEPLOYMENT_PATTERNS.items()
                    if _any(pats, dep_text, affirmed=d in (Deployment.WEIGHTS_RELEASE, Deployment.HOSTED, Deployment.ON_DEVICE))]
     # "only" about who uses it ("only our staff", "internal only"), not any "only" ("adults only", "only the outputs")
@@ -1017,7 +1072,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         flags.remove("export")
     if "licensed_professional" in flags and "human_decides" not in flags:
         flags.append("human_decides")  # a professional who reviews and signs is a person who takes the decision
-    if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero)[\s-]+(?:an?\s+|any\s+)?commercial\b", low):
+    if "commercial" in flags and re.search(r"\b(?:no|not|non|without|zero|nothing|never|none of it)[\s-]+(?:an?\s+|any\s+|for\s+|is\s+|being\s+)?commercial(?:ly)?\b|"
+                                           r"\b(?:not|isn'?t|aren'?t|never|nothing)\s+(?:\w+\s+)?for (?:commercial )?(?:profit|gain|money)\b", low):
         flags.remove("commercial")  # "no commercial aim" outweighs a revenue figure mentioned in passing
     # The family licences (issue 11): only outputs leave, so the model stays; a group's figures decide a threshold that
     # counts affiliates; a question that asks what to add to comply does not plan to skip a duty.
@@ -1033,9 +1089,9 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) and not _any(COPY_GOES_OUT, low, affirmed=True) \
             and not re.search(scope.HOSTS_MODEL, low) and not _any(_OUTSIDERS, low, affirmed=True):
         deployments = [Deployment.INTERNAL]
-    maus = _mau_all(text)
+    maus = _user_counts(text, documents)
     mau, grouped_mau = scope.threshold_figure(maus, low)
-    revenue, grouped_revenue = scope.threshold_figure(_revenue_all(text), low)
+    revenue, grouped_revenue = scope.threshold_figure(_revenues(text, documents), low)
     if grouped_mau or grouped_revenue:
         flags.append("group_figure")
     # "is the brand name going to be a problem?" about the user's own release name is a naming question, not a use
@@ -1047,12 +1103,14 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if "skips_obligation" in flags and re.search(r"\bwhat (?:has|needs|do (?:we|i) (?:need|have)|must|should)\b.{0,25}\b(?:change|add|include|put in|fix|update|amend)\b", low):
         flags.remove("skips_obligation")
     eu_text = re.sub(r"(?:customers|users|clients|buyers|market|sell\w*|offer\w*)\b[^.]{0,30}\bin (?:the )?(?:eu|european union|europe)\b", " ", low)
+    # Customers or users in EU countries are end users of the service, not where the licensee is (Llama AUP s.2 / p1).
+    eu_text = re.sub(_EU_CUSTOMERS, " ", eu_text)  # first: the list of countries whole, before the looser reading below
     # Customers somewhere in the EU, in any language the reader handles ("clientes em Portugal e na Alemanha", "Kunden
     # in Deutschland"): where the licensee's customers are is not where the licensee is.
     eu_text = re.sub(r"\b(?:customers|users|clients|buyers|clientes|usuarios|usuários|kunden|nutzer|utilisateurs|acheteurs)\b"
                      r"(?:[^.?]{0,40}?\b(?:in|em|en|na|no|nos|nas|aus|dans|au|aux|de la|del)\b\s+(?:[\w\u00c0-\u017f-]+\s*){1,2}(?:,|e|y|et|und|and|\s)*){1,4}", " ", eu_text)
-    # Customers or users in EU countries are end users of the service, not where the licensee is (Llama AUP s.2 / p1).
-    eu_text = re.sub(_EU_CUSTOMERS, " ", eu_text)
+    # "does the EU restriction touch us?": the licence's EU clause, named, says nothing of where the user is
+    eu_text = _EU_CLAUSE.sub(" ", eu_text)
     us_self = re.search(r"(?:^|[.!?]\s+|\bwe are an? |\bwe're an? |\bour |\bi am an? |\bi'm an? |\bas an? )(?:an? )?(?:us|u\.s\.|american|uk|canadian|japanese|indian)[\s-](?:based )?(?:company|startup|team|business|firm|publisher|bank|company's)", low)
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None

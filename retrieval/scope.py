@@ -27,7 +27,11 @@ NO_REVENUE = re.compile(r"\b(?:no|zero|nil|without (?:any )?)\s*(?:revenue|incom
 # A figure the question gives as the group's (or several companies') total rather than one company's.
 GROUP_TOTAL = re.compile(r"\b(?:together|combined|in total|totall?ing|in aggregate|aggregated?|altogether|group[\s-]wide|"
                          r"across (?:the|our|all|its|their) (?:group|companies|subsidiaries|brands|affiliates|entities)|the group'?s|whole group|group total|"
-                         r"(?:including|with|counting|plus) (?:its|our|their|all) (?:affiliates|subsidiaries)|a group with)\b")
+                         r"(?:including|with|counting|plus) (?:its|our|their|all) (?:affiliates|subsidiaries)|a group with|"
+                         # "once all affiliates are counted", "if you count every cardholder across the group", "affiliates included"
+                         r"(?:once|when|if|after) (?:you |we |one )?(?:count|include|add|sum|combine)?\s*(?:all|every|each|its|our|their|the)\s+(?:[\w-]+\s+){0,2}"
+                         r"(?:affiliates?|subsidiar(?:y|ies)|group companies|sister companies|companies|entities|brands)(?:\s+(?:are|is|get|gets))?\s+(?:counted|included|added|summed|combined|taken together)|"
+                         r"(?:affiliates|subsidiaries|group companies) (?:included|counted|combined|together)|add(?:s|ed|ing)? up to|all told|in all)\b")
 # The question joins its figures across companies: affiliates, a parent, an acquirer.
 GROUPED = re.compile(r"\baffiliates?\b|\bsubsidiar(?:y|ies)\b|\bparent (?:company|group)\b|\bsister compan|\b(?:our|the|its) group\b|"
                      r"\bacquired by\b|\bacquir(?:er|ing company)\b|\bbeing (?:bought|acquired)\b|\bmerg(?:e|ing|er) with\b|"
@@ -113,7 +117,7 @@ def threshold_figure(values: list[int], low: str) -> tuple[int | None, bool]:
     the group's: the largest where the question calls one of them the total, their sum otherwise."""
     if not values:
         return None, False
-    if not GROUPED.search(low):
+    if not GROUPED.search(low) and not any(re.search(p, low) for p in CHANGE_OF_CONTROL):
         return values[0], False
     if len(values) == 1:
         # A single figure the question gives as the group's total is the group's figure.
@@ -123,3 +127,45 @@ def threshold_figure(values: list[int], low: str) -> tuple[int | None, bool]:
 
 def no_revenue(low: str) -> bool:
     return bool(NO_REVENUE.search(low))
+
+
+# Who only receives a model inside someone else's product (Llama s.1.b.ii, Stability AI s.III: "If you receive ...
+# from a Licensee as part of an integrated end user product", and the EU carve-out of the Llama multimodal AUP for end
+# users of a product or service that incorporates the model): a product bought, licensed or subscribed to from a
+# supplier, with the model inside it, which the user only uses as delivered.
+_PRODUCT = (r"(?:appliance|box|device|kit|unit|product|tool|software|system|platform|app|application|service|solution|kiosk|hardware|"
+            r"terminal|saas|suite|package|assistant|chatbot|bot|plug-?in|add-?on|widget|module|seats?)")
+_SUPPLIER = r"(?:third[\s-]party|outside|external|independent|commercial|off[\s-]the[\s-]shelf|another company'?s?|someone else'?s?)?\s*(?:vendor|supplier|provider|partner|manufacturer|integrator|reseller|oem|company|firm|maker|developer)"
+INTEGRATED_PRODUCT = [
+    # "we're buying a contact-centre box from a vendor", "take a licence to a call-centre appliance from a vendor"
+    r"\b(?:buy|buys|buying|bought|purchas\w+|licen[cs](?:e|es|ed|ing)|take (?:a |out a )?licen[cs]e to|taking (?:a |out a )?licen[cs]e to|"
+    r"subscrib\w+ to|rent\w*|leas\w+|procur\w+|get|gets|getting|receiv\w+|acquir\w+|order\w*)\b[^.;?]{0,60}?\b" + _PRODUCT +
+    r"\b[^.;?]{0,40}?\bfrom (?:a|an|the|some|one|our|their|its) " + _SUPPLIER + r"s?\b",
+    # "a vendor sells us an appliance", "the supplier ships it to us with the model inside"
+    r"\b" + _SUPPLIER + r"s? (?:sells?|sold|licen[cs]es|licen[cs]ed|supplies|supplied|provides|provided|ships|shipped|gives|gave|delivers|delivered|offers|offered)"
+    r"(?: (?:to )?(?:us|me|them|our (?:client|company|firm|bank)|the client))\b",
+    # "buy user seats for an outside vendor's design software"
+    r"\b(?:seats?|licen[cs]es|subscriptions?|accounts?) (?:for|to|on|in) (?:a|an|the|some) (?:[\w-]+ ){0,2}" + _SUPPLIER + r"'?s?\b",
+    # "an American SaaS I use", "some chatbot I use says it's built on ...": someone else's product the user uses
+    r"\b(?:some|an?|this|one)\s+(?:[\w-]+\s+){0,2}(?:saas|app|application|chatbot|bot|service|website|site|tool|assistant|product|platform|"
+    r"software|plug-?in|extension|game)\s+(?:that\s+)?(?:i|we)\s+(?:use|used|pay for|subscribe to|rely on)\b(?!\s+(?:internally|in-house))",
+    # operating it as delivered: "we just operate the box", "run it just as it arrives", "deploys the appliance as shipped"
+    r"\b(?:just|only|simply|merely)\s+(?:use|uses|using|operate|operates|operating|run|runs|running|deploy|deploys|plug in|switch on)\s+"
+    r"(?:the|their|that|this|its|these|those)\s+(?:[\w-]+\s+)?(?:appliances?|box(?:es)?|devices?|kits?|units?|terminals?|kiosks?|machines?|handsets?)\b",
+    r"\b(?:as|just as|exactly as)\s+(?:it (?:arrives|comes|ships|is delivered|was delivered)|(?:shipped|delivered|supplied|received))\b",
+    r"\bout of the box\b[^.;?]{0,40}\bwithout (?:modifying|changing|touching|altering|retraining)\b",
+]
+
+
+# A change of control of the user's company: it is bought, taken over or merged, and the buyer becomes its affiliate
+# (Stability AI counts affiliates' revenue, Llama affiliates' users) and the party a non-transferable licence or an
+# account does not pass to without consent (Llama s.1.a, OpenAI 2023 "including in connection with a change of control").
+CHANGE_OF_CONTROL = [
+    r"\b(?:being|be|been|get|gets|getting|got|was|were|is|are|will be)\s+(?:\w+\s+)?(?:bought|acquired|taken over|purchased|absorbed)\b"
+    r"(?!\s+(?:a|an|the|some|our|two|\d+)\s+(?:licen|subscription|seat|product|model|gpu|server|dataset|copy))",
+    r"\b(?:tak(?:e|es|ing)|took)\s+us\s+over\b", r"\btake-?over\b", r"\bbuy-?out\b", r"\bchange (?:of|in) (?:control|ownership)\b",
+    r"\b(?:the|a|our) new owners?\b", r"\b(?:buy|buys|buying|bought|acquir\w+|purchas\w+)\s+(?:us|our (?:company|startup|business|firm|studio|lab|shop))\b",
+    r"\bsold to (?:a|an|the|one of) (?:[\w-]+ ){0,2}(?:company|buyer|acquirer|group|competitor|rival|firm|conglomerate|corporation|private[\s-]equity|fund)\b",
+    r"\bterm sheet\b", r"\b(?:once|after|when) the (?:deal|acquisition|sale|merger|transaction) (?:closes|completes|is (?:done|closed|complete))\b",
+    r"\b(?:after|at|post)[\s-]?closing\b",
+]
