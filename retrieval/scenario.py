@@ -1055,6 +1055,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     # "only" about who uses it ("only our staff", "internal only"), not any "only" ("adults only", "only the outputs")
     if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely)\b (?:(?!adults?\b|outputs?\b)[\w-]+ ){0,3}(?:internal|in-house|inside|within|us\b|me\b|our|my|staff|employees|team)|\b(?:internal|in-house)(?:ly)?[\s-]only\b"
                                                       r"|\b(?:internal|in-house|staff|employee|intranet)[\s-](?:[\w-]+ )?(?:chat ?bot|tool|assistant|app|service|search|portal|api|copilot)\b"
+                                                      r"|\b(?:chat ?bot|tool|assistant|app|service|portal)\s+(?:internal|in-house)\b|\breserved (?:for|to) (?:our|the|its) (?:own )?(?:teams?|staff|employees|people)\b"
                                                       r"|never leave|nothing is|not (?:shared|distributed|published)", low):
         if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients|paying|subscribers|the public|end users", dep_text):
             deployments = [d for d in deployments if d is not Deployment.HOSTED]
