@@ -76,6 +76,13 @@ OUTPUTS_PUBLISHED += [
     # "our product contains code that deepseek-coder wrote"
     r"\b(?:contains?|containing|includes?|including|incorporates?|ships? with|has|have) (?:\w+ ){0,2}" + _CONTENT + r" (?:that|which) (?:[\w.-]+ ){1,3}"
     r"(?:wrote|writes|generated|generates|produced|produces|created|creates|drafted|drafts|made|makes)\b",
+# The same, said of the content: "descriptions are written by X and then published", "X drafts the wording of our manual,
+# which we then publish", "our product contains code that X wrote".
+    _CONTENT + r" (?:are |is |were |was |get |gets |got |being )?(?:generated|written|produced|created|drafted|made|translated|summari[sz]ed) (?:by|with|using|from|through)\b[^.?;]{0,60}"
+    r"\b(?:publish|post|print|sell|sold|ship|list|send|mail|deliver|put (?:online|up|out)|go(?:es)? (?:live|out|online)|end(?:s)? up)\w*",
+    r"\b(?:write|writes|wrote|writing|draft|drafts|drafted|drafting|generate|generates|generated|produce|produces|create|creates|translate|translates)\b (?:the |our |my |a |an |some )?"
+    r"(?:wording|text|copy|content|contents|body|draft|first draft|words|prose)s? (?:of|for|in) (?:the |our |my |a |an )?(?:[\w-]+ ){0,3}" + _CONTENT + r"\b[^.?;]{0,60}\b(?:publish|post|print|sell|ship|put|list|send|hand|deliver)\w*",
+    r"\b(?:contains?|includes?|incorporates?|ships? with|is full of|now has|uses)\b (?:[\w-]+ ){0,3}" + _CONTENT + r" (?:that|which) (?:[\w.-]+ ){1,3}(?:wrote|generated|produced|created|drafted|made|writes|generates|produces)\b",
 ]
 # The model answers other people: hosting, not only its outputs leaving.
 HOSTS_MODEL = r"(?<!no )(?<!not )\b(?:api|endpoint|saas|chat ?bot|hosted|host it|serve it|powered by)\b|\b(?:users|customers|clients|visitors) (?:can )?(?:chat|talk|query|prompt|ask|interact)\b"
