@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace, dataclass, field
 from enum import Enum
 
-from retrieval import figures, scope
+from retrieval import family_vocab, figures, scope
 from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
@@ -87,7 +87,8 @@ def _norm(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|nowhere|at no point|without|refuses? to|refusing to|declines? to|declining to|won't|don't|doesn't|isn't|aren't|neither|nor|instead of)\b[^.;,?!]{0,25}$")
+# "the rule against building competing models" names a rule; it does not say the user builds one
+_NEGATION = re.compile(r"\b(?:never|not|no|nothing|nobody|no one|none|nowhere|at no point|without|refuses? to|refusing to|declines? to|declining to|won't|don't|doesn't|isn't|aren't|neither|nor|instead of|(?:rule|clause|ban|prohibition|provision|bar)s? against)\b[^.;,?!]{0,25}$")
 
 
 def _compiled(pattern: str) -> re.Pattern[str]:
@@ -225,7 +226,7 @@ FLAG_PATTERNS: dict[str, list[str]] = {
     "trademark": [r"trademark", r"\blogo\b", r"company name", r"rename (?:our|the) company", r"register .{0,20}llama", r"(?<!our )(?<!my )(?<!own )(?<!their )(?<!its )\bbrand(?:ing)?\b", r"\bofficial\b", r"endorse", r"register .{0,20}(?:name|mark)"],
     "naming": [r"\bname(?:d|s)?\b", r"\bcall (?:it|the model)\b", r"\bprefix\b"],
     "ownership": [r"(?<!'s )(?<!our )(?<!my )(?<!its )(?<!their )(?<!your )(?<!his )(?<!her )\bown(?:s|ership)?\b(?! (?:servers|staff|employees|engineers|team|use|data|model|laptop|company|infrastructure|preference|tokens|custom))", r"\bwho owns\b", r"\bcopyright in\b"],
-    "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\b(?:alternative|replacement|substitute) (?:to|for) (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"\bcheaper (?:chat ?gpt|openai)\b", r"\bclone\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
+    "competing": [r"compet", r"rival", r"general(?:[\s-]purpose)? (?:chat|assistant|chatbot)", r"chat assistant", r"chatgpt[\s-]?(?:style|like|clone|alternative)", r"\b(?:alternative|replacement|substitute) (?:to|for) (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"\bcheaper (?:chat ?gpt|openai)\b", r"\bclone\b", r"\b(?:go(?:es|ing)?|went|pitted|pit it) (?:up )?against\b", r"\b(?:stand-in|stand in|drop-in replacement|swap-in) for\b", r"\bhead[\s-]to[\s-]head\b", r"\btak(?:e|es|ing) on (?:chat ?gpt|openai|gpt[\w.-]*|claude|gemini)\b", r"general[\s-]purpose (?:chat|assistant)", r"\bsell it as\b"],
     "termination": [r"terminat", r"after (?:the )?licen[cs]e (?:ends|is revoked)", r"revok"],
     "commercial": [r"(?<!non-)(?<!non )(?<!non)commercial", r"\bsell", r"\bpaid\b", r"\bpaying\b", r"revenue", r"monetiz", r"\bcustomers?\b", r"\bresell", r"subscription", r"(?<!non-)(?<!non )(?<!not-for-)(?<!not for )\bprofit",
                    r"\bclients\b", r"\b(?:for|to|with) (?:a |an |our |the |my |their )?(?:\w+ )?clients?\b", r"\bclient (?:work|projects?|deliverables)\b", r"\bclient'?s (?:\w+ ){0,2}(?:service|app|product|platform|business|company|startup|saas|tool)\b", r"\bagency\b", r"\bour (?:startup|company|business|firm)\b", r"\badvertis", r"\bmarketing\b", r"\benterprise\b"],
@@ -260,7 +261,8 @@ FLAG_PATTERNS: dict[str, list[str]] = {
                    r"\bi accept\b", r"click[\s-]?through", r"\b(?:am i|are we|is (?:my|our) (?:company|team)) (?:still )?bound\b",
                    r"\bfrom (?:a|an|some|the) (?:[\w-]+ ){0,2}mirror\b", r"\bmirror(?:ed)? (?:site|copy|repo)", r"\bre-?upload(?:ed|s)?\b",
                    r"\btorrent\b", r"\bunofficial (?:copy|upload|repo)", r"\bthird[\s-]party (?:upload|mirror|copy|host)"],
-    "warranty": [r"\bwarrant(?:y|ies|s)?\b", r"\bindemni", r"\bliab(?:le|ility)\b", r"\bas[\s-]is\b", r"\bsupport contract\b", r"\bsla\b"],
+    "warranty": [r"\bwarrant(?:y|ies|s)?\b", r"\bindemni", r"\bliab(?:le|ility)\b", r"\bsupport contract\b", r"\bsla\b",
+                 r"(?:provided|supplied|licen[cs]ed|distributed|offered|comes?|came|sold|delivered|given|released|ships?|shipped)\s+(?:\w+ ){0,2}[\"']?as[\s-]is\b|\bas[\s-]is\b[\"']?(?:[\s,]+(?:basis|and without|without (?:any )?warrant|with no warrant|disclaimer|clause))"],
     "affiliates": [r"\baffiliates?\b", r"\bsubsidiar(?:y|ies)\b", r"\bparent (?:company|group)\b", r"\bgroup(?:'s)? (?:revenue|users|companies)\b",
                    r"\bsister compan"],
     "export": [r"\bexport[\s-]control", r"\bsanction", r"\bembargo", r"\b(?:iran|north korea|cuba|syria|crimea)\b", r"\bitar\b"],
@@ -401,8 +403,8 @@ _NOT_A_DEPLOYMENT = re.compile(r"\b(?:a|an|any) (?:publicly |openly )?released (
                                r"|\b(?:was|were|got) released (?:in|on|back in|last)\b|\b(?:since|at|before|after|on) (?:its |the |their )?(?:release|launch)\b")
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
-    (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+){0,2}mit\b", "mit"),
-    (r"(?:under|as|with|to)\s+(?:an?\s+|the\s+|plain\s+){0,2}apache[\s-]*(?:2(?:\.0)?)?\b", "apache-2.0"),
+    (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+|just\s+|only\s+|simply\s+|bare\s+|nothing but\s+){0,3}mit\b(?![\s-]*(?:notices?|attribution|copyright))", "mit"),
+    (r"(?:under|as|with|to)\s+(?:an?\s+|the\s+|plain\s+|just\s+|only\s+|simply\s+|bare\s+|nothing but\s+){0,3}apache[\s-]*(?:2(?:\.0)?)?\b(?![\s-]*(?:2(?:\.0)?)?[\s-]*(?:notices?|notice file|attribution|licen[cs]e (?:text|copy|file)|text|copy|file|headers?|copyright))", "apache-2.0"),
     (r"(?:under|with|as)\s+(?:an?\s+|the\s+)?(?:cc[\s-]*by[\s-]*sa|creative commons)", "cc-by-sa-4.0"),
     (r"(?:under|with|as)\s+(?:an?\s+)?(?:our own|my own|custom|proprietary|closed|commercial)\s+(?:(?!and\b|data\b|code\b|weights\b)[\w']+\s+){0,3}?(?:licen[cs]e|terms|eula)", "proprietary"),
     (r"\b(?:our|my) own (?:custom |commercial )?(?:licen[cs]e|terms|eula)\b", "proprietary"),
@@ -552,6 +554,195 @@ TARGET_PATTERNS += [
     # "under plain CC BY 4.0": the same target with a word for "just that licence"
     (r"(?:under|with|as|to)\s+(?:an?\s+|the\s+)?(?:plain|just|simple|regular|ordinary|normal|vanilla)\s+(?:cc[\s-]*by|creative commons attribution)(?![\s-]*(?:sa|nc|share|non)\b)", "cc-by-4.0"),
 ]
+
+# Everyday words for the family licences' ideas (s4fam): data in retrieval/family_vocab.py.
+for _flag, _pats in family_vocab.FLAGS.items():
+    FLAG_PATTERNS.setdefault(_flag, []).extend(_pats)
+for _doc, _pats in family_vocab.LICENCES.items():
+    LICENCE_PATTERNS.setdefault(_doc, []).extend(_pats)
+for _dep, _pats in family_vocab.DEPLOYMENTS.items():
+    DEPLOYMENT_PATTERNS[Deployment(_dep)].extend(_pats)
+for _method, _pats in family_vocab.METHODS.items():
+    METHOD_PATTERNS[Method(_method)].extend(_pats)
+TARGET_PATTERNS += family_vocab.TARGETS
+_NOT_A_TARGET_AFTER = re.compile(family_vocab.NOT_A_TARGET_AFTER)
+_NOT_A_TARGET_BEFORE = re.compile(family_vocab.NOT_A_TARGET_BEFORE)
+
+# ---- Who gets the model and what was done to it, in everyday words (s4dep). Each list states one idea the licences
+# turn on: whether anyone outside the organisation receives or reaches the model, whether the weights themselves go
+# out, where a copy ends up, how the model was changed, and which model plays which part. Negated forms are read as
+# negations ("nobody outside ever gets it" is internal use, "the weights are never handed over" is no release).
+_OUTSIDER = (r"(?:customers?|clients?|users?|outsiders?|third[\s-]part(?:y|ies)|the public|partners?|external (?:users?|part(?:y|ies)|people)|"
+             r"anyone|anybody|people|members of the public|end[\s-]users?)")
+_INSIDER = (r"(?:staff|staffers|employees|team(?:mates)?|engineers|developers|devs|analysts|researchers|scientists|colleagues|co-?workers|lawyers|"
+            r"people|members|personnel|workforce|students|lab members|in-house (?:team|staff))")
+_ACCESS = (r"(?:gets?|got|sees?|saw|touch(?:es)?|uses?|used|reach(?:es)?|access(?:es)?|has access|have access|receives?|downloads?|interacts? with|talks? to|queries|query|logs? in|can (?:use|reach|see|access|touch|get))"
+           r"(?! (?:to )?(?:the |a copy of the |copies of the |any |our )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?|copy|copies)\b)")
+# No one outside the organisation receives or reaches the model: strong enough to set internal use on its own.
+NOBODY_OUTSIDE = [
+    r"\bno(?:body| one|-one)(?: outside| external| else| from outside)(?: (?:the |our |my |this )?(?:[\w-]+ )?(?:company|organi[sz]ation|org|firm|team|lab|group|building|department|university|school|hospital|bank|office))?"
+    r"(?: (?:will|can|could|would|does|ever|is|are))*(?: ever)? " + _ACCESS + r"\b",
+    r"\bno (?:customers?|clients?|outsiders?|third[\s-]part(?:y|ies)|external (?:users?|part(?:y|ies))|members? of the public|end[\s-]users?)(?: (?:will|can|could|would|does|ever))*(?: ever)? " + _ACCESS + r"\b",
+    r"\b(?:outsiders|customers|clients|the public|third parties|(?:people|anyone|users) (?:from )?outside(?: (?:the |our |my )?(?:[\w-]+ )?(?:company|organi[sz]ation|org|firm|team|lab|group))?) "
+    r"(?:will )?(?:never|don'?t|do not|won'?t|will not|can'?t|cannot|can not|aren'?t able to|have no way to)(?: ever)? (?:get|see|touch|use|reach|access|receive|download|interact with|talk to|query)\b"
+    r"(?! (?:to )?(?:the |a copy of the |copies of the |any |our )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?|copy|copies)\b)",
+    r"\b(?:used |accessed |reachable |available |accessible |open )?only (?:by|to) (?:our |the |my |company |internal |in-house )?(?:own )?" + _INSIDER + r"\b",
+    r"\bonly (?:company |internal |in-house )?(?:staff|employees|personnel|insiders)\b(?: \w+){0,2} (?:can |may |will )?(?:uses?|used|access(?:es)?|reach(?:es)?|sees?|quer(?:y|ies)|touch(?:es)?|logs? in|calls?|runs?)\b",
+    r"\bonly (?:our|my|the company'?s|the firm'?s|the lab'?s) (?:own )?(?:[\w-]+ )?" + _INSIDER + r" (?:\w+ )?(?:can |may |will |ever )?(?:uses?|used|access(?:es)?|reach(?:es)?|sees?|quer(?:y|ies)|touch(?:es)?|logs? in|calls?|runs?|gets?)\b",
+    r"\b(?:over|through|via|on|behind) (?:the |our |a |an )?(?:corporate |company |internal |office |private )?(?:vpn|intranet|lan)\b",
+    r"(?<!weights )(?<!weights are )(?<!weights will )(?<!weights is )(?<!checkpoint is )(?<!checkpoints are )(?<!files are )"
+    r"\b(?:won'?t|will not|don'?t|do not|never|not going to|doesn'?t|does not|didn'?t|did not|aren'?t going to|not)\b (?:\w+ ){0,2}"
+    r"(?:pass|give|hand|send|share|provide|release|distribute|ship|show|sell|lend|supply|expose|publish|offer|open|license|licence|make)\w*\b[^.?;]{0,60}\b(?:to|with) "
+    r"(?:anyone|anybody|others|outsiders|third parties|the public|customers|clients|people outside|any(?:one|body) (?:else|outside))\b",
+    r"\b(?:never|not|won'?t|doesn'?t|does not|don'?t|do not)\b (?:ever )?(?:goes|go|gets? (?:sent|given|passed|handed)|is (?:sent|given|passed|handed)|leaves?|leave)\b "
+    r"(?:out(?:side)? |anywhere |outside (?:the |our )?(?:\w+ )?(?:company|organi[sz]ation|org|firm|team|lab|building) |to )?(?:anyone|anybody|others|outsiders|third parties|the public|customers|clients|anywhere)\b",
+    r"\b(?:all|entirely|strictly|purely|only|fully|everything(?: stays)?) (?:inside|within|in-house|internal to) (?:the |our |my |its )?(?:own )?(?:company|organi[sz]ation|org|firm|team|lab|group|walls|building|department)\b",
+    r"\b(?:just|only|purely|solely|strictly) for (?:myself|ourselves|me|us)\b",
+    r"\b(?:none of it|nothing|no part of it)\b (?:\w+ ){0,2}(?:ever )?(?:leaves?|goes out|gets out)\b",
+    r"\bkeep(?:s|ing)? (?:it|them|this|that|the (?:\w+ )?(?:model|weights|checkpoint)) (?:for ourselves|for myself|to ourselves|to myself|in[\s-]house|internal|private)\b",
+]
+# Not released in so many words, though outsiders may use a service (the weights are another matter than access).
+KEPT_TO_OURSELVES = [
+    r"\b(?:don'?t|do not|won'?t|will not|never|not)\b (?:\w+ )?(?:sell|share|publish|distribute|release|give away|post|upload)\w*(?: (?:or|and|nor) (?:sell|share|publish|distribute|release|give|post|upload)\w*)? (?:any(?:thing| of (?:it|them|this|these))|it|them)\b",
+    r"\b(?:inside|within) (?:its|our|my|their|the) (?:own )?(?:company|organi[sz]ation|org|group|business)\b(?!'s)(?! (?:of|for) (?:customers|clients|users))",
+]
+# The weights themselves do not go out: a service on top of them may still reach people outside.
+WEIGHTS_STAY = [
+    # no plan to put it out at all
+    r"\b(?:don'?t|do not|won'?t|will not|never|not|no)\b (?:\w+ ){0,3}(?:plan|intend|going|want|expect|mean|wish)\w* (?:\w+ )?to (?:put|publish|release|upload|share|distribute|open[\s-]?source|post|push|sell|ship)\b",
+    r"\b(?:weights|checkpoints?|model files?|model itself|model binar(?:y|ies)|parameters)\b(?: (?:themselves|itself))?[^.?;]{0,20}?\b(?:never|not|isn'?t|aren'?t|won'?t|don'?t|doesn'?t)\b"
+    r"(?: (?:be|get|ever|going to be|been))* (?:handed|given|sent|shared|shipped|distributed|released|published|leave|leaves|go out|made available|downloadable|provided|passed|sold|exposed|delivered|uploaded|available)\b",
+    r"\bno(?:body| one|-one)(?: outside| else| external)?(?: (?:ever|will|can|does))*(?: ever)? (?:gets?|sees?|receives?|touch(?:es)?|downloads?|has|have|obtains?) (?:a copy of |copies of )?(?:the |our |any |a )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?)\b",
+    r"\b(?:customers|clients|users|outsiders|they)\b (?:will )?(?:never|don'?t|do not|won'?t|can'?t|cannot)(?: ever)? (?:get|see|receive|touch|download|have|obtain) (?:a copy of |copies of )?(?:the |our |any )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?)\b",
+    r"\b(?:it|the model|the weights|the checkpoint|the fine-?tune)\b (?:only )?(?:lives?|stays?|remains?|sits?|resides?|runs?) (?:only )?(?:on|in|inside|within) (?:our|my|the company'?s|its own|our own)\b",
+]
+# Someone else's release, or the hub as where the model or its card was found: not the user putting the model out.
+SOMEONE_ELSES_RELEASE = re.compile(
+    r"\b(?:as |the way |exactly as |just as )?(?:meta|google|nvidia|alibaba|mistral|tii|stability|microsoft|deepseek|bigcode|bigscience|openai|ibm|the authors|the provider|the licensor|"
+    r"the vendor|the developers?|the publishers?|its (?:authors|creators|developers?))(?: (?:originally|first|officially|publicly))? (?:released|published|distributed|shipped|uploaded|open[\s-]sourced|put out)\b(?: (?:it|them|the (?:\w+ )?(?:model|weights|checkpoint)s?))?"
+    r"|\bas[\s-](?:released|published|distributed|downloaded)\b|\bthe (?:original|official|upstream|public) (?:release|weights|checkpoint)\b"
+    r"|\b(?:from|off) (?:hf|hugging ?face|the (?:hf |hugging ?face )?hub)\b"
+    r"|\b(?:tagged|listed|labell?ed|marked|licensed|described|shown)\b[^.?]{0,30}\b(?:on|at|by) (?:hf|hugging ?face|the hub)\b"
+    r"|\b(?:hf|hugging ?face|the hub)(?:'s)? (?:lists?|tags?|says|shows|labels?|page|card|model card|listing|metadata)\b"
+    r"|\bon (?:hf|hugging ?face|the hub),? (?:it'?s|it is|the (?:card|model card|licen[cs]e))\b")
+DEPLOYMENT_PATTERNS[Deployment.INTERNAL] += NOBODY_OUTSIDE + KEPT_TO_OURSELVES
+_ONLY_INTERNAL += NOBODY_OUTSIDE
+# Reaching people as a service: a web tool, a cloud offering, a product people pay to call.
+DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
+    r"\b(?:web|browser|cloud)[\s-]based\b", r"\bonline (?:service|tool|assistant|app|platform|product|chat ?bot|version|demo)\b",
+    r"\b(?:cloud[\s-]hosted|in the cloud|cloud (?:service|offering|product|platform|api))\b", r"\bsubscribers?\b",
+    r"\b(?:charg|bill)\w* (?:\w+ ){0,3}for (?:api |model )?(?:access|usage|queries|calls|requests|tokens|seats|inference)\b",
+    r"\b(?:call|calls|calling|hit|hits|query|queries) (?:our|the|my) (?:\w+ )?(?:endpoint|api|service)\b",
+    # people outside put something in and the model answers them
+    r"\b(?:users?|customers?|patients|visitors|people|members|players|students|subscribers)\b (?:\w+ ){0,2}(?:type|types|lists?|enter|enters|submit|submits|upload|uploads|send|sends|describe|describes|ask|asks|paste|pastes)\b(?:[^.?]|\.(?=\w)){0,60}\b(?:it|the (?:bot|assistant|model|app|tool))(?: (?:built on|powered by|based on|running on)(?: [\w.-]+){1,3})? (?:replies|answers|responds|returns|tells|explains|gives|writes|suggests)\b",
+    r"\b(?:app|site|website|platform|service|tool)\b(?:[^.?]|\.(?=\w)){0,40}?\bwhere (?:users|adults|people|customers|visitors|players|students|members|subscribers|kids|teens|fans)\b",
+    r"\b(?:accessible|available|open) to (?:the (?:general )?public|anyone|everyone|customers|clients|outside users)\b", r"\b(?:chat )?widget\b",
+    r"\bin prod\b", r"\b(?:paid|consumer|public|subscription|customer[\s-]facing|user[\s-]facing|commercial|free)\s+(?:[\w-]+\s+){0,2}(?:app|service|assistant|chat ?bot|website|platform)\b",
+]
+# A copy goes to someone: handed, passed on, sold, put out, listed on a marketplace.
+_COPY = r"(?:weights|checkpoints?|model files?|fine[\s-]?tunes?|finetunes?|adapters?|loras?|ggufs?|quants?|merges?|the (?:finished |trained |resulting |new |final )?model|copies|a copy)"
+# passing on rules, terms or costs is a flow-down, not a copy
+_NOT_PASSED = r"(?!(?:[\w.-]+ ){0,4}?(?:rules|terms|restrictions|conditions|obligations|notices?|costs?|savings|requirements|polic(?:y|ies)|prices?|fees|the aup)\b)"
+COPY_GOES_OUT = [
+    r"\bpass(?:es|ed|ing)? (?:on|along)\b " + _NOT_PASSED, r"\bpass(?:es|ed|ing)? " + _NOT_PASSED + r"(?:[\w.-]+ ){1,5}(?:on|along) to\b",
+    r"\b(?:hand(?:s|ed|ing)?|give|gives|giving|gave|send(?:s|ing)?|sent|deliver(?:s|ed|ing)?|provide|provides|providing|suppl(?:y|ies|ied|ying)|pass(?:es|ed|ing)?|"
+    r"sell(?:s|ing)?|sold|rent(?:s|ed|ing)?|leas(?:e|es|ed|ing)|pay(?:s|ing)? for)\b (?:(?!access\b|that\b|which\b|who\b|to\b)[\w.-]+ ){0,4}" + _COPY + r"\b(?! card)",
+    r"\b(?:customers|clients|users|partners|buyers|they|people|recipients|licensees)(?: will| would|'d|'ll| can)? (?:get|receive|download)\b (?:\w+ ){0,3}(?:" + _COPY + r"|it|them)\b(?! card)",
+    r"\b(?:hand|give|send|deliver|provide|supply|ship|pass)\w* (?:it|them|this|that)\b (?:out |over |back )?(?:under|to (?:customers|clients|partners|users|others|people|buyers|companies|third parties|the public|\w+ companies))\b",
+    # selling or licensing it to customers is a copy only when it goes under licence terms (else it may be a service)
+    r"\b(?:sell|rent|lease|licen[cs]e)\w* (?:it|them|this|that)\b(?: out)?(?: to (?:\w+ ){0,2}(?:customers|clients|partners|users|buyers|companies|businesses))? (?:under|on) (?:[\w'-]+ ){0,5}(?:licen[cs]es?|terms|contracts?|eulas?|agreements?)\b",
+    r"\b(?:rent|lease|licen[cs]e)\w* (?:it|them) out\b", r"\bgo(?:es|ing)? out to\b",
+    r"\bhand(?:s|ed|ing)? (?:it|them|copies) (?:out|around)\b", r"\bpass(?:es|ed|ing)? (?:it|them|copies|the (?:model|weights|checkpoint|adapter|fine-?tune|dataset|data|corpus)) (?:on|along)\b",
+    r"\blicens(?:e|es|ed|ing) (?:out )?(?:the|our|my|its|their|a copy of the|copies of the) (?:[\w.-]+ ){0,5}?(?:weights|checkpoints?|model files?|fine-?tunes?|tunes?|adapters?|loras?|model) to\b",
+]
+DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += COPY_GOES_OUT + [
+    r"\bput(?:s|ting)? (?:it|them|this|that) (?:back )?(?:out|up)\b(?! with)",
+    r"\bput(?:s|ting)? (?:the|our|my|a|an|this|that) (?:[\w.-]+ ){0,3}(?:model|weights|checkpoint|fine-?tune|adapter|lora|dataset|corpus|copy|version|merge|gguf|data|set) (?:back )?(?:out|up)\b",
+    r"\bput(?:s|ting)? out (?:the|our|my|a|an) (?:[\w.-]+ ){0,3}(?:model|weights|checkpoint|fine-?tune|adapter|lora|dataset|corpus|merge|gguf)\b",
+    r"\b(?:marketplace|store|shop) for (?:ai )?models\b", r"\bmodel (?:marketplace|store|shop|zoo)\b", r"\brepackag",
+    r"\b(?:available|offered) (?:for|to) download\b", r"\bmake (?:it|them|the (?:\w+ )?(?:weights|model|checkpoint)) downloadable\b",
+]
+# The weights end up on a machine someone else owns: a customer's servers, a box sold with them installed.
+_AT_OTHERS_SITE = re.compile(
+    r"\b(?:we|i|our team|our engineers)\b (?:will |would |'ll |then )?(?:install|deploy|set up|put|load|run)\w*\b[^.?]{0,30}\bon (?:their|the customer'?s?|the client'?s?|customers'?|clients'?) (?:own )?"
+    r"(?:servers?|hardware|machines?|premises|infrastructure|infra|cluster|devices?|laptops?|phones?|computers?|gpus?|data ?cent(?:er|re)s?|systems?)\b"
+    r"|\bon (?:the |each |every )?(?:customer|client|buyer|hospital|partner|user)s?'?(?:'s)? (?:own )?(?:servers?|hardware|premises|infrastructure|machines?|devices?|laptops?|phones?|systems?|sites?)\b"
+    r"|\b(?:customers|clients|users|buyers|end[\s-]users|people|they)\b (?:\w+ ){0,2}(?:install|download|run)\w*\b[^.?]{0,40}\bon (?:their|its) (?:own )?(?:laptops?|devices?|machines?|phones?|computers?|pcs?|desktops?|servers?|hardware|premises)\b"
+    r"|\balready (?:installed|loaded|on (?:it|them|board))\b"
+    r"|\b(?:comes?|came|ships?|shipped|sold|delivered) (?:pre-?(?:loaded|installed) )?with (?:the )?(?:[\w.-]+ ){0,4}(?:weights|model)\b[^.?]{0,20}\b(?:installed|loaded|on (?:it|board))\b"
+    r"|\b(?:sell|sells|sold|selling|ship|ships|shipped|shipping|deliver|delivers)\b[^.?]{0,40}\b(?:box|appliance|device|unit|server|machine)\b")
+# Dropping the licence text into a bundle is a duty, not a bundle that carries the model.
+# "built into our app": the model inside something shipped to users
+DEPLOYMENT_PATTERNS[Deployment.ON_DEVICE] += [
+    r"\b(?:packaged|packed|included|shipped|distributed|bundled|delivered) (?:in|inside|into|with|as part of) (?:the|our|a|an|their|each|every) (?:[\w-]+ ){0,2}(?:game|app|application|installer|software|binary|client|container image|docker image|firmware|device|appliance)\b",r"\b(?:built|baked|integrated|embedded) (?:right )?(?:into|in) (?:our|the|their|an?) (?:[\w-]+ ){0,2}(?:app|application|device|software|game|client|firmware|product)\b"]
+_BUNDLES_TEXT = re.compile(r"\bbundl\w* (?:the |a |an |our |its |their )?(?:copy of (?:the )?)?(?:licen[cs]e|notices?|notice file|attribution|legal|terms|text)\b|\ba bundle of\b")
+# What was done to the model: trained further, more pretraining, taught from another model's answers, used as a judge.
+METHOD_PATTERNS[Method.FULL_FINETUNE] += [
+    r"\btrain(?:s|ed|ing)?\b (?:[\w./-]+ ){0,3}further\b", r"\bfurther[\s-](?:train|tun|fine)", r"\btrain(?:s|ed|ing)? (?:it|them|the model) (?:more|again)\b",
+    r"\b(?:additional|extra|more|another round of|a (?:further|second|new) round of) (?:supervised |instruction )?(?:training|tuning|fine[\s-]?tuning)\b",
+    r"\b(?:model|it) (?:has )?(?:learned|learnt) from\b", r"\bwhat (?:our|the|my) model (?:learned|learnt) from\b",
+    r"\btrain(?:s|ing)? (?:an?|the|our|my|this|that) (?:[\w.-]+ ){0,5}model\b(?! from scratch)",
+    r"\b(?:instruction|supervised|chat|task|domain|preference)[\s-]tun(?:e|es|ed|ing)\b(?! (?:data(?:sets?)?|examples|pairs|corpus|corpora|sets?|mix(?:tures?)?|samples)\b)", r"\b(?:our|my|the|a|this|that|their|its) (?:[\w.-]+ ){0,3}tunes?\b(?! (?:in|out|up)\b)",
+]
+# weights combined into one model: averaged, blended, interpolated, souped
+METHOD_PATTERNS[Method.MERGE] += [r"\b(?:combin|averag|blend|fus|interpolat|soup)\w*\b (?:the )?(?:weights|parameters|checkpoints)\b",
+                                  r"\b(?:combin|averag|blend|fus|interpolat)\w*\b (?:[\w.-]+ ){0,4}?(?:checkpoints|fine-?tunes|adapters|loras)\b",
+                                  r"\b(?:weight|model|checkpoint) (?:averaging|soups?|interpolation)\b"]
+METHOD_PATTERNS[Method.CONTINUED_PRETRAINING] += [
+    r"\bcontinu\w* (?:the |its |our )?pre[\s-]*train", r"\bcontinu\w* (?:the |its )?pre[\s-]?training\b",
+    r"\b(?:more|further|additional|extra|another round of|a (?:further|second|new) round of|resum\w*|kept|keep) (?:of )?pre[\s-]*train",
+    r"\bpre[\s-]*train\w* (?:it |them |the model )?(?:further|more|again)\b",
+    r"\b(?:kept|keep|keeps|continu\w*) (?:on )?training\b[^.?]{0,60}\b(?:raw|unlabell?ed|plain|unstructured) (?:\w+ )?(?:text|code|data|corpus|documents|files)\b",
+]
+_OUTPUT_NOUNS = r"(?:examples|samples|logs|chat logs|labels|answers|replies|responses|outputs|transcripts|completions|pairs|generations|conversations|dialogues)"
+METHOD_PATTERNS[Method.DISTILLATION] += [
+    r"\b(?:write|writes|wrote|written|writing|produce[sd]?|producing|create[sd]?|creating|make|makes|made|draft\w*|label\w*|annotat\w*)\b[^.?]{0,50}\b"
+    r"(?:training (?:set|data|examples|corpus|pairs)|instruction[\s-](?:tuning )?(?:examples|data|pairs|set)|(?:sft|fine[\s-]?tuning|tuning) (?:data|examples|set|pairs)|chat logs|q&a pairs|question[\s-]answer pairs)\b",
+    r"\b(?:train|trains|trained|training|fine[\s-]?tun\w*|teach\w*|taught)\b[^.?]{0,60}\b(?:on|with|from|using) (?:those|these|such|the resulting|the generated|its|their) (?:\w+ )?" + _OUTPUT_NOUNS + r"\b",
+    r"\b(?:produc|generat|creat|writ|draft|collect|sav|harvest|scrap|pull|grab|record)\w*\b[^.?]{0,80}\b(?:use|using|used)\b (?:them|those|these|the (?:\w+ )?" + _OUTPUT_NOUNS + r")\b (?:to|for) (?:train|fine[\s-]?tun|teach|pre[\s-]?train|build)",
+    # what another model returns, kept and used as a corpus
+    r"\b(?:what|everything|whatever|all) (?:[\w.-]+ ){0,3}(?:returns|returned|outputs|generates|generated|says|said|writes|wrote|produces|produced|replies|replied)\b[^.?]{0,60}\b(?:train|build|corpus|dataset|fine[\s-]?tun|teach)",
+    r"\b(?:teach|taught|train|trained|training|learn|learns|learned|learnt)\w*\b[^.?]{0,40}\bfrom (?:its|their|the (?:big|large|bigger|larger|teacher)(?: model)?'?s?|(?:the )?(?:[\w.-]+ ){0,3}[\w.-]+'s?) (?:answers|outputs|responses|replies|generations|completions|predictions|logits)\b",
+]
+_PICKS = (r"\b(?:pick|choos|select|prefer)\w* (?:the )?(?:better|best|preferred|winning|worse|stronger)\b"
+          r"|\b(?:rank|scor|rat|grad|judg|compar)\w* (?:[\w'-]+ ){0,2}?(?:(?:pairs|sets) of )?(?:answers|responses|completions|outputs|replies|generations)\b"
+          r"|\bpaired (?:answers|responses|completions|outputs)\b|\b(?:pairwise|side[\s-]by[\s-]side) (?:comparisons?|judg\w*|rankings?|preferences?)\b")
+METHOD_PATTERNS[Method.RLHF] += [_PICKS, r"\b(?:grader|critic|rater|scorer)\b"]
+# Charging for it is commercial use, in any of the words for a price.
+FLAG_PATTERNS["commercial"] += [
+    r"\bcharg(?:e|es|ed|ing) (?:\w+ ){0,3}?(?:for\b|\$|€|£|\d|a fee|fees|money|per\b)", r"\bfor a fee\b", r"\b(?:on|for) sale\b",
+    r"\b(?:customers|clients|users|developers|people|they|subscribers|buyers) (?:will )?pay (?:us|for|to|a|per|monthly|\$)",
+]
+# an individual doing it for fun, and a model with one narrow job
+FLAG_PATTERNS["personal"] += [r"\b(?:just |purely |only )?for fun\b", r"\bas a hobby\b", r"\bin my (?:spare|free) time\b", r"\bfor kicks\b"]
+FLAG_PATTERNS["narrow_task"] += [r"\bwhose (?:sole|only|single|one|entire) (?:task|job|purpose|function|use) is\b", r"\b(?:sole|only|single) (?:task|job|purpose|function) (?:is|of)\b",
+                                 r"\btiny (?:in[\s-]house |internal |task[\s-]specific )?(?:model|classifier)\b"]
+FLAG_PATTERNS["litigation"] += [r"\b(?:take|takes|taking|took|taken) (?:\w+ ){0,2}to court\b", r"\b(?:the|a|our|this|that) (?:patent )?suit\b", r"\bcourt (?:case|action)\b"]
+FLAG_PATTERNS["ownership"] += [r"\b(?:its|our|their|my|his|her) (?:own )?(?:property|asset)\b", r"\bbelongs? to (?:us|me|it|them|the client|our|my)\b"]
+# Leaving out what the licence asks to be carried or shown.
+FLAG_PATTERNS["skips_obligation"] += [
+    r"\bun-?branded\b", r"\b(?:forbid|prohibit|bar|ban|stop|prevent|restrict)\w* (?:us|me|them|the vendor) from (?:mentioning|naming|crediting|displaying|showing|saying|disclosing)\b",
+    r"\b(?:llama|meta|gemma|google|qwen|tii|falcon|mistral|stability|nvidia|deepseek|bigcode|bigscience|the (?:base|original|upstream) model|the (?:original )?authors?)\b[^.?]{0,20}"
+    r"\b(?:isn'?t|is not|aren'?t|are not|won'?t be|will not be|never)\b (?:\w+ )?(?:mentioned|credited|named|acknowledged|attributed|cited|disclosed)\b",
+    r"\bnone of the (?:usage |use )?(?:restrictions|notices|attribution|conditions)\b", r"\bwithout (?:the |its |any )?(?:usage|use) (?:restrictions|conditions|limits)\b",
+    r"\b(?:leave|leaving|left) out (?:the |its |their |any |all )?(?:usage |use )?(?:restrictions|conditions)\b",
+]
+FLAG_PATTERNS["adds_restrictions"] += [
+    r"\b(?:add|impos|attach|layer|bolt|tack)\w*(?: on)?\b.{0,30}\b(?:use|usage) (?:bans|prohibitions|limits|limitations|restrictions|conditions)\b",
+    r"\bclick[\s-]?through\b[^.?]{0,60}\b(?:won'?t|will not|not to|no|only|forbid\w*|prohibit\w*|bans?|bars?)\b",
+]
+# "under the client's own closed terms", "under a licence we write ourselves": the user's own terms as the release licence
+# (a vendor's "own Community License" is the licensor's licence, not terms the user writes).
+TARGET_PATTERNS += [
+    (r"\b(?:under|on)\s+(?:an?\s+|the\s+)?(?!(?:apple|meta|google|microsoft|mistral|nvidia|alibaba|qwen|deepseek|stability|tii|openai|ibm|cohere|the licensor|its licensor)'?s?\b)"
+     r"(?:[\w']+\s+){0,2}?(?:own|proprietary|closed|custom|bespoke|in[\s-]house|private)\s+(?!community\b)(?:[\w-]+\s+){0,3}?(?:licen[cs]es?|terms|eula|contract|agreement)\b(?!\s+(?:from|with) (?:meta|google))", "proprietary"),
+    (r"\b(?:under|with)\s+(?:a|an|our|my)\s+(?:new\s+)?(?:licen[cs]e|terms|contract|eula) (?:that )?(?:we|i|they) (?:write|wrote|draft|drafted|make|made|create|created)\b", "proprietary"),
+    (r"\b(?:licen[cs]e|terms|contract|eula) of (?:our|my|its|their) own (?:drafting|making|writing)\b", "proprietary"),
+]
+_TARGET_VERBS = r"\blabel|\btag|\bmark|\blicen[cs]|\bput\b|\bupload|\bgo out\b|\bhand|\bgive|\boffer|\brepackag|\brent|\bpass"
+# "hand the weights to clients as 'Nimbus-7B', our own brand": a quoted name the release goes out as.
+_NAME_AS = re.compile(r"""\b(?:hand|give|gave|sell|sold|ship|offer|releas|publish|upload|market|launch|deliver|distribut|licen[cs]|list|push|brand|put|post)\w*\b[^.?"'\u201c\u2018]{0,60}?\bas\s+["'\u201c\u2018`]([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]"""
+                      r"""|["'\u201c\u2018`]([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`],? (?:our|the|its) (?:own )?(?:brand|product name|model name|name)\b""")
 
 _NAMED_AS = re.compile(r"""\b(?:call|name|brand|market|rename|title|sell|sold)\w*\b[^"'\u201c\u2018?.]{0,40}["'\u201c\u2018]([^"'\u201d\u2019]{2,50})["'\u201d\u2019]""")
 # Licences that say they grant no right in the licensor's names (Apache-2.0 s.6, the OpenAI terms): a product named after the
@@ -733,15 +924,17 @@ _EU_CLAUSE = re.compile(r"\b(?:eu|european union|europe|european)(?:[\s-](?:rela
 NON_EU_PATTERNS = [r"\bbra[sz]il\b", r"\bs\u00e3o paulo\b|\bsao paulo\b|\brio de janeiro\b", r"\bus\b(?! (?:to|as))", r"\bu\.s\.", r"\bunited states\b", r"\bamerican\b", r"\bcanad", r"\buk\b", r"\bjapan", r"\bindia\b", r"\bsingapore"]
 
 
-_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name|under (?:our|the|my|its) (?:own )?(?:brand|name))\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
+_NAME = re.compile(r"""(?:\b(?:called|named|name it|call it|call the model|under the name|name(?:d)? the model|branded(?: as)?|(?:release|publish|ship|upload|list)(?:s|es|ed|ing)? (?:it |them |the model |the weights )?as|(?:our (?:own )?)?brand name|under (?:our|the|my|its) (?:own )?(?:brand|name))\s+)["'\u201c\u2018`]?([A-Za-z0-9][\w.\-]*(?:[ ][A-Z0-9][\w.\-]*){0,3})["'\u201d\u2019`]?""")
 
 
 def _release_name(text: str) -> str | None:
     """The name a user gives the model they release ("publish it as 'Aurora-8B'"), when the question states one."""
     m = _NAME.search(text)
     if not m:
-        return None
-    name = m.group(1).strip(" .,;:")
+        m = _NAME_AS.search(text)
+        if not m:
+            return None
+    name = next(g for g in m.groups() if g).strip(" .,;:")
     return name if len(name) >= 3 and name.lower() not in {"the", "our", "a", "an", "it", "that", "this"} else None
 
 
@@ -762,13 +955,21 @@ def _role(before: str, after: str) -> Role:
     if re.search(r"(?:fine[\s-]?tun\w*|finetun\w*|train\w*|distil\w* (?:\w+ )?into|into|student(?: model)?(?: is)?|base model(?: is)?)\s+(?:a |an |the |our |my )?$", before):
         return Role.BASE
     # the policy model an RL step trains ("PPO on Qwen") is the base, whatever judge is named before it
-    if re.search(r"\b(?:ppo|dpo|rlhf|rlaif|grpo|orpo|kto|rl|preference[\s-]tuning|alignment)\s+(?:on|of|for)\s+(?:a |an |the |our |my )?$", before):
+    if re.search(r"\b(?:ppo|dpo|rlhf|rlaif|grpo|orpo|kto|rl|preference[\s-]tuning|alignment)\s+(?:(?:on|of|for)\s+(?:a |an |the |our |my )?|(?:our|my|the) )$", before):
         return Role.BASE
-    if re.search(r"\bjudge|reward model|grader|preference", before[-40:] + " " + after[:60]):
+    # "distil Llama 3.1 405B into an 8B student": the model distilled is the teacher
+    if re.search(r"\bdistil\w*\s+(?:the |a |an |our )?$", before) and re.match(r"^[^.]{0,30}\binto\b", after):
+        return Role.OUTPUT_SOURCE
+    # the model whose answers a judge grades is the one being trained
+    if re.search(r"\b(?:grad|rank|scor|rat|judg|compar|pick|choos)\w*\b[^.]{0,30}\b(?:responses|answers|outputs|completions|generations|candidates) (?:from|of|by|produced by|generated by) (?:our |my |the |a |an )?$", before):
+        return Role.BASE
+    if re.search(r"\bjudge|reward model|grader|preference|" + _PICKS, before[-40:] + " " + after[:60]):
         return Role.JUDGE
     if re.search(r"(?:output|response|answer|generation|completion|synthetic data|transcript|label)s?\b[^.]{0,20}$", before) or \
             re.search(r"^[^.]{0,40}\b(?:outputs?|responses|answers|generat\w*|synthetic|writes?|wrote|labels?|convos|transcripts|teacher)\b", after) or \
             re.search(r"^[^.]{0,80}\bto (?:generate|label|write|produce|create) (?:synthetic|training|labels|data|instruction)", after) or \
+            re.search(family_vocab.OUTPUT_SOURCE_AFTER, after) or \
+            re.search(r"^[^.;]{0,60}\b(?:produc|creat|writ|draft|generat|mak)\w*\b (?:[\w-]+ ){0,3}(?:examples|data|dataset|training set|pairs|samples|labels|transcripts|chat logs|logs|corpus)\b", after) or \
             (re.search(r"(?:with|using|from|by|via|w/)\s*(?:the\s+)?$", before) and re.search(r"\b(?:generat|synthetic|outputs?|data)\b", after[:60])) or \
             re.search(r"(?:generat\w*|synthetic|data|outputs?|distil\w*)\b[^.]{0,30}(?:\b(?:with|using|from|by|via|of)\s+|\bw/\s*)(?:the\s+)?(?:[\w.-]+/)?$", before):
         return Role.OUTPUT_SOURCE
@@ -815,7 +1016,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     for typo, fix in TYPOS:
         text = re.sub(typo, fix, text, flags=re.I)
     # An "OpenAI-compatible" API is the shape of an API (the user's own endpoint), not OpenAI's service.
-    text = re.sub(r"\bopenai[\s-]?(?:compatible|style|format)\b", "compatible", text, flags=re.I)
+    text = re.sub(r"\bopenai(?:'s)?[\s-]?(?:api[\s-]?)?(?:compatible|style|format|schema|protocol|spec)\b", "compatible", text, flags=re.I)
     low = text.lower()
     models: list[ModelRef] = []
     matches = registry.find(text)
@@ -843,14 +1044,22 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         if _any(pats, low):
             licences.append(doc)
     target = None
-    if re.search(r"releas|publish|distribut|put (?:it )?out|slap|relicen|licen[cs]e (?:it|them|the|our|my)|sell|ship|drop|instead|re-release|under|switch|attach|\bonly\b", low):
+    if re.search(r"releas|publish|distribut|put (?:it )?out|slap|relicen|licen[cs]e (?:it|them|the|our|my)|sell|ship|drop|instead|re-release|under|switch|attach|\bonly\b", low) \
+            or re.search(family_vocab.TARGET_GATE, low) or re.search(_TARGET_VERBS, low):
         for pat, lic in TARGET_PATTERNS:
-            m = re.search(pat, low)
-            forced = m and re.search(r"\b(?:force[sd]?|require[sd]?|must|have to|need to|obliged)\b[^.?]{0,40}$", low[:m.start()])
-            if m and not forced and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]):
-                target = lic
+            # "the Apache notices stay in", "an MIT model": the licence named as an adjective is not the target
+            for m in re.finditer(pat, low):
+                forced = re.search(r"\b(?:force[sd]?|require[sd]?|must|have to|need to|obliged)\b[^.?]{0,40}$", low[:m.start()])
+                if not forced and not re.match(r"\s*(?:from|with meta|with google)", low[m.end():]) and not _NOT_A_TARGET_AFTER.match(low, m.end()) \
+                        and not (_NOT_A_TARGET_BEFORE.search(low[max(0, m.start() - 60):m.start()])
+                                 and not re.search(family_vocab.RELEASED_BEFORE, low[max(0, m.start() - 60):m.start()])
+                                 and not re.search(family_vocab.RELEASED_AFTER, low[m.end():])):
+                    target = lic
+                    break
+            if target:
                 break
-    datasets = tuple(d for d in licences if d.startswith("cc-") and re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low))
+    datasets = tuple(d for d in licences if d.startswith("cc-") and (re.search(r"data|corpus|posts|text|images|dataset|translation|wikipedia", low)
+                                                                          or re.search(family_vocab.DATASET_WORDS, low)))
     documents: list[str] = []
     in_scenario = [m for m in models if m.role is not Role.MENTIONED] or models
     for m in in_scenario:
@@ -868,23 +1077,33 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     # Another provider's API being called is not a deployment of the user's model.
     dep_text = re.sub(r"\b(?:openai|gpt[\w.-]*|chatgpt|claude|anthropic|gemini|cohere|mistral)(?:'s)? api\b", " ", low)
     dep_text = _NOT_A_DEPLOYMENT.sub(" ", dep_text)
+    dep_text = _BUNDLES_TEXT.sub(" ", SOMEONE_ELSES_RELEASE.sub(" ", dep_text))
     # "50 million people were using our social app each month": the product whose users a threshold counts is named
     # for its count, not as where the model runs.
     for a, b in figures.user_phrases(dep_text):
         dep_text = dep_text[:a] + " " * (b - a) + dep_text[b:]
     deployments = [d for d, pats in DEPLOYMENT_PATTERNS.items()
                    if _any(pats, dep_text, affirmed=d in (Deployment.WEIGHTS_RELEASE, Deployment.HOSTED, Deployment.ON_DEVICE))]
-    if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely|internal-only)\b|never leave|nothing is|not (?:shared|distributed|published)", low):
-        if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients", dep_text):
+    # "only" about who uses it ("only our staff", "internal only"), not any "only" ("adults only", "only the outputs")
+    if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely)\b (?:(?!adults?\b|outputs?\b)[\w-]+ ){0,3}(?:internal|in-house|inside|within|us\b|me\b|our|my|staff|employees|team)|\b(?:internal|in-house)(?:ly)?[\s-]only\b"
+                                                      r"|\b(?:internal|in-house|staff|employee|intranet)[\s-](?:[\w-]+ )?(?:chat ?bot|tool|assistant|app|service|search|portal|api|copilot)\b"
+                                                      r"|\b(?:chat ?bot|tool|assistant|app|service|portal)\s+(?:internal|in-house)\b|\breserved (?:for|to) (?:our|the|its) (?:own )?(?:teams?|staff|employees|people)\b"
+                                                      r"|never leave|nothing is|not (?:shared|distributed|published)", low):
+        if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients|paying|subscribers|the public|end users", dep_text):
             deployments = [d for d in deployments if d is not Deployment.HOSTED]
     if Deployment.END_USER in deployments:
         deployments = [d for d in deployments if d in (Deployment.END_USER, Deployment.ACQUISITION)]
     if re.search(r"(?:weights|model) (?:stays?|remains?) (?:on|in|inside)|(?:weights|model) never (?:leave|ship)|no weights (?:are )?(?:shipped|distributed|released)|never (?:ship|receive|get|touch) the weights|never distribute", low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
+    if Deployment.WEIGHTS_RELEASE in deployments and _any(WEIGHTS_STAY, low, affirmed=True):
+        deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
     if Deployment.WEIGHTS_RELEASE in deployments and _RESULTS_ONLY.search(low) and not _RELEASES_MODEL.search(low):
         deployments = [d for d in deployments if d is not Deployment.WEIGHTS_RELEASE]
     use_cases = _use_cases(low, similarity)
     flags = [f for f, pats in FLAG_PATTERNS.items() if _any(pats, low, affirmed=f not in ("ownership", "naming"))]
+    for flag, other in family_vocab.NOT_SAID.items():
+        if flag in flags and re.search(other, low) and not _any(FLAG_PATTERNS[flag], re.sub(other, " ", low), affirmed=True):
+            flags.remove(flag)  # its words only occur where they say something else
     if "export" in flags and _any(_EXPORT_COMPLIED, low) and not re.search(r"\b(?:iran|north korea|cuba|syria|crimea|embargo\w*|sanction(?:ed)? (?:countr|entit|part))", low):
         flags.remove("export")
     if "licensed_professional" in flags and "human_decides" not in flags:
@@ -903,9 +1122,11 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
         deployments = [Deployment.INTERNAL]
     # Said in so many words that only the organisation's own people use it: a release or hosting word elsewhere in the
     # question ("do we have to put up the badge?") asks about a duty, it does not describe a release.
-    if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) \
+    if Deployment.INTERNAL in deployments and _any(_ONLY_INTERNAL, low) and not _RELEASES_MODEL.search(low) and not _any(COPY_GOES_OUT, low, affirmed=True) \
             and not re.search(scope.HOSTS_MODEL, low) and not _any(_OUTSIDERS, low, affirmed=True):
         deployments = [Deployment.INTERNAL]
+    if not deployments and "personal" in flags and "commercial" not in flags:
+        deployments = [Deployment.INTERNAL]  # someone using a model for themselves, with nothing said to go out
     maus = _user_counts(text, documents)
     mau, grouped_mau = scope.threshold_figure(maus, low)
     revenue, grouped_revenue = scope.threshold_figure(_revenues(text, documents), low)
@@ -932,7 +1153,7 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     eu = True if _any(EU_PATTERNS, eu_text) and not us_self else (False if us_self or _any(NON_EU_PATTERNS, text) else None)
     multimodal = True if any(m.multimodal for m in models) or re.search(r"\bvision\b|\bimages?\b|multimodal", low) else None
     documents, licences, flags, missing = _other_terms_facts(low, models, licences, documents, target, flags, registry)
-    if _ON_OTHERS_HARDWARE.search(low) and Deployment.END_USER not in deployments and "model_stays" not in flags:
+    if (_ON_OTHERS_HARDWARE.search(low) or _AT_OTHERS_SITE.search(low)) and Deployment.END_USER not in deployments and "model_stays" not in flags:
         deployments = [d for d in deployments if d is not Deployment.INTERNAL]
         deployments += [Deployment.ON_DEVICE] if Deployment.ON_DEVICE not in deployments else []
     if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):

@@ -69,6 +69,21 @@ OUTPUTS_PUBLISHED = [
     r"\b(?:ends? up|goes|go|is used|are used|lands?|is shipped|are shipped|is published|are published|gets? (?:published|shipped|committed))\b",
     r"\b(?:publish|post|print|sell|ship|put)\w*\b (?:the |our |my |those |these |its |their )?(?:[\w-]+ ){0,2}" + _CONTENT + r"\b[^.?;]{0,30}\b(?:it|the model) (?:writes|wrote|generates|generated|produces|produced|makes|made|creates|created|drafts|drafted)\b",
 ]
+OUTPUTS_PUBLISHED += [
+    # the passive: "the descriptions are written by gemma-2-9b-it and then published"
+    _CONTENT + r" (?:(?:on|in|for|of) (?:our|the|my|a|an|its|their) (?:[\w-]+ ){0,2})?(?:are|is|were|was|get|gets|got|have been|has been) (?:\w+ )?(?:written|generated|produced|created|drafted|made|translated|designed) "
+    r"(?:by|with|using)\b(?:[^.?;]|\.(?=\w)){0,60}\b(?:publish|post|print|sell|sold|ship|put|list|go(?:es)? (?:live|out)|used in|end up)\w*",
+    # "our product contains code that deepseek-coder wrote"
+    r"\b(?:contains?|containing|includes?|including|incorporates?|ships? with|has|have) (?:\w+ ){0,2}" + _CONTENT + r" (?:that|which) (?:[\w.-]+ ){1,3}"
+    r"(?:wrote|writes|generated|generates|produced|produces|created|creates|drafted|drafts|made|makes)\b",
+# The same, said of the content: "descriptions are written by X and then published", "X drafts the wording of our manual,
+# which we then publish", "our product contains code that X wrote".
+    _CONTENT + r" (?:are |is |were |was |get |gets |got |being )?(?:generated|written|produced|created|drafted|made|translated|summari[sz]ed) (?:by|with|using|from|through)\b[^.?;]{0,60}"
+    r"\b(?:publish|post|print|sell|sold|ship|list|send|mail|deliver|put (?:online|up|out)|go(?:es)? (?:live|out|online)|end(?:s)? up)\w*",
+    r"\b(?:write|writes|wrote|writing|draft|drafts|drafted|drafting|generate|generates|generated|produce|produces|create|creates|translate|translates)\b (?:the |our |my |a |an |some )?"
+    r"(?:wording|text|copy|content|contents|body|draft|first draft|words|prose)s? (?:of|for|in) (?:the |our |my |a |an )?(?:[\w-]+ ){0,3}" + _CONTENT + r"\b[^.?;]{0,60}\b(?:publish|post|print|sell|ship|put|list|send|hand|deliver)\w*",
+    r"\b(?:contains?|includes?|incorporates?|ships? with|is full of|now has|uses)\b (?:[\w-]+ ){0,3}" + _CONTENT + r" (?:that|which) (?:[\w.-]+ ){1,3}(?:wrote|generated|produced|created|drafted|made|writes|generates|produces)\b",
+]
 # The model answers other people: hosting, not only its outputs leaving.
 HOSTS_MODEL = r"(?<!no )(?<!not )\b(?:api|endpoint|saas|chat ?bot|hosted|host it|serve it|powered by)\b|\b(?:users|customers|clients|visitors) (?:can )?(?:chat|talk|query|prompt|ask|interact)\b"
 
