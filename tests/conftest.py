@@ -55,3 +55,19 @@ def fake_services(sources_dir, tmp_path_factory):
     embedder = make_embedder("fake-hash")
     ingest(corpus, settings, embedder)
     return Services.load(settings, embedder=embedder, corpus=corpus)
+
+
+@pytest.fixture(scope="session")
+def reg():
+    """The model registry as shipped (corpus/models.toml and aliases), shared by the reader tests."""
+    from retrieval.registry import Registry
+
+    return Registry.load()
+
+
+@pytest.fixture(scope="session")
+def table():
+    """The rules table as shipped (corpus/rules/*.toml)."""
+    from retrieval.rules import RuleTable
+
+    return RuleTable.load()

@@ -6,24 +6,10 @@ from __future__ import annotations
 import pytest
 
 from retrieval import scope
-from retrieval.registry import Registry
-from retrieval.rules import RuleTable, Verdict, combine
+from retrieval.rules import Verdict
 from retrieval.scenario import Deployment, Role, parse_scenario
+from rulecheck import verdict_of
 
-
-@pytest.fixture(scope="module")
-def reg():
-    return Registry.load()
-
-
-@pytest.fixture(scope="module")
-def table():
-    return RuleTable.load()
-
-
-def verdict_of(table, facts):
-    fired = table.evaluate(facts)
-    return combine([f.verdict for f in fired]), {f.id for f in fired}, {c for f in fired for c in f.clauses}
 
 
 def test_group_total_decides_llama_threshold(reg, table):

@@ -8,14 +8,8 @@ import re
 import pytest
 
 from retrieval import family_vocab
-from retrieval.registry import Registry
 from retrieval.rules import RuleTable, combine
 from retrieval.scenario import read_facts
-
-
-@pytest.fixture(scope="module")
-def reg():
-    return Registry.load()
 
 
 @pytest.fixture(scope="module")

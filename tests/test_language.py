@@ -12,7 +12,6 @@ import pytest
 
 from ingest.errors import ConfigError
 from retrieval.language import Language, load_glossary, read_language, translate
-from retrieval.registry import Registry
 from retrieval.scenario import read_facts
 
 PARALLEL = tomllib.loads((Path(__file__).parent / "fixtures" / "parallel_questions.toml").read_text(encoding="utf-8"))
@@ -22,11 +21,6 @@ CASES = [(sc["id"], lang) for sc in PARALLEL["scenario"] for lang in LANGUAGES]
 
 def _lang(code: str) -> Language:
     return next(l for l in load_glossary() if l.code == code)
-
-
-@pytest.fixture(scope="module")
-def reg():
-    return Registry.load()
 
 
 # ---- detection

@@ -8,14 +8,8 @@ import pytest
 
 from ingest.errors import ConfigError
 from retrieval.absent import load_absent, parse_absent
-from retrieval.registry import Registry
 from retrieval.rules import RuleTable, combine
 from retrieval.scenario import read_facts
-
-
-@pytest.fixture(scope="module")
-def reg():
-    return Registry.load()
 
 
 @pytest.fixture(scope="module")

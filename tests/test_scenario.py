@@ -9,11 +9,6 @@ from retrieval.registry import Registry
 from retrieval.scenario import Deployment, Method, Role, parse_scenario
 
 
-@pytest.fixture(scope="module")
-def reg():
-    return Registry.load()
-
-
 @pytest.mark.parametrize("question,model,docs", [
     ("Can I fine-tune meta-llama/Meta-Llama-3-8B-Instruct?", "llama-3", {"llama-3-license"}),
     ("what about lama 3.1 405b??", "llama-3.1", {"llama-3.1-license"}),
