@@ -8,19 +8,14 @@ import re
 import pytest
 
 from retrieval import family_vocab
-from retrieval.rules import RuleTable, combine
+from retrieval.rules import RuleTable
 from retrieval.scenario import read_facts
+from rulecheck import decide
 
 
 @pytest.fixture(scope="module")
 def table(corpus):
     return RuleTable.load(known_clause_ids={c.clause_id for c in corpus.all_clauses()}, known_doc_ids=set(corpus.documents))
-
-
-def decide(table, reg, question):
-    facts = read_facts(question, reg)
-    fired = table.evaluate(facts)
-    return facts, combine([f.verdict for f in fired]).value, {f.id for f in fired}, {c for f in fired for c in f.clauses}
 
 
 @pytest.mark.parametrize("question,verdict,rule,clause", [
