@@ -46,6 +46,11 @@ D = Deployment
     ("Each kiosk we sell comes with the Llama 3.2 1B weights already installed.", {D.ON_DEVICE}),
     ("Our engineers install the Gemma 2 model on the client's own servers.", {D.ON_DEVICE}),
     ("The product team wants Phi-3 built into our desktop client.", {D.ON_DEVICE}),
+    # code or weights copied into what the customer receives, or licensed on to customers
+    ("We vendored an Apache-2.0 inference library into the SDK we give to partners.", {D.ON_DEVICE}),
+    ("Our build links the MIT tokenizer code into the firmware image.", {D.ON_DEVICE}),
+    ("Can we sublicense the tuned Qwen2.5 model to our licensees?", {D.ON_DEVICE}),
+    ("The Falcon 7B weights go out as part of our product that we sell to hospitals.", {D.ON_DEVICE}),
     ("The SD 3.5 LoRA is packaged in the game we sell.", {D.ON_DEVICE}),
 ])
 def test_deployments_in_everyday_words(reg, question, deployments):
