@@ -174,10 +174,11 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                            r"\bdesktop app", r"\binstaller\b", r"\bfirmware\b", r"\bedge device", r"\bship(?:s|ping)?\b.{0,40}\b(?:app|device|product|installer)\b",
                            r"\bbundl",
                            # Code or weights copied into something the customer receives is a copy passed on, whatever
-                           # the product is called; so is sublicensing or selling it on to customers.
-                           r"\b(?:cop(?:y|ying|ied)|vendor(?:ing|ed)?|incorporat\w*|compil\w*|link\w*)\b(?:[^.?]|\.(?=\d)){0,60}\binto (?:our|the|a|my|their) (?:[\w-]+ ){0,3}(?:app|application|sdk|product|binary|software|package|firmware)\b",
+                           # the product is called; so is sublicensing it or selling it as part of a product ("we sell credits in our app"
+                           # is no copy, so a bare "in" is not enough).
+                           r"\b(?:cop(?:y|ying|ied)|vendor(?:ing|ed)?|incorporat\w*|compil\w*|(?:statically|dynamically) link\w*)\b(?:[^.?]|\.(?=\d)){0,60}\binto (?:our|the|a|my|their) (?:[\w-]+ ){0,3}(?:app|application|sdk|product|binary|software|package|firmware)\b",
                            r"\bsublicen[cs]\w*\b(?:[^.?]|\.(?=\d)){0,60}\b(?:customers?|clients?|users|licensees)\b",
-                           r"\bsell\w*\b(?:[^.?]|\.(?=\d)){0,40}\b(?:as part of|inside|within|in) (?:our|the|a|their) (?:[\w-]+ ){0,2}(?:product|app|application|software|sdk)\b",
+                           r"\bsell\w*\b(?:[^.?]|\.(?=\d)){0,40}\bas part of (?:our|the|a|their) (?:[\w-]+ ){0,2}(?:product|app|application|software|sdk)\b",
                            r"\bas part of (?:our|the|a|their) (?:[\w-]+ ){0,2}(?:product|app|application|software|sdk)\b(?:[^.?]|\.(?=\d)){0,40}\b(?:sell|ship|customers?|clients?)\b"],
     Deployment.HOSTED: [r"\bapi\b", r"\bhost(?:ed|ing)?\b", r"\bweb ?app\b", r"\bendpoint\b", r"\bcustomers?\b(?![\s-](?:support|service|tickets|data|emails|records|chats|conversations))", r"\bpaying\b",
                         r"\bserve[sd]?\b(?! (?:as|a purpose))", r"\bsaas\b(?! company)", r"\bsubscription\b", r"\bplugin\b", r"\bin production\b",

@@ -73,6 +73,9 @@ def test_deployments_in_everyday_words(reg, question, deployments):
     # API access to a model is not a copy of it, and passing the use rules on to users is a flow-down
     ("We want to sell API access to the merged Qwen2.5 model.", D.WEIGHTS_RELEASE),
     ("Our hosted Gemma 2 service: must we pass the prohibited-use rules on to our API users?", D.WEIGHTS_RELEASE),
+    # selling something inside an app, or linking to a page, hands over no copy of the model
+    ("We sell credits in our Llama 3.1 chat app.", D.ON_DEVICE),
+    ("The Gemma 2 assistant on our site links users into the product tour.", D.ON_DEVICE),
 ])
 def test_not_a_deployment(reg, question, absent):
     assert absent not in parse_scenario(question, reg).deployments
