@@ -37,7 +37,8 @@ NUMBER = re.compile(
 
 # Read before a figure: "over", "north of", "well under"; the line is crossed or not reached.
 _MORE = re.compile(r"(?:\b(?:well|far|way|comfortably|slightly|just|a bit|somewhat|safely)\s+)?\b(?:over|above|more than|north of|upwards of|"
-                   r"in excess of|beyond|past|greater than|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|passed|crossed|topp(?:ed|ing)|"
+                   r"in excess of|beyond|past|greater than|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|pass(?:es|ed|ing)?|cross(?:es|ed|ing)?|topp(?:ed|ing)|"
+                   r"go(?:es|ing)? over|went over|gone over|"
                    r"bigger than|larger than|higher than)\s+(?:about |around |roughly |approximately |some |~)?[$€£]?\s*$|>\s*$", re.I)
 _LESS = re.compile(r"(?:\b(?:well|far|way|comfortably|slightly|just|a bit|safely)\s+)?\b(?:under|below|less than|fewer than|short of|south of|"
                    r"shy of|lower than|smaller than|beneath|not even)\s+(?:about |around |roughly |approximately |~)?[$€£]?\s*$|<\s*$", re.I)

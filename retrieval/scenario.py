@@ -127,7 +127,9 @@ LICENCE_PATTERNS: dict[str, list[str]] = {
     "nvidia-open-model-license": [r"nvidia open model licen[cs]e", r"\bcosmos\b"],
     "bigscience-openrail-m": [r"bigscience\b.{0,20}rail", r"\bbloom\b(?! filter)"],
     "bigcode-openrail-m": [r"bigcode\b.{0,20}rail", r"\bstarcoder"],
-    "stability-ai-community": [r"stability ai community", r"\bcommunity licen[cs]e\b(?=.*\b(?:sd|stable diffusion|stability)\b)"],
+    "stability-ai-community": [r"stability ai community", r"\bcommunity licen[cs]e\b(?=.*\b(?:sd|stable diffusion|stability)\b)",
+                               # the licence named by its licensor alone: "a Stability Community-licensed model"
+                               r"\bstability(?:[\s-]?ai)?(?:'s)?[\s-]+community\b"],
     "falcon-2-license": [r"falcon 2 (?:11b )?(?:tii )?licen[cs]e"],
     "openai-terms": [r"\bopenai\b(?![\s-]*(?:compatible|style|format|schema|spec)\b)", r"\bchat\s?gpt\b", r"\bgpt[\s-]?[345]", r"\bgpt-?4o\b", r"\bdall[\s.·-]*e\b"],
 }

@@ -194,3 +194,32 @@ def test_qwen_reads_the_figure_of_now(reg, table):
     assert facts.mau == 140_000_000
     _, rules, _ = verdict_of(table, facts)
     assert "qwen-mau" in rules
+
+
+@pytest.mark.parametrize("text,value", [
+    ("We expect sales passing $2M this autumn.", 2_000_001),
+    ("Turnover is going over $1M now that the second product sells.", 1_000_001),
+    ("Once our revenue crosses $1M, what changes?", 1_000_001),
+    ("Revenue went over $1M in May.", 1_000_001),
+])
+def test_a_line_passed_or_crossed_reads_one_more(text, value):
+    assert [f.value for f in figures.money_figures(text)] == [value]
+
+
+@pytest.mark.parametrize("question,verdict,rule", [
+    ("Our studio is on the Stability Community License and revenue is passing $1M this quarter. May we go on selling "
+     "the images to clients after that?", Verdict.NOT_PERMITTED, "stability-large-revenue"),
+    ("A two-person shop ($150k a year) sells posters made with a Stability AI Community-licensed model.",
+     Verdict.CONDITIONAL, "stability-commercial"),
+])
+def test_the_stability_licence_named_by_its_licensor_alone(reg, table, question, verdict, rule):
+    facts = parse_scenario(question, reg)
+    assert facts.documents == ("stability-ai-community",)
+    got, rules, clauses = verdict_of(table, facts)
+    assert got is verdict and rule in rules and "stability-ai-community:p5" in clauses
+
+
+def test_a_stability_model_without_its_licence_is_not_read_as_the_community_licence(reg):
+    # Stability's older models (SD 1.5, SDXL) are under OpenRAIL licences, so "a Stability model" names no document.
+    facts = parse_scenario("We use a Stability model internally to mock up slides; revenue is about $2M.", reg)
+    assert "stability-ai-community" not in facts.documents
