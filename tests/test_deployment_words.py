@@ -48,7 +48,8 @@ D = Deployment
     ("The product team wants Phi-3 built into our desktop client.", {D.ON_DEVICE}),
     # code or weights copied into what the customer receives, or licensed on to customers
     ("We vendored an Apache-2.0 inference library into the SDK we give to partners.", {D.ON_DEVICE}),
-    ("Our build links the MIT tokenizer code into the firmware image.", {D.ON_DEVICE}),
+    # linking counts only when static or dynamic, and no word for a device stands in for it here
+    ("The MIT tokenizer library is statically linked into the binary we give our customers.", {D.ON_DEVICE}),
     ("Can we sublicense the tuned Qwen2.5 model to our licensees?", {D.ON_DEVICE}),
     ("The Falcon 7B weights go out as part of our product that we sell to hospitals.", {D.ON_DEVICE}),
     ("The SD 3.5 LoRA is packaged in the game we sell.", {D.ON_DEVICE}),
