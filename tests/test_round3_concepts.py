@@ -1,0 +1,81 @@
+"""Concepts the third-round dev set showed missing, each in sentences of our own written from the clause, with near
+misses that must stay out: safety training tuned away with the particle first, model output posted under invented
+people or credited to "community experts", prompts handed to a tool built for non-consensual images, the NVIDIA
+licence or the Qwen licence named by its title or its own attribution line, and the Falcon policy held at the version
+that was live at download."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.scenario import use_cases_of
+from rulecheck import decide
+
+
+@pytest.mark.parametrize("sentence,category", [
+    ("we tune out the refusal behaviour so the assistant handles any prompt", "circumvent_safety"),
+    ("the plan is to train away its safety layers with a small DPO run", "circumvent_safety"),
+    ("after the LoRA it just stops refusing things", "circumvent_safety"),
+    ("the forum bot's replies go up from invented member profiles so the board looks busy", "undisclosed_ai"),
+    ("the model drafts the reviews and we post them as fictional customers with made-up names", "undisclosed_ai"),
+    ("readers are told the columns are written by our volunteer experts, though the model drafts them", "undisclosed_ai"),
+    ("our agent passes prompts to a nudify app that strips clothes from photos", "unlawful_tools"),
+    ("the planner forwards each request to an image service built for revenge porn", "unlawful_tools"),
+])
+def test_new_wording_reads_as_the_use(sentence, category):
+    assert category in use_cases_of(sentence)
+
+
+@pytest.mark.parametrize("sentence,category", [
+    # training away from something, or adding safety, is no removal
+    ("we fine-tune away from toxic replies by training on safety data", "circumvent_safety"),
+    ("we tune the model to add more guardrails before launch", "circumvent_safety"),
+    # people's own writing used as data is not output passed off as theirs
+    ("we fine-tune on answers written by our community experts", "undisclosed_ai"),
+    ("we use a few fake accounts to load-test the chatbot", "undisclosed_ai"),
+    # a tool that detects such images is not one built to make them
+    ("our app sends images to a classifier made for nonconsensual imagery detection", "unlawful_tools"),
+])
+def test_near_miss_stays_out(sentence, category):
+    assert category not in use_cases_of(sentence)
+
+
+@pytest.mark.parametrize("question,verdict,rule,clause", [
+    ("We plan to tune away the built-in guardrails of an NVIDIA Open Model License checkpoint so it stops refusing "
+     "things. Any problem?",
+     "not_permitted", "nvidia-guardrails", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
+    ("Our client wants to sue NVIDIA, saying a model released under the Open Model License infringes its patents. Can "
+     "it keep using the model meanwhile?",
+     "not_permitted", "patent-litigation-termination", "nvidia-open-model-license:nvidia-open-model-license.p4.p2.p1"),
+    ("A ranking model we distilled from qwen answers only runs on our own servers. Must we show 'Built with Qwen'?",
+     "permitted", "qwen-use", "qwen-license:2"),
+    ("Our Llama 3.3 assistant hands prompts to a third-party deepfake generator made for nonconsensual nude images. "
+     "Llama itself outputs only text, so is that fine?",
+     "not_permitted", "llama-prohibited-use", "llama-3.3-aup:5"),
+    ("Suppose TII revises the Falcon AUP next year. Can we carry on under the policy version that was current when we "
+     "first downloaded Falcon 2?",
+     "not_permitted", "updated-terms-bind", "falcon-2-license:acceptable-use.p1"),
+])
+def test_concept_decides_with_its_clause(table, reg, question, verdict, rule, clause):
+    _, got, ids, clauses = decide(table, reg, question)
+    assert (got, rule in ids, clause in clauses) == (verdict, True, True)
+
+
+def test_open_model_licence_is_not_any_open_licence(reg):
+    # "open model" alone, or another licence's title, must not pull in NVIDIA's terms
+    from retrieval.scenario import read_facts
+
+    for question in ("We want to release an open model under Apache-2.0. What applies?",
+                     "Is the Qwen licence an open licence like MIT?"):
+        assert "nvidia-open-model-license" not in read_facts(question, reg).documents
+
+
+@pytest.mark.parametrize("question", [
+    "Does the Databricks Open Model License for DBRX cap monthly users?",
+    "Jamba 1.5 is under AI21's Jamba Open Model License. Is there a revenue threshold?",
+    "databricks/dbrx-instruct ships under the Open Model License of Databricks. What must a fine-tune carry?",
+])
+def test_other_publishers_open_model_licences_stay_theirs(reg, question):
+    from retrieval.scenario import read_facts
+
+    assert "nvidia-open-model-license" not in read_facts(question, reg).documents
