@@ -154,7 +154,9 @@ _PUBLISHED_RESULTS = (r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |ou
 DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.END_USER: [r"\bend[\s-]?users?\b.{0,40}\b(?:of|using)\b.{0,20}(?:someone|third|vendor|another|a us|app|saas|product)",
                           r"\b(?:i|we)(?:'m| am| are)? (?:an? )?(?:ordinary |regular |just an? )?(?:end[\s-]?)?users? of\b",
-                          r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\bvendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
+                          r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\b(?:our|my|the user'?s|their) (?:[\w-]+ ){0,2}vendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
+                          # "a hospital IT vendor will host ...": the vendor is the one the question is about
+                          r"\bvendor'?s?\b(?! (?:will |would |plans to |wants to |intends to |is going to |is about to )?(?:host|serve|offer|deploy|build|sell|run|ship|provid)\w*)(?! (?:\w+ )?(?:api|chatbot|saas|app|service|tool|product|platform) (?:we|i) (?:host|serve|offer|deploy|build|sell|run|ship|provid)\w*).{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
                           r"\bi use an?\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
                           r"\bas (?:an? )?(?:ordinary )?end users?\b", r"\bas a consumer\b",
                           r"\b(?:use|using) an? (?:app|application|product|service|website|tool|chatbot)\b.{0,40}\b(?:runs|built|uses|powered|based|that)\b",
@@ -1095,7 +1097,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely)\b (?:(?!adults?\b|outputs?\b)[\w-]+ ){0,3}(?:internal|in-house|inside|within|us\b|me\b|our|my|staff|employees|team)|\b(?:internal|in-house)(?:ly)?[\s-]only\b"
                                                       r"|\b(?:internal|in-house|staff|employee|intranet)[\s-](?:[\w-]+ )?(?:chat ?bot|tool|assistant|app|service|search|portal|api|copilot)\b"
                                                       r"|\b(?:chat ?bot|tool|assistant|app|service|portal)\s+(?:internal|in-house)\b|\breserved (?:for|to) (?:our|the|its) (?:own )?(?:teams?|staff|employees|people)\b"
-                                                      r"|never leave|nothing is|not (?:shared|distributed|published)", low):
+                                                      r"|never leave|nothing is|not (?:shared|distributed|published)"
+                                                      r"|\bno (?:external|outside|outsider|public|third[\s-]party) (?:users?|customers?|clients?|access|parties)\b", low):
         if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients|paying|subscribers|the public|end users", dep_text):
             deployments = [d for d in deployments if d is not Deployment.HOSTED]
     if Deployment.END_USER in deployments:

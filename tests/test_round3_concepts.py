@@ -79,3 +79,39 @@ def test_other_publishers_open_model_licences_stay_theirs(reg, question):
     from retrieval.scenario import read_facts
 
     assert "nvidia-open-model-license" not in read_facts(question, reg).documents
+
+
+@pytest.mark.parametrize("question,verdict,rule,clause", [
+    # a copy sold inside a product, in each language the reader handles: distribution, with the licence's conditions
+    ("Verkaufen wir ein Apache-2.0-Modell als Bestandteil unserer Software an Kunden, was müssen wir tun?",
+     "conditional", "distribution-conditions", "apache-2.0:4.a"),
+    ("Vendemos un modelo MIT como parte de nuestra aplicación a clientes: ¿qué hay que hacer?",
+     "conditional", "distribution-conditions", "mit:p2"),
+    ("Nous vendons un modèle MIT comme partie de notre logiciel à nos clients. Que faut-il faire ?",
+     "conditional", "distribution-conditions", "mit:p2"),
+    ("Vendiamo un modello MIT come parte del nostro software ai clienti. Cosa dobbiamo fare?",
+     "conditional", "distribution-conditions", "mit:p2"),
+    ("我们把一个MIT许可的模型作为我们软件的一部分卖给客户，需要做什么？", "conditional", "distribution-conditions", "mit:p2"),
+    ("MITライセンスのモデルを当社アプリの一部として顧客に販売します。", "conditional", "distribution-conditions", "mit:p2"),
+    # the vendor the question is about hosts the model: hosting is Sharing under OpenRAIL, not an end user's use
+    ("A logistics software vendor will host a StarCoder-based assistant for its customers. What applies?",
+     "conditional", "openrail-distribution", "bigcode-openrail-m:iii.5.1.a"),
+    # someone else's vendor hosting for us leaves us an end user
+    ("Our vendor hosts a Llama 3.1 chatbot that our staff use. Do we owe Meta anything?",
+     "permitted", "end-user-of-product", "llama-3.1-license:1.b.ii"),
+    # staff only, said as "no outside users": a chat assistant is then no hosted service
+    ("We run Llama 3.1 8B internally as a chat assistant for employees, no outside users. Anything to do?",
+     "permitted", "llama-internal-use", "llama-3.1-license:1.a"),
+    ("We run Llama 3.1 8B as a chat assistant for employees and for customers. Anything to do?",
+     "conditional", "llama-hosted-service-2", "llama-3.1-license:1.b.i"),
+])
+def test_who_gets_the_model(table, reg, question, verdict, rule, clause):
+    _, got, ids, clauses = decide(table, reg, question)
+    assert (got, rule in ids, clause in clauses) == (verdict, True, True)
+
+
+def test_part_of_words_without_a_product_are_no_distribution(reg):
+    from retrieval.scenario import read_facts
+
+    facts = read_facts("このツールはチームの一部として社内で使います。Llama 3.1です。", reg)
+    assert "on_device" not in {d.value for d in facts.deployments}
