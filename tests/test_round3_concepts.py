@@ -115,3 +115,27 @@ def test_part_of_words_without_a_product_are_no_distribution(reg):
 
     facts = read_facts("このツールはチームの一部として社内で使います。Llama 3.1です。", reg)
     assert "on_device" not in {d.value for d in facts.deployments}
+
+
+@pytest.mark.parametrize("question,also", [
+    ("The GitHub repo for this adapter has Apache-2.0 code, but the checkpoint itself has no licence at all. Can we ship "
+     "it in our product?", "distribution-conditions"),
+    ("We got a Llama 3.1 merge from a colleague; one of its parts has an unknown license. Can we host it?",
+     "llama-hosted-service-2"),
+    ("The Gemma 2 fine-tune bundles a tokenizer whose licence terms are not available to us. May we redistribute it?",
+     "gemma-distribution"),
+])
+def test_terms_the_question_says_it_lacks_leave_it_unclear(table, reg, question, also):
+    facts, got, ids, _ = decide(table, reg, question)
+    assert (got, "document-not-in-corpus" in ids, also in ids) == ("unclear", True, True)
+    assert facts.missing == ("The terms of a file or component whose licence is not stated or not provided",)
+
+
+@pytest.mark.parametrize("question", [
+    "We publish the MIT model on HF; no license fee is charged. Fine?",
+    "Gemma 2 has no licence fee and no revenue cap, right? We host it for customers.",
+])
+def test_no_fee_is_no_missing_licence(reg, question):
+    from retrieval.scenario import read_facts
+
+    assert read_facts(question, reg).missing == ()
