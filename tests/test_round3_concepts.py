@@ -139,3 +139,30 @@ def test_no_fee_is_no_missing_licence(reg, question):
     from retrieval.scenario import read_facts
 
     assert read_facts(question, reg).missing == ()
+
+
+@pytest.mark.parametrize("question,verdict,rule,clause", [
+    # an EU resident who only uses another company's app with the multimodal model inside is outside the EU clause
+    ("I'm based in Milan. There's a translation app by a Canadian startup that is built on Llama 3.2 Vision; may I use it?",
+     "permitted", "end-user-of-product", "llama-3.2-license:1.b.ii"),
+    # a lab that publishes papers and keeps the weights: research use, no distribution duty
+    ("Our lab fine-tunes SD3.5 for academic research only and will publish papers but not the weights. Does the "
+     "revenue cap touch us?", "permitted", "research-licence", "stability-ai-community:p2"),
+])
+def test_who_gets_the_model_in_other_words(table, reg, question, verdict, rule, clause):
+    _, got, ids, clauses = decide(table, reg, question)
+    assert (got, rule in ids, clause in clauses) == (verdict, True, True)
+
+
+@pytest.mark.parametrize("question,deployment,present", [
+    # folding the other company's app into one's own product is no end user's use
+    ("We are integrating a chatbot from a US startup that runs on Llama 3.2 Vision into our own product; can we use it?",
+     "end_user", False),
+    # the paper and the weights both go out
+    ("We publish the paper and the weights of our Llama 3.1 fine-tune.", "weights_release", True),
+    ("We publish only the paper with the benchmark scores of our Llama 3.1 fine-tune.", "weights_release", False),
+])
+def test_deployment_reading(reg, question, deployment, present):
+    from retrieval.scenario import read_facts
+
+    assert (deployment in {d.value for d in read_facts(question, reg).deployments}) is present
