@@ -146,8 +146,8 @@ def test_no_fee_is_no_missing_licence(reg, question):
     ("I'm based in Milan. There's a translation app by a Canadian startup that is built on Llama 3.2 Vision; may I use it?",
      "permitted", "end-user-of-product", "llama-3.2-license:1.b.ii"),
     # a lab that publishes papers and keeps the weights: research use, no distribution duty
-    ("Our lab fine-tunes SD3.5 for academic research only and will publish papers but not the weights. Does the "
-     "revenue cap touch us?", "permitted", "research-licence", "stability-ai-community:p2"),
+    ("Our lab fine-tunes SD3.5 for academic research only and will publish papers but not the weights. Does "
+     "Stability's $1M threshold apply to us?", "permitted", "research-licence", "stability-ai-community:p2"),
 ])
 def test_who_gets_the_model_in_other_words(table, reg, question, verdict, rule, clause):
     _, got, ids, clauses = decide(table, reg, question)
