@@ -169,7 +169,10 @@ DEPLOYMENTS: dict[str, list[str]] = {
     # a marketplace for models sells the model itself (Stability's Derivative Works, CivitAI-style stores)
     # material put (back) out for others: CC "Share"
     "weights_release": [r"\b(?:model|lora|adapter|checkpoint|ai) (?:marketplace|store|shop)\b", r"\bmarketplace (?:for|of) (?:models|loras|adapters|checkpoints)\b",
-                        r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b"],
+                        r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b",
+                        # a version or copy of the material handed to people outside: "share the annotated version with other labs"
+                        r"\bshar\w* (?:the |our |an? |this |that |my )?(?:[\w-]+ ){0,2}(?:version|copy|copies|edition|corpus|dataset|data ?set)s? (?:for free )?(?:with|to) "
+                        r"(?:other|outside|external|fellow|partner|the public|anyone|everyone|researchers|people|colleagues at)\b"],
     # a product people pay a subscription for runs the model for them
     "hosted": [r"\b(?:product|service|app|tool|platform|helpdesk|assistant)s? (?:that |which )?(?:we|they|i) (?:charge|bill) (?:\w+ )?(?:subscribers|users|customers|clients)?\b",
                r"\bpaying subscribers\b", r"\bsubscribers\b"],

@@ -166,3 +166,41 @@ def test_deployment_reading(reg, question, deployment, present):
     from retrieval.scenario import read_facts
 
     assert (deployment in {d.value for d in read_facts(question, reg).deployments}) is present
+
+
+@pytest.mark.parametrize("text,days", [
+    ("we published the cc by photos without credits, spotted it ten days ago and have now put the credits in", 10),
+    ("we noticed the missing credits two months ago and have now added the credits back", 60),
+    # discovered but not yet put right: no delay to measure
+    ("we noticed it two weeks ago but have not fixed anything yet", None),
+])
+def test_cure_delay_counted_from_discovery_to_now(text, days):
+    from retrieval import figures
+
+    assert figures.cure_delay_days(text) == days
+
+
+@pytest.mark.parametrize("question,verdict,rule,clause", [
+    ("Our lab cleaned a CC BY-NC 4.0 speech corpus and wants to share the cleaned version with partner universities, "
+     "free of charge. What must we do?", "conditional", "cc-share-dataset", "cc-by-nc-4.0:3.a.1.b"),
+])
+def test_creative_commons_sharing(table, reg, question, verdict, rule, clause):
+    _, got, ids, clauses = decide(table, reg, question)
+    assert (got, rule in ids, clause in clauses) == (verdict, True, True)
+
+
+def test_a_copy_for_ones_own_team_is_not_shared(reg):
+    from retrieval.scenario import read_facts
+
+    facts = read_facts("We keep a copy of the CC BY-NC dataset and share a copy with our own team only.", reg)
+    assert "weights_release" not in {d.value for d in facts.deployments}
+
+
+@pytest.mark.integration
+def test_breach_cured_within_thirty_days_keeps_sharing_on_conditions(fake_services):
+    # the rights come back by themselves (s.6(b)(1)); sharing on still carries the attribution duty
+    answer = fake_services.engine.answer("We posted a CC BY 4.0 photo set with no credits, spotted it ten days ago and have "
+                                         "now put the credits in. Can we keep distributing it without asking the photographer?")
+    fired = {f.rule_id: f.clause_ids for f in answer.findings}
+    assert answer.verdict == "conditional", answer.summary
+    assert "cc-by-4.0:6.b.1" in fired.get("cc-breach-cured-in-time", ()), fired
