@@ -42,6 +42,9 @@ FLAGS: dict[str, list[str]] = {
         r"[^?]{0,60}\b(?:forever|indefinitely|for good|permanently|from now on|for ever|no matter what)\b",
         r"\b(?:follow|comply with|stick (?:to|with)|keep (?:to|following)|rely on)\b (?:\w+ ){0,3}(?:version|copy|snapshot|text|edition)\b[^?]{0,30}"
         r"\b(?:forever|indefinitely|for good|permanently|from now on|for ever)\b",
+        # the version that was in force when the user took the model ("the AUP version that was live when we downloaded")
+        _UPDATED + rf"\b(?:keep|stick|stay|remain|continue|carry on|hold|rely|go on|operat\w*|run)\w*\b[^?]{{0,60}}\b{_TERMS} (?:that |which )?(?:was|were|is|had been) "
+        r"(?:live|current|in force|in effect|valid|published|active|online|up|posted|the one)\b",
     ],
     # terms added on top of licensed material that restrict what its recipients may do with it
     "adds_restrictions": [
@@ -142,6 +145,12 @@ LICENCES: dict[str, list[str]] = {
     # The TII Falcon licence named by its policy or its licensor (Falcon 7B / 40B are Apache-2.0 and have no policy)
     "falcon-2-license": [r"\bfalcon(?:'s)? (?:2 )?(?:acceptable[\s-]use policy|aup|acceptable[\s-]use)\b", r"\btii(?:'s)? (?:falcon )?(?:licen[cs]e|acceptable[\s-]use policy|aup)\b",
                          r"\btii falcon (?:llm )?licen[cs]e\b"],
+    # NVIDIA's licence by its bare title ("released under the Open Model License"); Databricks and AI21 give their own
+    # licences the same title (not in the corpus), so the bare title counts only when neither is named
+    "nvidia-open-model-license": [r"^(?![\s\S]*\b(?:databricks|dbrx|jamba|ai21)\b)[\s\S]*\bthe open model licen[cs]e(?: agreement)?\b"],
+    # The Qwen licence by the attribution only it asks for (s.5.b): the family's other models are under Apache-2.0,
+    # which asks for no "Built with" line, so a question about that line is a question about the Qwen licence
+    "qwen-license": [r"\b(?:built with|improved using) qwen\b"],
 }
 
 # Words that look like a flag's idea but say something else; the flag is kept only if its words also occur outside them.
@@ -160,7 +169,10 @@ DEPLOYMENTS: dict[str, list[str]] = {
     # a marketplace for models sells the model itself (Stability's Derivative Works, CivitAI-style stores)
     # material put (back) out for others: CC "Share"
     "weights_release": [r"\b(?:model|lora|adapter|checkpoint|ai) (?:marketplace|store|shop)\b", r"\bmarketplace (?:for|of) (?:models|loras|adapters|checkpoints)\b",
-                        r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b"],
+                        r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b",
+                        # a version or copy of the material handed to people outside: "share the annotated version with other labs"
+                        r"\bshar\w* (?:the |our |an? |this |that |my )?(?:[\w-]+ ){0,2}(?:version|copy|copies|edition|corpus|dataset|data ?set)s? (?:for free )?(?:with|to) "
+                        r"(?:other|outside|external|fellow|partner|the public|anyone|everyone|researchers|people|colleagues at)\b"],
     # a product people pay a subscription for runs the model for them
     "hosted": [r"\b(?:product|service|app|tool|platform|helpdesk|assistant)s? (?:that |which )?(?:we|they|i) (?:charge|bill) (?:\w+ )?(?:subscribers|users|customers|clients)?\b",
                r"\bpaying subscribers\b", r"\bsubscribers\b"],

@@ -151,12 +151,14 @@ METHOD_PATTERNS: dict[Method, list[str]] = {
 
 # Publishing results about a model (scores, a paper), open at its last alternative so both users below can extend it.
 _PUBLISHED_RESULTS = (r"\b(?:publish|release|share|post)\w* (?:only )?(?:the |our |my )?(?:eval(?:uation)?s?|benchmark|test|accuracy|aggregate|performance)?\s?"
-                      r"(?:numbers|scores|results|metrics|findings|figures|paper|thesis|charts")
+                      r"(?:numbers|scores|results|metrics|findings|figures|papers?|thesis|charts")
 
 DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
     Deployment.END_USER: [r"\bend[\s-]?users?\b.{0,40}\b(?:of|using)\b.{0,20}(?:someone|third|vendor|another|a us|app|saas|product)",
                           r"\b(?:i|we)(?:'m| am| are)? (?:an? )?(?:ordinary |regular |just an? )?(?:end[\s-]?)?users? of\b",
-                          r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\bvendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
+                          r"(?:subscribe|subscription) to a\b.{0,60}(?:api|saas|vendor|service)", r"\b(?:our|my|the user'?s|their) (?:[\w-]+ ){0,2}vendor'?s?\b.{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
+                          # "a hospital IT vendor will host ...": the vendor is the one the question is about
+                          r"\bvendor'?s?\b(?! (?:will |would |plans to |wants to |intends to |is going to |is about to )?(?:host|serve|offer|deploy|build|sell|run|ship|provid)\w*)(?! (?:\w+ )?(?:api|chatbot|saas|app|service|tool|product|platform) (?:we|i) (?:host|serve|offer|deploy|build|sell|run|ship|provid)\w*).{0,60}\b(?:api|chatbot|saas|app|service|tool|product|platform)\b",
                           r"\bi use an?\b.{0,40}\b(?:saas|app|service)\b", r"buy seats", r"third[\s-]party\b.{0,40}\b(?:app|saas|service|vendor)\b.{0,80}\b(?:runs|built|uses|based)\b",
                           r"\bas (?:an? )?(?:ordinary )?end users?\b", r"\bas a consumer\b",
                           r"\b(?:use|using) an? (?:app|application|product|service|website|tool|chatbot)\b.{0,40}\b(?:runs|built|uses|powered|based|that)\b",
@@ -218,7 +220,9 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
 # nothing the licence calls distribution happens.
 _RESULTS_ONLY = re.compile(_PUBLISHED_RESULTS + r"|blog post)\b|\bonly publish\w*\b")
 _RELEASES_MODEL = re.compile(r"\b(?:publish|release|share|upload|push|distribut|put)\w* (?:it|them|the (?:\w+ )?(?:weights|model|adapter|checkpoint)s?|our (?:\w+ )?(?:weights|model|adapter|checkpoint)s?)\b"
-                             r"|\b(?:weights|adapter|checkpoint)s? (?:on|to) (?:hf|hugging\s?face|the hub|github)\b")
+                             r"|\b(?:weights|adapter|checkpoint)s? (?:on|to) (?:hf|hugging\s?face|the hub|github)\b"
+                             # the model out beside the paper: "publish the paper and the weights"
+                             r"|\b(?:publish|release|share|upload|push|distribut|put)\w* [^.?]{0,40}\b(?:and|plus|with|along with|together with) (?:the |our |its )?(?:[\w-]+ )?(?:weights|checkpoints?|adapters?|model files?)\b")
 
 _LICENSOR_MARKS = r"\b(?:meta|llama|gemma|google|openai|gpt|chatgpt|qwen|alibaba|mistral|falcon|tii|stability|stable diffusion|nvidia|deepseek|bigcode|starcoder|bloom)"
 # Only the organisation's own people use the model, said outright.
@@ -378,7 +382,9 @@ DEPLOYMENT_PATTERNS[Deployment.END_USER] += [
     r"\b(?:use|using) an? (?:[\w-]+ ){1,2}(?:app|application|website|tool|chatbot|assistant|service)\b (?:from|by|made by|of) (?:an?|some|another) (?:[\w.-]+ ){0,2}(?:company|vendor|startup|provider|developer)\b",
     r"\bthird[\s-]party\b.{0,40}\b(?:app|saas|service|vendor|tool|product|platform|software)\b.{0,50}\b(?:embeds?|embedding|integrat\w*|powered by|built (?:on|around)|whose (?:\w+ ){0,2}(?:is|runs|uses))\b",
     r"\b(?:vendor|supplier|provider)'?s? own (?:\w+ ){0,2}(?:arrangement|licen[cs]e|agreement|account|deal)\b",
-    r"\b(?:use|uses|using) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:app|tool|product|platform|software|suite)\b (?:that|which) (?:embeds|integrates|bundles|includes)\b",
+    r"\b(?:use|uses|using) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:app|tool|product|platform|software|suite)\b (?:that|which) (?:embeds|integrates|bundles|includes)\b",    # another company's app, named first and then used: "there's an app from a US company that runs on X; may I use it?"
+    r"\b(?:an?|this|that|the) (?:[\w-]+ ){0,2}(?:app|application|website|tool|chatbot|assistant|service|product)\b (?:from|by|made by|of) (?:an?|some|another|a big) (?:[\w.-]+ ){0,2}(?:company|vendor|startup|provider|developer|firm)\b"
+    r"[^.?]{0,60}\b(?:runs? on|built on|uses|powered by|based on|under the hood)\b(?:(?!integrat|embed|into (?:our|my)|resell|rebrand|white[\s-]?label)[\s\S]){0,120}\b(?:use|using) (?:it|this|that|the (?:app|tool|service|product|website|chatbot|assistant))\b",
 ]
 DEPLOYMENT_PATTERNS[Deployment.WEIGHTS_RELEASE] += [r"\bship(?:s|ping)?\b (?:the |our )?(?:\w+ )?(?:weights|checkpoints?)\b"]
 # A product someone runs that the model powers ("the startup's support product runs a Llama fine-tune")
@@ -623,7 +629,8 @@ WEIGHTS_STAY = [
     r"(?: (?:be|get|ever|going to be|been))* (?:handed|given|sent|shared|shipped|distributed|released|published|leave|leaves|go out|made available|downloadable|provided|passed|sold|exposed|delivered|uploaded|available)\b",
     r"\bno(?:body| one|-one)(?: outside| else| external)?(?: (?:ever|will|can|does))*(?: ever)? (?:gets?|sees?|receives?|touch(?:es)?|downloads?|has|have|obtains?) (?:a copy of |copies of )?(?:the |our |any |a )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?)\b",
     r"\b(?:customers|clients|users|outsiders|they)\b (?:will )?(?:never|don'?t|do not|won'?t|can'?t|cannot)(?: ever)? (?:get|see|receive|touch|download|have|obtain) (?:a copy of |copies of )?(?:the |our |any )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?)\b",
-    r"\b(?:it|the model|the weights|the checkpoint|the fine-?tune)\b (?:only )?(?:lives?|stays?|remains?|sits?|resides?|runs?) (?:only )?(?:on|in|inside|within) (?:our|my|the company'?s|its own|our own)\b",
+    r"\b(?:it|the model|the weights|the checkpoint|the fine-?tune)\b (?:only )?(?:lives?|stays?|remains?|sits?|resides?|runs?) (?:only )?(?:on|in|inside|within) (?:our|my|the company'?s|its own|our own)\b",    # the publication is of something else: "publishing papers but not the weights"
+    r"\b(?:but|and|though) not (?:the |our |its |any )?(?:[\w-]+ )?(?:weights|checkpoints?|model files?|model itself|parameters)\b",
 ]
 # Someone else's release, or the hub as where the model or its card was found: not the user putting the model out.
 SOMEONE_ELSES_RELEASE = re.compile(
@@ -1097,7 +1104,8 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if Deployment.INTERNAL in deployments and re.search(r"\b(?:only|just|solely)\b (?:(?!adults?\b|outputs?\b)[\w-]+ ){0,3}(?:internal|in-house|inside|within|us\b|me\b|our|my|staff|employees|team)|\b(?:internal|in-house)(?:ly)?[\s-]only\b"
                                                       r"|\b(?:internal|in-house|staff|employee|intranet)[\s-](?:[\w-]+ )?(?:chat ?bot|tool|assistant|app|service|search|portal|api|copilot)\b"
                                                       r"|\b(?:chat ?bot|tool|assistant|app|service|portal)\s+(?:internal|in-house)\b|\breserved (?:for|to) (?:our|the|its) (?:own )?(?:teams?|staff|employees|people)\b"
-                                                      r"|never leave|nothing is|not (?:shared|distributed|published)", low):
+                                                      r"|never leave|nothing is|not (?:shared|distributed|published)"
+                                                      r"|\bno (?:external|outside|outsider|public|third[\s-]party) (?:users?|customers?|clients?|access|parties)\b", low):
         if not re.search(r"\bapi\b|\bsaas\b(?! company)|customers|clients|paying|subscribers|the public|end users", dep_text):
             deployments = [d for d in deployments if d is not Deployment.HOSTED]
     if Deployment.END_USER in deployments:
