@@ -223,3 +223,11 @@ def test_a_stability_model_without_its_licence_is_not_read_as_the_community_lice
     # Stability's older models (SD 1.5, SDXL) are under OpenRAIL licences, so "a Stability model" names no document.
     facts = parse_scenario("We use a Stability model internally to mock up slides; revenue is about $2M.", reg)
     assert "stability-ai-community" not in facts.documents
+
+
+@pytest.mark.parametrize("question", [
+    "Does the Qwen user test count our sister app's users too?",
+    "Which requirement of Qwen's licence conditions applies above 100M monthly users?",
+])
+def test_the_qwen_licence_named_by_one_of_its_tests_or_conditions(reg, question):
+    assert "qwen-license" in parse_scenario(question, reg).documents
