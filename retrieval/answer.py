@@ -19,7 +19,7 @@ from retrieval.clause_verdict import RANKED, ClauseVerdict, compose, governing_d
 from retrieval.crosscheck import reconcile
 from retrieval.language import is_supported, language_name, read_language
 from retrieval.scenario import Deployment, Facts, Method, other_versions, read_facts
-from retrieval import textq
+from retrieval import families, textq
 
 MAX_QUESTION = 4000
 SUPPORTED_LANGUAGES = "English, Chinese, Japanese, German, French, Spanish, Portuguese and Italian"
@@ -235,6 +235,13 @@ class Engine:
         open_scenario = is_supported(facts.language) and not (tq and not tq.scenario) and bool(self._open_facts(facts))
         branches = self._branches(facts, fired, tq) if fired or open_scenario else ()
         clarify = None
+        if not branches and open_scenario and facts.family and not facts.documents:
+            # every set of terms the named family's models come under gives the same answer: that is the answer
+            terms = dict(self._open_facts(facts)).get("documents")
+            if terms:
+                fired = self._decide(self._assume(facts, Assumption("documents", terms[0][0], terms[0][1])), [], tq)
+                notes.append(f"The question names the {facts.family} family but no model; the answer is the same under "
+                             f"every set of terms its models come under ({len(terms)}).")
         if branches:
             worst = max(branches, key=lambda b: Verdict(b.verdict).severity)
             fired = self._decide(self._assume(facts, worst.assumption), [], tq)
@@ -355,7 +362,8 @@ class Engine:
         for name, values in self._open_facts(facts):
             verdicts = {b.verdict for b in branches if b.assumption.fact == name}
             if len(verdicts) > 1:
-                question = CLARIFY_DEPLOYMENT if name == "deployments" else "What is your organisation's annual revenue?"
+                question = (CLARIFY_DEPLOYMENT if name == "deployments" else f"Which {facts.family} model is it?"
+                            if name == "documents" else "What is your organisation's annual revenue?")
                 return Clarify(question, name, tuple(Choice(label, value) for value, label, _ in values))
         return None
 
@@ -384,6 +392,15 @@ class Engine:
                     (str(limit + 1), f"your organisation's annual revenue is above USD {limit:,}", {"revenue": limit + 1}),
                     (str(limit), f"your organisation's annual revenue is USD {limit:,} or less", {"revenue": limit}),
                 ]))
+        if facts.family and not facts.documents:
+            # A family named without a model: its models come under different terms, so each set is a branch.
+            family = next((f for f in families.load_families() if f.name == facts.family), None)
+            options = families.choices(family, self.registry) if family else ()
+            if len(options) > 1:
+                known = tuple(u for u in facts.unknown if u != "models")
+                open_facts.append(("documents", [
+                    (c.value, c.label, {"documents": c.documents, "unknown": known} if c.documents else
+                     {"missing": facts.missing + (c.label,), "unknown": known}) for c in options]))
         return open_facts
 
     def _branches(self, facts: Facts, fired: list[Firing], tq: textq.TextQuestion | None = None) -> tuple[Branch, ...]:

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace, dataclass, field
 from enum import Enum
 
-from retrieval import family_vocab, figures, scope
+from retrieval import families, family_vocab, figures, scope
 from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
@@ -76,6 +76,7 @@ class Facts:
     release_name: str | None = None  # the name the user means to give the model they release
     language: str = "en"
     missing: tuple[str, ...] = ()  # documents the question names that the corpus does not hold (their titles)
+    family: str | None = None  # a model family named without a model ("a DeepSeek model"): retrieval/families.py
 
     def has(self, flag: str) -> bool:
         return flag in self.flags
@@ -1176,11 +1177,15 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     if Method.MERGE in methods and _COMPANY_MERGER.search(low) and not _MODEL_MERGE.search(low):
         methods = tuple(m for m in methods if m is not Method.MERGE) or (Method.PLAIN_USE,)
     unknown = [name for name, value in (("models", models or licences), ("deployment", deployments)) if not value]
+    family = None
+    if "models" in unknown and not documents and not missing:
+        named = families.family_named(low)
+        family = named.name if named else None
     return Facts(
         models=tuple(models), documents=tuple(documents), licences=tuple(licences), methods=methods,
         deployments=tuple(deployments), target_licence=target, datasets=datasets, mau=mau, product_mau=maus[0] if grouped_mau and len(maus) > 1 else None, revenue=revenue, eu=eu,
         multimodal=multimodal, use_cases=use_cases, flags=tuple(flags), unknown=tuple(unknown),
-        release_name=name, missing=missing,
+        release_name=name, missing=missing, family=family,
     )
 
 

@@ -258,6 +258,13 @@ def settle(turn_id: int, fact: str, value: str, label: str) -> None:
         facts = replace(facts, deployments=(Deployment(value),), unknown=tuple(u for u in facts.unknown if u != "deployment"))
     elif fact == "revenue":
         facts = replace(facts, revenue=int(value))
+    elif fact == "documents":
+        # which of the family's sets of terms the model comes under; ABSENT: terms the corpus does not hold
+        from retrieval.families import ABSENT
+
+        known = tuple(u for u in facts.unknown if u != "models")
+        facts = (replace(facts, missing=facts.missing + (label,), unknown=known) if value == ABSENT
+                 else replace(facts, documents=tuple(value.split("+")), unknown=known))
     else:
         return
     new = ask(turn.question, turn.k, facts=facts, parent=_number(turn), changes=[f"{fact}: {label}"])
