@@ -160,7 +160,9 @@ DEPLOYMENTS: dict[str, list[str]] = {
     # a marketplace for models sells the model itself (Stability's Derivative Works, CivitAI-style stores)
     # material put (back) out for others: CC "Share"
     "weights_release": [r"\b(?:model|lora|adapter|checkpoint|ai) (?:marketplace|store|shop)\b", r"\bmarketplace (?:for|of) (?:models|loras|adapters|checkpoints)\b",
-                        r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b"],
+                        r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b",
+                        # a copy of someone's model kept up for others to download
+                        r"\b(?:mirror|re-?host)(?:s|ed|ing)? (?:an? |the |our |my |their |its |this |that )?(?:[\w.-]+ ){0,3}(?:models?|checkpoints?|weights|fine-?tunes?|adapters?|loras?|ggufs?)\b"],
     # a product people pay a subscription for runs the model for them
     "hosted": [r"\b(?:product|service|app|tool|platform|helpdesk|assistant)s? (?:that |which )?(?:we|they|i) (?:charge|bill) (?:\w+ )?(?:subscribers|users|customers|clients)?\b",
                r"\bpaying subscribers\b", r"\bsubscribers\b"],

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace, dataclass, field
 from enum import Enum
 
-from retrieval import family_vocab, figures, scope
+from retrieval import duty_vocab, family_vocab, figures, scope
 from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
@@ -564,6 +564,9 @@ TARGET_PATTERNS += [
 
 # Everyday words for the family licences' ideas (s4fam): data in retrieval/family_vocab.py.
 for _flag, _pats in family_vocab.FLAGS.items():
+    FLAG_PATTERNS.setdefault(_flag, []).extend(_pats)
+# A plan that leaves out what the licence sends with the copies (fix-B): data in retrieval/duty_vocab.py.
+for _flag, _pats in duty_vocab.FLAGS.items():
     FLAG_PATTERNS.setdefault(_flag, []).extend(_pats)
 for _doc, _pats in family_vocab.LICENCES.items():
     LICENCE_PATTERNS.setdefault(_doc, []).extend(_pats)
