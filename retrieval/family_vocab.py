@@ -161,8 +161,22 @@ DEPLOYMENTS: dict[str, list[str]] = {
     # material put (back) out for others: CC "Share"
     "weights_release": [r"\b(?:model|lora|adapter|checkpoint|ai) (?:marketplace|store|shop)\b", r"\bmarketplace (?:for|of) (?:models|loras|adapters|checkpoints)\b",
                         r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b",
+                        # sublicensing passes copies on under the licensee's own terms (MIT "sublicense, and/or sell copies"), in
+                        # either word order ("sublicense it to customers", "to customers sublicense" as verb-final languages read)
+                        r"\bsub-?licen[cs](?:e|es|ed|ing)\b (?:[\w.-]+ ){0,5}?(?:to|for) (?:our |its |their |the |paying )?(?:customers?|clients?|buyers?|licensees?|partners?|resellers?)\b",
+                        r"\b(?:customers?|clients?|buyers?|licensees?|partners?|resellers?)\b\s+(?:\S+\s+)?sub-?licen[cs](?:e|es|ed|ing)?\b",
                         # a copy of someone's model kept up for others to download
                         r"\b(?:mirror|re-?host)(?:s|ed|ing)? (?:an? |the |our |my |their |its |this |that )?(?:[\w.-]+ ){0,3}(?:models?|checkpoints?|weights|fine-?tunes?|adapters?|loras?|ggufs?)\b"],
+    # someone else's product with the model inside, taken as it comes (Llama s.1.b.ii and the AUPs' EU clause, Stability
+    # s.III): "licensing a third-party CRM whose assistant runs on Llama", "I, as a user of an American app"; a vendor's
+    # platform used to host or train the user's own model is the user's deployment, not this
+    "end_user": [r"\b(?:licen[cs]e|licen[cs]es|licen[cs]ing|licen[cs]ed|buy|buys|buying|bought|subscrib\w* to|use|uses|using|roll\w* out|adopt\w*|deploy\w*)\b "
+                 r"(?:a |an |the |their |some )?(?:third[\s-]party|vendor'?s?|outside|external|off[\s-]the[\s-]shelf|commercial|american|us|u\.s\.|foreign|chinese|someone else'?s|another company'?s) "
+                 r"(?:[\w-]+ ){0,2}(?:crm|erp|suite|software|tool|app|application|service|platform|product|saas|assistant|editor|plugin|system|helpdesk)\b"
+                 r"(?![^.?]{0,40}\b(?:to (?:host|serve|run|deploy|train|fine[\s-]?tune)|our (?:own )?(?:model|fine[\s-]?tune|weights|checkpoint)))",
+                 # "as a user" said of the one asking ("I, as a user", "am I, as a user, ..."), not of an account counted as one
+                 r"\b(?:i|we|am i|are we|do i|do we|can i|can we|must i|must we|should i|should we),? as (?:an? )?(?:end[\s-]?|private |ordinary |individual |mere |simple )?users?\b",
+                 r"(?:^|[,;:.?!]\s*|\band,?\s+)as (?:an? )?(?:end[\s-]?|private |ordinary |individual |mere |simple )?users?,"],
     # a product people pay a subscription for runs the model for them
     "hosted": [r"\b(?:product|service|app|tool|platform|helpdesk|assistant)s? (?:that |which )?(?:we|they|i) (?:charge|bill) (?:\w+ )?(?:subscribers|users|customers|clients)?\b",
                r"\bpaying subscribers\b", r"\bsubscribers\b"],

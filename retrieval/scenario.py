@@ -162,8 +162,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\b(?:paying |a )?customers? of (?:their|a|the|someone else'?s|another company'?s|a vendor'?s) (?:\w+ )?(?:app|saas|service|product|platform|tool)\b",
                           r"\busing an? (?:\w+ ){0,2}(?:saas|app|service|product)\b.{0,30}\b(?:that|which) (?:runs|uses|is built on)\b",
                           r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b",
-                          # a product someone else built and runs, which the user only uses
-                          r"\b(?:use|uses|using|licen[cs]e|subscribe to|bought|buy)\b (?:an? |their |the )?(?:third[\s-]party|vendor'?s?|outside|external|off[\s-]the[\s-]shelf|commercial) (?:[\w-]+ ){0,2}(?:tool|app|application|product|service|platform|software|saas|assistant|plugin)\b",
+                          # a product someone else built and runs, which the user only uses: family_vocab.DEPLOYMENTS
                           r"\bunder the vendor'?s (?:own )?(?:licen[cs]e|arrangement|agreement|terms|contract)\b"] + scope.INTEGRATED_PRODUCT,
     Deployment.ACQUISITION: [r"\bacqui(?:re[sd]?|ring|sition)\b.{0,40}\b(?:company|startup|business|subsidiary|us|them|firm|target)\b",
                              r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
