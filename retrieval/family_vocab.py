@@ -96,6 +96,15 @@ FLAGS: dict[str, list[str]] = {
     ],
 }
 
+# A language model of the user's own making is another model than the one whose outputs train it (Llama 1.b.v, the
+# output clauses of OpenAI, Qwen and Stability): "pre-training our own in-house LLM", "a home-grown SLM"; one said to be
+# built on the licensor's model is its derivative, not another model.
+FLAGS["other_model"] = [
+    r"\b(?:our|my|their|its|an?) (?:own )?(?:(?:in[\s-]house|internal|home[\s-]?grown|proprietary|custom|new|from[\s-]scratch|small|smaller|compact)[\s,]+){1,3}"
+    r"(?:[\w.-]+ )?(?:llms?|language models?|lms?|slms?|foundation models?)\b(?![^.?]{0,30}\b(?:llama|gemma|qwen|fine[\s-]?tune of|derivative|based on|built on))",
+    r"\bour own (?:[\w.-]+ )?(?:llms?|slms?|language models?)\b(?![^.?]{0,30}\b(?:llama|gemma|qwen|fine[\s-]?tune of|derivative|based on|built on))",
+]
+
 # A phrase that puts a licence on something (the reader looks for a target licence only where one occurs).
 TARGET_GATE = r"\b(?:mak\w*|hand\w*|giv\w*|provid\w*|deliver\w*|supply\w*|on (?:bespoke|custom|proprietary|closed|negotiated)|label\w*|tag\w*|mark\w*|badge|stamp\w*|back out|go(?:es)? out|goes? out|put\w* (?:[\w-]+ ){0,3}out|upload\w*|push\w*|post\w*|offer\w*|license[sd]? (?:it|them|the|our|my)|sublicen[cs]\w*)\b"
 
@@ -196,7 +205,11 @@ DATASET_WORDS = (r"\b(?:(?:qa|q&a|question[\s-]answering|training|eval(?:uation)
 # A model used to make the data another model learns from (Llama 1.b.v, the OpenAI and Qwen output clauses): "used
 # Llama-3-70B (the April release, not 3.1) to make ~200k synthetic pairs". Read on the words after the model's name; a
 # version's dot ("3.1") does not end the sentence.
-OUTPUT_SOURCE_AFTER = (r"^(?:[^.]|\.(?=\d)){0,80}\bto (?:make|generate|label|write|produce|create|build|synthesi[sz]e|draft|annotate)\b (?:[~\w.,-]+ ){0,3}?"
+# The verbs include the ways a model reworks data another model learns from (rewrite, paraphrase, translate, tag), and
+# two of them joined ("to rewrite and label").
+_DATA_VERBS = (r"(?:make|generate|label|write|rewrite|re-write|produce|create|build|synthesi[sz]e|draft|annotate|paraphrase|rephrase|translate|augment|"
+               r"tag|caption|clean|score|grade|rank|classify|summari[sz]e)")
+OUTPUT_SOURCE_AFTER = (rf"^(?:[^.]|\.(?=\d)){{0,80}}\bto {_DATA_VERBS}(?:,? (?:and|or) {_DATA_VERBS})?\b (?:[~\w.,-]+ ){{0,3}}?"
                        r"(?:synthetic|training|labels|data|dataset|instruction|examples|pairs|samples|conversations|dialogues|answers|responses)\b")
 RELEASED_AFTER = (r"^(?:[^.?;]|\.(?=\d)){0,30}?\b(?:re-?)?(?:releas(?:e|es|ing)|publish(?:es|ing)?|shar(?:e|es|ing)|distribut(?:e|es|ing)|ship(?:s|ping)?|"
                   r"upload(?:s|ing)?|offer(?:s|ing)?|sell(?:s|ing)?)\b")

@@ -1032,7 +1032,10 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     merging = bool(re.search(r"\bmerg|slerp|frankenmerge", low)) and len({m.entry.id for m in matches}) > 1
     for match in matches:
         e = match.entry
-        role = Role.MERGE_SOURCE if merging else _role(low[max(0, match.start - 80):match.start], low[match.end:match.end + 80])
+        # an aside in brackets right after the name ("(the April 2024 release, not 3.1)") does not part the model from
+        # what it is used for
+        after = re.sub(r"^([\w.-]*)\s*\([^()]{0,100}\)", r"\1 ", low[match.end:match.end + 180])[:80]
+        role = Role.MERGE_SOURCE if merging else _role(low[max(0, match.start - 80):match.start], after)
         ref = ModelRef(e.id, e.name, role, tuple(e.documents), e.status is Status.IN_CORPUS, e.licence,
                        e.family, e.modality.value == "multimodal")
         known = next((i for i, m in enumerate(models) if m.model_id == e.id), None)

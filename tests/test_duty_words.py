@@ -65,3 +65,33 @@ def test_keeping_or_asking_is_not_leaving_out(table, reg, question, verdict, abs
     _, value, ids, _ = decide(table, reg, question)
     assert value == verdict
     assert absent not in ids
+
+
+@pytest.mark.parametrize("question,verdict,rule,clause", [
+    # a language model of the user's own making trained on Llama 3 outputs (a bracketed aside after the name, and two
+    # verbs for the reworking)
+    ("Our analysts used Meta-Llama-3-8B-Instruct (the first 2024 version) to paraphrase and tag training samples, then "
+     "trained our home-grown SLM on them. It stays in the company. Any issue?", "not_permitted", "llama-improve-other-llm",
+     "llama-3-license:1.b.v"),
+    # API keys named first, sold by a pronoun after
+    ("I ended up with a few unused OpenAI API keys under the 2024 terms and want to auction them to strangers. OK?",
+     "not_permitted", "openai-prohibited-use", "openai-terms-2024:registration-and-access.p2"),
+])
+def test_other_models_and_keys_are_read(table, reg, question, verdict, rule, clause):
+    _, value, ids, clauses = decide(table, reg, question)
+    assert value == verdict
+    assert rule in ids
+    assert clause in clauses
+
+
+@pytest.mark.parametrize("question,absent", [
+    # the user's own LLM said to be a Llama 3 fine-tune is a derivative, not another model
+    ("We use Llama 3 70B outputs to distil knowledge into our in-house LLM, which is itself a Llama 3 fine-tune. Allowed?",
+     "llama-improve-other-llm"),
+    # keys kept and rotated are not passed on
+    ("Our company pays for OpenAI API keys under the 2024 terms; we keep them in a vault and rotate them monthly. Fine?",
+     "openai-prohibited-use"),
+])
+def test_derivatives_and_kept_keys_are_not_read_as_such(table, reg, question, absent):
+    _, _, ids, _ = decide(table, reg, question)
+    assert absent not in ids
