@@ -406,7 +406,9 @@ _NOT_A_DEPLOYMENT = re.compile(r"\b(?:a|an|any) (?:publicly |openly )?released (
                                r"|\b(?:ide|editor|vs ?code|jetbrains|intellij|neovim|vim|emacs) (?:plugin|extension)s?\b"
                                # the licensor's release of a version, the moment a threshold is measured at (Llama s.2)
                                r"|\b(?:version )?release date\b|\bwhen (?:[\w.\s-]{0,30}?)(?:was|were|got) (?:first )?released\b"
-                               r"|\b(?:was|were|got) released (?:in|on|back in|last)\b|\b(?:since|at|before|after|on) (?:its |the |their )?(?:release|launch)\b")
+                               r"|\b(?:was|were|got) released (?:in|on|back in|last)\b|\b(?:since|at|before|after|on) (?:its |the |their )?(?:release|launch)\b"
+                               # the duties of distributing, asked about ("any distribution paperwork?"), are no distribution
+                               r"|\bdistribution (?:paperwork|obligations?|requirements?|conditions?|duties|rules|clauses?|provisions?|formalities|steps)\b")
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+|just\s+|only\s+|simply\s+|bare\s+|nothing but\s+){0,3}mit\b(?![\s-]*(?:notices?|attribution|copyright))", "mit"),
@@ -649,7 +651,9 @@ DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
     r"\bin prod\b", r"\b(?:paid|consumer|public|subscription|customer[\s-]facing|user[\s-]facing|commercial|free)\s+(?:[\w-]+\s+){0,2}(?:app|service|assistant|chat ?bot|website|platform)\b",
 ]
 # A copy goes to someone: handed, passed on, sold, put out, listed on a marketplace.
-_COPY = r"(?:weights|checkpoints?|model files?|fine[\s-]?tunes?|finetunes?|adapters?|loras?|ggufs?|quants?|merges?|the (?:finished |trained |resulting |new |final )?model|copies|a copy)"
+# (a copy of the licence text is a notice that travels with a copy, not the copy)
+_COPY = (r"(?:weights|checkpoints?|model files?|fine[\s-]?tunes?|finetunes?|adapters?|loras?|ggufs?|quants?|merges?|the (?:finished |trained |resulting |new |final )?model|"
+         r"(?:copies|a copy)(?! of (?:the |this |that |its |their |our )?(?:[\w.-]+ ){0,2}(?:licen[cs]es?|agreements?|terms|notices?|polic(?:y|ies)|aup|text)\b))")
 # passing on rules, terms or costs is a flow-down, not a copy
 _NOT_PASSED = r"(?!(?:[\w.-]+ ){0,4}?(?:rules|terms|restrictions|conditions|obligations|notices?|costs?|savings|requirements|polic(?:y|ies)|prices?|fees|the aup)\b)"
 COPY_GOES_OUT = [

@@ -44,3 +44,24 @@ def test_own_deployment_is_not_end_use(table, reg, question, verdict, absent):
     _, value, ids, _ = decide(table, reg, question)
     assert value == verdict
     assert absent not in ids
+
+
+@pytest.mark.parametrize("question,verdict,rule", [
+    # a duty asked about is not the act that triggers it: a copy of the licence, distribution paperwork
+    ("Our HR team runs Llama 3.3 on our own servers to draft job descriptions, for our employees only. Must we mail anyone a "
+     "copy of the licence?", "permitted", "llama-internal-use"),
+    ("Gemma 2 9B sorts our internal support tickets on our own servers and no one outside sees it. What distribution "
+     "requirements apply?", "permitted", "gemma-run-internally"),
+])
+def test_a_duty_asked_about_is_not_a_release(table, reg, question, verdict, rule):
+    facts, value, ids, _ = decide(table, reg, question)
+    assert value == verdict
+    assert rule in ids
+    assert "weights_release" not in {d.value for d in facts.deployments}
+
+
+def test_a_copy_of_the_model_still_goes_out(table, reg):
+    facts, value, ids, clauses = decide(table, reg, "We will send customers a copy of our Llama 3.1 fine-tune on a USB "
+                                                     "stick. What must we include?")
+    assert value == "conditional"
+    assert "llama-redistribution" in ids and "llama-3.1-license:1.b.iii" in clauses
