@@ -99,6 +99,15 @@ FLAGS: dict[str, list[str]] = {
     ],
 }
 
+# A language model of the user's own making is another model than the one whose outputs train it (Llama 1.b.v, the
+# output clauses of OpenAI, Qwen and Stability): "pre-training our own in-house LLM", "a home-grown SLM"; one said to be
+# built on the licensor's model is its derivative, not another model.
+FLAGS["other_model"] = [
+    r"\b(?:our|my|their|its|an?) (?:own )?(?:(?:in[\s-]house|internal|home[\s-]?grown|proprietary|custom|new|from[\s-]scratch|small|smaller|compact)[\s,]+){1,3}"
+    r"(?:[\w.-]+ )?(?:llms?|language models?|lms?|slms?|foundation models?)\b(?![^.?]{0,30}\b(?:llama|gemma|qwen|fine[\s-]?tune of|derivative|based on|built on))",
+    r"\bour own (?:[\w.-]+ )?(?:llms?|slms?|language models?)\b(?![^.?]{0,30}\b(?:llama|gemma|qwen|fine[\s-]?tune of|derivative|based on|built on))",
+]
+
 # A phrase that puts a licence on something (the reader looks for a target licence only where one occurs).
 TARGET_GATE = r"\b(?:mak\w*|hand\w*|giv\w*|provid\w*|deliver\w*|supply\w*|on (?:bespoke|custom|proprietary|closed|negotiated)|label\w*|tag\w*|mark\w*|badge|stamp\w*|back out|go(?:es)? out|goes? out|put\w* (?:[\w-]+ ){0,3}out|upload\w*|push\w*|post\w*|offer\w*|license[sd]? (?:it|them|the|our|my)|sublicen[cs]\w*)\b"
 
@@ -172,7 +181,23 @@ DEPLOYMENTS: dict[str, list[str]] = {
                         r"\bput\w* (?:the |our |a |an |it |them |this |that )?(?:[\w-]+ ){0,3}(?:back )?out\b(?! of)", r"\bput\w* (?:it |them |(?:the |our )?(?:[\w-]+ ){0,2})?(?:back )?online\b",
                         # a version or copy of the material handed to people outside: "share the annotated version with other labs"
                         r"\bshar\w* (?:the |our |an? |this |that |my )?(?:[\w-]+ ){0,2}(?:version|copy|copies|edition|corpus|dataset|data ?set)s? (?:for free )?(?:with|to) "
-                        r"(?:other|outside|external|fellow|partner|the public|anyone|everyone|researchers|people|colleagues at)\b"],
+                        r"(?:other|outside|external|fellow|partner|the public|anyone|everyone|researchers|people|colleagues at)\b",
+                        # sublicensing passes copies on under the licensee's own terms (MIT "sublicense, and/or sell copies"), in
+                        # either word order ("sublicense it to customers", "to customers sublicense" as verb-final languages read)
+                        r"\bsub-?licen[cs](?:e|es|ed|ing)\b (?:[\w.-]+ ){0,5}?(?:to|for) (?:our |its |their |the |paying )?(?:customers?|clients?|buyers?|licensees?|partners?|resellers?)\b",
+                        r"\b(?:customers?|clients?|buyers?|licensees?|partners?|resellers?)\b\s+(?:\S+\s+)?sub-?licen[cs](?:e|es|ed|ing)?\b",
+                        # a copy of someone's model kept up for others to download
+                        r"\b(?:mirror|re-?host)(?:s|ed|ing)? (?:an? |the |our |my |their |its |this |that )?(?:[\w.-]+ ){0,3}(?:models?|checkpoints?|weights|fine-?tunes?|adapters?|loras?|ggufs?)\b"],
+    # someone else's product with the model inside, taken as it comes (Llama s.1.b.ii and the AUPs' EU clause, Stability
+    # s.III): "licensing a third-party CRM whose assistant runs on Llama", "I, as a user of an American app"; a vendor's
+    # platform used to host or train the user's own model is the user's deployment, not this
+    "end_user": [r"\b(?:licen[cs]e|licen[cs]es|licen[cs]ing|licen[cs]ed|buy|buys|buying|bought|subscrib\w* to|use|uses|using|roll\w* out|adopt\w*|deploy\w*)\b "
+                 r"(?:a |an |the |their |some )?(?:third[\s-]party|vendor'?s?|outside|external|off[\s-]the[\s-]shelf|commercial|american|us|u\.s\.|foreign|chinese|someone else'?s|another company'?s) "
+                 r"(?:[\w-]+ ){0,2}(?:crm|erp|suite|software|tool|app|application|service|platform|product|saas|assistant|editor|plugin|system|helpdesk)\b"
+                 r"(?![^.?]{0,40}\b(?:to (?:host|serve|run|deploy|train|fine[\s-]?tune)|our (?:own )?(?:model|fine[\s-]?tune|weights|checkpoint)))",
+                 # "as a user" said of the one asking ("I, as a user", "am I, as a user, ..."), not of an account counted as one
+                 r"\b(?:i|we|am i|are we|do i|do we|can i|can we|must i|must we|should i|should we),? as (?:an? )?(?:end[\s-]?|private |ordinary |individual |mere |simple )?users?\b",
+                 r"(?:^|[,;:.?!]\s*|\band,?\s+)as (?:an? )?(?:end[\s-]?|private |ordinary |individual |mere |simple )?users?,"],
     # a product people pay a subscription for runs the model for them
     "hosted": [r"\b(?:product|service|app|tool|platform|helpdesk|assistant)s? (?:that |which )?(?:we|they|i) (?:charge|bill) (?:\w+ )?(?:subscribers|users|customers|clients)?\b",
                r"\bpaying subscribers\b", r"\bsubscribers\b"],
@@ -192,7 +217,11 @@ DATASET_WORDS = (r"\b(?:(?:qa|q&a|question[\s-]answering|training|eval(?:uation)
 # A model used to make the data another model learns from (Llama 1.b.v, the OpenAI and Qwen output clauses): "used
 # Llama-3-70B (the April release, not 3.1) to make ~200k synthetic pairs". Read on the words after the model's name; a
 # version's dot ("3.1") does not end the sentence.
-OUTPUT_SOURCE_AFTER = (r"^(?:[^.]|\.(?=\d)){0,80}\bto (?:make|generate|label|write|produce|create|build|synthesi[sz]e|draft|annotate)\b (?:[~\w.,-]+ ){0,3}?"
+# The verbs include the ways a model reworks data another model learns from (rewrite, paraphrase, translate, tag), and
+# two of them joined ("to rewrite and label").
+_DATA_VERBS = (r"(?:make|generate|label|write|rewrite|re-write|produce|create|build|synthesi[sz]e|draft|annotate|paraphrase|rephrase|translate|augment|"
+               r"tag|caption|clean|score|grade|rank|classify|summari[sz]e)")
+OUTPUT_SOURCE_AFTER = (rf"^(?:[^.]|\.(?=\d)){{0,80}}\bto {_DATA_VERBS}(?:,? (?:and|or) {_DATA_VERBS})?\b (?:[~\w.,-]+ ){{0,3}}?"
                        r"(?:synthetic|training|labels|data|dataset|instruction|examples|pairs|samples|conversations|dialogues|answers|responses)\b")
 RELEASED_AFTER = (r"^(?:[^.?;]|\.(?=\d)){0,30}?\b(?:re-?)?(?:releas(?:e|es|ing)|publish(?:es|ing)?|shar(?:e|es|ing)|distribut(?:e|es|ing)|ship(?:s|ping)?|"
                   r"upload(?:s|ing)?|offer(?:s|ing)?|sell(?:s|ing)?)\b")

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace, dataclass, field
 from enum import Enum
 
-from retrieval import families, family_vocab, figures, scope
+from retrieval import duty_vocab, families, family_vocab, figures, scope
 from retrieval.patterns import forget_scans, lowered, present, vocab, vocabulary
 from retrieval.registry import Registry, Status
 from retrieval.usecases import load_categories
@@ -167,8 +167,7 @@ DEPLOYMENT_PATTERNS: dict[Deployment, list[str]] = {
                           r"\b(?:paying |a )?customers? of (?:their|a|the|someone else'?s|another company'?s|a vendor'?s) (?:\w+ )?(?:app|saas|service|product|platform|tool)\b",
                           r"\busing an? (?:\w+ ){0,2}(?:saas|app|service|product)\b.{0,30}\b(?:that|which) (?:runs|uses|is built on)\b",
                           r"\bvendor sells us\b", r"\bwe just use (?:the|their|it)\b",
-                          # a product someone else built and runs, which the user only uses
-                          r"\b(?:use|uses|using|licen[cs]e|subscribe to|bought|buy)\b (?:an? |their |the )?(?:third[\s-]party|vendor'?s?|outside|external|off[\s-]the[\s-]shelf|commercial) (?:[\w-]+ ){0,2}(?:tool|app|application|product|service|platform|software|saas|assistant|plugin)\b",
+                          # a product someone else built and runs, which the user only uses: family_vocab.DEPLOYMENTS
                           r"\bunder the vendor'?s (?:own )?(?:licen[cs]e|arrangement|agreement|terms|contract)\b"] + scope.INTEGRATED_PRODUCT,
     Deployment.ACQUISITION: [r"\bacqui(?:re[sd]?|ring|sition)\b.{0,40}\b(?:company|startup|business|subsidiary|us|them|firm|target)\b",
                              r"\bacquisition\b", r"\bbeing (?:bought|acquired)\b", r"\bacquirer\b", r"\bbuy(?:ing)? (?:the |a |our )?(?:company|startup|business)",
@@ -416,7 +415,9 @@ _NOT_A_DEPLOYMENT = re.compile(r"\b(?:a|an|any) (?:publicly |openly )?released (
                                r"|\b(?:ide|editor|vs ?code|jetbrains|intellij|neovim|vim|emacs) (?:plugin|extension)s?\b"
                                # the licensor's release of a version, the moment a threshold is measured at (Llama s.2)
                                r"|\b(?:version )?release date\b|\bwhen (?:[\w.\s-]{0,30}?)(?:was|were|got) (?:first )?released\b"
-                               r"|\b(?:was|were|got) released (?:in|on|back in|last)\b|\b(?:since|at|before|after|on) (?:its |the |their )?(?:release|launch)\b")
+                               r"|\b(?:was|were|got) released (?:in|on|back in|last)\b|\b(?:since|at|before|after|on) (?:its |the |their )?(?:release|launch)\b"
+                               # the duties of distributing, asked about ("any distribution paperwork?"), are no distribution
+                               r"|\bdistribution (?:paperwork|obligations?|requirements?|conditions?|duties|rules|clauses?|provisions?|formalities|steps)\b")
 
 TARGET_PATTERNS: list[tuple[str, str]] = [
     (r"(?:under|as|with|slap|release[sd]?.{0,20}under|licen[cs]e (?:it|them) under|relicen[cs]e.{0,30}(?:to|as|under)|switch.{0,30}to|an?)\s+(?:an?\s+|the\s+|plain\s+|just\s+|only\s+|simply\s+|bare\s+|nothing but\s+){0,3}mit\b(?![\s-]*(?:notices?|attribution|copyright))", "mit"),
@@ -574,6 +575,9 @@ TARGET_PATTERNS += [
 # Everyday words for the family licences' ideas (s4fam): data in retrieval/family_vocab.py.
 for _flag, _pats in family_vocab.FLAGS.items():
     FLAG_PATTERNS.setdefault(_flag, []).extend(_pats)
+# A plan that leaves out what the licence sends with the copies (fix-B): data in retrieval/duty_vocab.py.
+for _flag, _pats in duty_vocab.FLAGS.items():
+    FLAG_PATTERNS.setdefault(_flag, []).extend(_pats)
 for _doc, _pats in family_vocab.LICENCES.items():
     LICENCE_PATTERNS.setdefault(_doc, []).extend(_pats)
 for _dep, _pats in family_vocab.DEPLOYMENTS.items():
@@ -657,7 +661,9 @@ DEPLOYMENT_PATTERNS[Deployment.HOSTED] += [
     r"\bin prod\b", r"\b(?:paid|consumer|public|subscription|customer[\s-]facing|user[\s-]facing|commercial|free)\s+(?:[\w-]+\s+){0,2}(?:app|service|assistant|chat ?bot|website|platform)\b",
 ]
 # A copy goes to someone: handed, passed on, sold, put out, listed on a marketplace.
-_COPY = r"(?:weights|checkpoints?|model files?|fine[\s-]?tunes?|finetunes?|adapters?|loras?|ggufs?|quants?|merges?|the (?:finished |trained |resulting |new |final )?model|copies|a copy)"
+# (a copy of the licence text is a notice that travels with a copy, not the copy)
+_COPY = (r"(?:weights|checkpoints?|model files?|fine[\s-]?tunes?|finetunes?|adapters?|loras?|ggufs?|quants?|merges?|the (?:finished |trained |resulting |new |final )?model|"
+         r"(?:copies|a copy)(?! of (?:the |this |that |its |their |our )?(?:[\w.-]+ ){0,2}(?:licen[cs]es?|agreements?|terms|notices?|polic(?:y|ies)|aup|text)\b))")
 # passing on rules, terms or costs is a flow-down, not a copy
 _NOT_PASSED = r"(?!(?:[\w.-]+ ){0,4}?(?:rules|terms|restrictions|conditions|obligations|notices?|costs?|savings|requirements|polic(?:y|ies)|prices?|fees|the aup)\b)"
 COPY_GOES_OUT = [
@@ -1040,7 +1046,10 @@ def parse_scenario(question: str, registry: Registry, similarity=None) -> Facts:
     merging = bool(re.search(r"\bmerg|slerp|frankenmerge", low)) and len({m.entry.id for m in matches}) > 1
     for match in matches:
         e = match.entry
-        role = Role.MERGE_SOURCE if merging else _role(low[max(0, match.start - 80):match.start], low[match.end:match.end + 80])
+        # an aside in brackets right after the name ("(the April 2024 release, not 3.1)") does not part the model from
+        # what it is used for
+        after = re.sub(r"^([\w.-]*)\s*\([^()]{0,100}\)", r"\1 ", low[match.end:match.end + 180])[:80]
+        role = Role.MERGE_SOURCE if merging else _role(low[max(0, match.start - 80):match.start], after)
         ref = ModelRef(e.id, e.name, role, tuple(e.documents), e.status is Status.IN_CORPUS, e.licence,
                        e.family, e.modality.value == "multimodal")
         known = next((i for i, m in enumerate(models) if m.model_id == e.id), None)
