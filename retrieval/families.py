@@ -98,7 +98,7 @@ def family_named(text: str, families: tuple[Family, ...] | None = None) -> Famil
 def choices(family: Family, registry) -> tuple[FamilyChoice, ...]:
     """The distinct sets of corpus documents the family's models come under, in registry order, and one choice for
     the terms the corpus lacks when some of its models are not in the corpus."""
-    seen: dict[tuple[str, ...], FamilyChoice] = {}
+    seen: dict[frozenset[str], FamilyChoice] = {}  # keyed by the set: the same documents in another order are one choice
     absent = False
     for entry in registry.entries:
         if entry.provider != family.provider or entry.id in family.retired:
@@ -107,8 +107,7 @@ def choices(family: Family, registry) -> tuple[FamilyChoice, ...]:
             absent = True
             continue
         docs = tuple(entry.documents)
-        if frozenset(docs) not in {frozenset(k) for k in seen}:
-            seen[docs] = FamilyChoice("+".join(docs), entry.licence, docs)
+        seen.setdefault(frozenset(docs), FamilyChoice("+".join(docs), entry.licence, docs))
     out = list(seen.values())
     if absent:
         out.append(FamilyChoice(ABSENT, f"a {family.name} model under terms the corpus does not hold", ()))
