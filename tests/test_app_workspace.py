@@ -374,3 +374,20 @@ def test_an_open_revenue_is_settled_by_its_clarifying_choice(home):
     assert again.parent is not None and again.answer.verdict == "conditional"
     assert again.answer.facts.revenue == 1_000_000 and not again.answer.branches
     assert again.changes == ("revenue: your organisation's annual revenue is USD 1,000,000 or less",)
+
+
+def test_a_family_named_without_a_model_is_settled_by_choosing_its_terms(home):
+    """'A DeepSeek model': one reading per set of terms its models come under; choosing MIT answers again under MIT."""
+    at = ask(start(), "A lender lets a DeepSeek model reject credit applications automatically, with nobody reviewing "
+                      "the decisions.")
+    turn = at.session_state["turns"][-1]
+    assert turn.answer.verdict == "not_permitted"
+    by_value = {b.assumption.value: b.verdict for b in turn.answer.branches}
+    assert by_value["deepseek-license"] == "not_permitted" and by_value["mit"] == "permitted"
+    assert "**Which DeepSeek model is it?**" in markdown(at)
+    mit = next(b for b in at.button if (b.key or "").startswith(f"settle-{turn.id}-") and b.label == "MIT License")
+    mit.click().run()
+    assert_clean(at)
+    again = at.session_state["turns"][-1]
+    assert again.parent is not None and again.answer.facts.documents == ("mit",)
+    assert again.answer.verdict == "permitted" and not again.answer.branches
