@@ -392,7 +392,8 @@ _DISCOVERED = (r"\b(?:noticed|discovered|found out|found|learned|learnt|realised
 _CURE_FORMS = [
     re.compile(r"\b" + _CURED + r"\b[^.;?]{0,60}?\b(?:within|after|in|inside|about|around|some)\s+" + _INTERVAL + r"\b", re.I),
     re.compile(r"\b" + _INTERVAL + r"\s+(?:later|afterwards?|on|after(?: that| this| discovery| we (?:noticed|found out|learned|realised|realized)| being told)?)\b[^.;?]{0,50}?\b" + _CURED + r"\b", re.I),
-    re.compile(r"\b" + _CURED + r"\b[^.;?]{0,30}?\b" + _INTERVAL + r"\s+(?:after|later|from|of|following)\b", re.I),    # discovered some time ago and put right now: the time since discovery is the delay ("noticed two weeks ago and has
+    re.compile(r"\b" + _CURED + r"\b[^.;?]{0,30}?\b" + _INTERVAL + r"\s+(?:after|later|from|of|following)\b", re.I),
+    # discovered some time ago and put right now: the time since discovery is the delay ("noticed two weeks ago and has
     # now added the credits")
     re.compile(r"\b(?:noticed|discovered|found out|found|learned|learnt|realised|realized|spotted|caught|flagged|told (?:us|me))\b[^.;?]{0,30}?\b" + _INTERVAL
                + r"\s+ago\b[^.;?]{0,40}?\b(?:now|today|just|this week|yesterday|since then)\b[^.;?]{0,20}?\b" + _CURED + r"\b", re.I),
