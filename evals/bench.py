@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from evals.runner import Evidence, doc_matches, normalise  # noqa: F401 - the matching rules shared with `eval`
@@ -580,8 +580,9 @@ def _child_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources")
     parser.add_argument("--limit", type=int)
     args = parser.parse_args(argv)
-    settings = Settings(home=Path(args.home), sources=Path(args.sources) if args.sources else None, chroma_url=None,
-                        embed_model=args.model)
+    # The child's own home and store; the rest (backend, query threads) as the user's environment sets it.
+    settings = replace(Settings.from_env(), home=Path(args.home), sources=Path(args.sources) if args.sources else None,
+                       chroma_url=None, embed_model=args.model, tenant=None)
     questions = load_questions(args.questions, args.limit)
     build = bench_clausewise if args.child == "clausewise" else bench_baseline
     bench = build(settings, args.model, questions)

@@ -37,13 +37,13 @@ class KeywordIndex(Protocol):
         """The rows of the k best scores, best first."""
 
 
-def pin_threads(embedder=None) -> None:
-    """One BLAS thread for numpy and one intra-op thread for torch (or for the ONNX embedder's runtime, when
-    `embedder` is one), for steady query latency.
+def pin_threads(embedder=None, query_threads: int = 1) -> None:
+    """One BLAS thread for numpy and one intra-op thread for torch, for steady query latency; the ONNX embedder's own
+    runtime (when `embedder` is one) gets `query_threads` (`Settings.query_threads`).
 
-    A 1,400 x 384 product takes microseconds, and one short question is too little work to split: a second thread only
-    adds wake-ups, and on a shared 2-core machine under load the threads spin against each other. Measured with
-    all-MiniLM-L6-v2 at load average ~20: one query embedding p50 1,406 ms with two torch threads, 93 ms with one.
+    A 1,400 x 384 product takes microseconds, and torch's second thread spins: measured with all-MiniLM-L6-v2 at load
+    average ~20, one query embedding p50 1,406 ms with two torch threads, 93 ms with one. ONNX Runtime with spinning
+    off splits a question well on an idle second core and degrades gracefully on a busy one (README "Query threads").
     """
     import sys
 
@@ -55,7 +55,7 @@ def pin_threads(embedder=None) -> None:
         torch.set_num_threads(1)
     pin = getattr(embedder, "pin_threads", None)  # ingest.onnx_embed.OnnxEmbedding: its own ONNX Runtime pool
     if pin is not None:
-        pin()
+        pin(query_threads)
 
 
 class VectorMatrix:

@@ -99,7 +99,7 @@ class LicenceSearcher:
         from) is only needed the first time, to build the keyword index; without it, it is read when needed."""
         self.settings = settings
         self.embedder = embedder
-        pin_threads(embedder)
+        pin_threads(embedder, settings.query_threads)
         self._expansions = load_expansions()
         t0 = time.perf_counter()
         name = home_collection(settings, embedder.model_name, PREFIX)

@@ -78,7 +78,7 @@ class Searcher:
         self.registry = registry
         self.prefixes = (prefix, *extra_prefixes)
         self._expansions = load_expansions()
-        pin_threads(embedder)
+        pin_threads(embedder, settings.query_threads)
         self.reload()
 
     def reload(self) -> None:
@@ -143,17 +143,20 @@ class Searcher:
         extra = [add for pattern, add in self._expansions if pattern.search(query)]
         return " ".join([query, *extra])
 
+    def _vector(self, query: str) -> np.ndarray:
+        # The ONNX embedder's vector straight from the runtime: llama-index's wrapper around it (instrumentation
+        # events, a list of Python floats) costs more than the dot products, and the float32 values are the same.
+        direct = getattr(self.embedder, "query_vector", None)
+        return direct(query) if direct is not None else np.asarray(self.embedder.get_query_embedding(query))
+
     def score(self, query: str) -> QueryScores:
         """Embed the query once and score it against every chunk, densely and by keyword."""
         expanded = self.expand(query)
         keyword = self.keywords.scores(_with_version_tags(expanded))
-        # The ONNX embedder's vector straight from the runtime: llama-index's wrapper around it (instrumentation
-        # events, a list of Python floats) costs more than the dot products, and the float32 values are the same.
         # Only keyword search gets the expansions: they are licence wording for BM25 to match, and embedding them
         # made the one query embedding, most of an answer's time, half as long again (63 tokens at the median
         # against 42) for no gain in recall on the blind dev sets (README, "Embedding the question alone").
-        direct = getattr(self.embedder, "query_vector", None)
-        vector = direct(query) if direct is not None else self.embedder.get_query_embedding(query)
+        vector = self._vector(query)
         return QueryScores(query, self.dense.scores(vector), keyword, self.keywords.top(keyword, KEYWORD_POOL))
 
     def families(self) -> set[str]:

@@ -34,6 +34,17 @@ def test_backend_is_read_from_the_environment_and_checked():
     assert make_embedder("fake-hash", settings=bad).model_name == "fake-hash"
 
 
+def test_query_threads_default_to_two_and_are_checked(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert Settings.from_env({}).query_threads == 2
+    assert Settings.from_env({"CLAUSEWISE_QUERY_THREADS": " 3 "}).query_threads == 3
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert Settings.from_env({}).query_threads == 1  # no second core to split a question onto
+    for bad in ("0", "two", "-1", "1.5"):
+        with pytest.raises(ConfigError, match=f"CLAUSEWISE_QUERY_THREADS must be a whole number.*{bad!r}"):
+            Settings.from_env({"CLAUSEWISE_QUERY_THREADS": bad})
+
+
 def test_a_model_folder_the_export_does_not_reproduce_is_refused(tmp_path):
     from ingest.onnx_embed import export_onnx
 
@@ -174,8 +185,14 @@ def test_same_rankings_as_torch(both, corpus):
     assert len({c.doc_id for c in chunks}) == len(docs)
     texts = [c.embed_text for c in chunks]
     index = VectorMatrix(np.array(torch.get_text_embedding_batch(texts)))
+    from retrieval.backends import pin_threads
+
+    pin_threads(onnx, 2)  # what a searcher does with the default settings
+    assert onnx.threads == 2
+    first = onnx.get_query_embedding("distill Gemma")
     onnx.pin_threads()
     assert onnx.threads == 1
+    assert np.allclose(onnx.get_query_embedding("distill Gemma"), first, atol=1e-6)  # threads change speed, not vectors
     for q in ("May I distill Gemma into my own model?", "attribution notice when redistributing Llama 3.1",
               "700 million monthly active users", "use for military purposes"):
         want = np.argsort(-np.round(index.scores(torch.get_query_embedding(q)), 6), kind="stable")[:10]

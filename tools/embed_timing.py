@@ -22,7 +22,7 @@ def main(backend: str, what: str) -> None:
     emb = make_embedder(settings.embed_model, settings=settings, backend=backend)
     if what == "query":
         questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
-        pin_threads(emb)
+        pin_threads(emb, settings.query_threads)
         for q in questions[:20]:
             emb.get_query_embedding(q + " (warm-up)")
         ms = []
