@@ -232,20 +232,22 @@ class Engine:
                          "the closest matches.")
         # An open deciding fact can leave every rule silent until a branch sets it (a fine-tune whose use is not said);
         # a question about the text alone (a named section, no scenario) does not branch.
-        open_scenario = is_supported(facts.language) and not (tq and not tq.scenario) and bool(self._open_facts(facts))
-        branches = self._branches(facts, fired, tq) if fired or open_scenario else ()
+        open_facts = self._open_facts(facts) if is_supported(facts.language) else []
+        open_scenario = is_supported(facts.language) and not (tq and not tq.scenario) and bool(open_facts)
+        branches = self._branches(facts, fired, tq, open_facts) if fired or open_scenario else ()
         clarify = None
         if not branches and open_scenario and facts.family and not facts.documents:
             # every set of terms the named family's models come under gives the same answer: that is the answer
-            terms = dict(self._open_facts(facts)).get("documents")
+            terms = dict(open_facts).get("documents")
             if terms:
-                fired = self._decide(self._assume(facts, Assumption("documents", terms[0][0], terms[0][1])), [], tq)
+                fired = self._decide(self._assume(facts, Assumption("documents", terms[0][0], terms[0][1]), open_facts),
+                                     [], tq)
                 notes.append(f"The question names the {facts.family} family but no model; the answer is the same under "
                              f"every set of terms its models come under ({len(terms)}).")
         if branches:
             worst = max(branches, key=lambda b: Verdict(b.verdict).severity)
-            fired = self._decide(self._assume(facts, worst.assumption), [], tq)
-            clarify = self._clarify(facts, branches)
+            fired = self._decide(self._assume(facts, worst.assumption, open_facts), [], tq)
+            clarify = self._clarify(facts, branches, open_facts)
         verdict = combine([r.verdict for r in fired])
         scenario_docs = [d for d in facts.documents if d in self.corpus.documents]
         # a question in another language is searched, quoted and read clause by clause in its English rendering, the
@@ -293,7 +295,7 @@ class Engine:
             summary = _text_summary(summary, headline, tq, textq.describe(
                 tq, self.corpus, {c for r in fired for c in r.clauses}, textq.unrelated_bans(tq, fired, self.corpus)), bool(fired))
         # With branches the findings are the most restrictive branch's, so its deployment triggers the duties.
-        decided = self._assume(facts, worst.assumption) if branches else facts
+        decided = self._assume(facts, worst.assumption, open_facts) if branches else facts
         obligations = self.obligations.items(findings, decided, self.corpus) if self.obligations else ()
         return Answer(question=text, verdict=headline.value, summary=summary, facts=facts, findings=findings,
                       citations=citations, cross_check=cross, background=background,
@@ -350,16 +352,26 @@ class Engine:
                 notes.append(note)
         return fired
 
-    def _assume(self, facts: Facts, assumption: Assumption) -> Facts:
+    def settle(self, facts: Facts, fact: str, value: str) -> Facts | None:
+        """The facts with the open fact a clarifying question asked about set to the chosen value: the change the
+        branch for that value was decided under. None when `fact` is not open in `facts` or `value` is not one of
+        its choices (a stale button, say)."""
+        for name, values in self._open_facts(facts):
+            if name == fact:
+                change = next((c for v, _, c in values if v == value), None)
+                return replace(facts, **change) if change is not None else None
+        return None
+
+    def _assume(self, facts: Facts, assumption: Assumption, open_facts=None) -> Facts:
         """The facts with one open fact set, and every other open fact at its most restrictive value."""
         changes = {}
-        for name, values in self._open_facts(facts):
+        for name, values in self._open_facts(facts) if open_facts is None else open_facts:
             pick = next((v for v in values if v[0] == assumption.value), values[0]) if name == assumption.fact else values[0]
             changes.update(pick[2])
         return replace(facts, **changes)
 
-    def _clarify(self, facts: Facts, branches: tuple[Branch, ...]) -> Clarify | None:
-        for name, values in self._open_facts(facts):
+    def _clarify(self, facts: Facts, branches: tuple[Branch, ...], open_facts) -> Clarify | None:
+        for name, values in open_facts:
             verdicts = {b.verdict for b in branches if b.assumption.fact == name}
             if len(verdicts) > 1:
                 question = (CLARIFY_DEPLOYMENT if name == "deployments" else f"Which {facts.family} model is it?"
@@ -383,7 +395,9 @@ class Engine:
             else:
                 values = ()
             if values:
-                open_facts.append(("deployments", [(d.value, label, {"deployments": (d,)}) for d, label in values]))
+                known = tuple(u for u in facts.unknown if u != "deployment")
+                open_facts.append(("deployments", [(d.value, label, {"deployments": (d,), "unknown": known})
+                                                   for d, label in values]))
         if facts.revenue is None and facts.has("commercial") and not facts.has("personal"):
             limits = sorted({r.when["revenue_over"] for r in self.rules.rules if "revenue_over" in r.when
                              and set(r.grounds) & set(facts.documents)})
@@ -403,10 +417,10 @@ class Engine:
                      {"missing": facts.missing + (c.label,), "unknown": known}) for c in options]))
         return open_facts
 
-    def _branches(self, facts: Facts, fired: list[Firing], tq: textq.TextQuestion | None = None) -> tuple[Branch, ...]:
-        """One branch per plausible value of each open deciding fact, the other open facts at their first (most
-        restrictive) value; none when the open facts decide nothing."""
-        open_facts = self._open_facts(facts)
+    def _branches(self, facts: Facts, fired: list[Firing], tq: textq.TextQuestion | None,
+                  open_facts) -> tuple[Branch, ...]:
+        """One branch per plausible value of each open deciding fact (`open_facts`, as `_open_facts` gives them), the
+        other open facts at their first (most restrictive) value; none when the open facts decide nothing."""
         out = []
         for name, values in open_facts:
             others = {k: v for other, vals in open_facts if other != name for k, v in vals[0][2].items()}

@@ -77,3 +77,27 @@ def test_a_family_whose_terms_agree_does_not_branch(fake_services):
 def test_a_family_with_models_outside_the_corpus_has_a_branch_for_them(reg):
     qwen = next(f for f in families.load_families() if f.name == "Qwen")
     assert families.choices(qwen, reg)[-1].value == families.ABSENT
+
+
+def test_settling_a_clarified_fact_gives_the_facts_of_the_chosen_branch(fake_services):
+    engine = fake_services.engine
+    answer = engine.answer("A lender lets a DeepSeek model reject credit applications automatically, "
+                           "with nobody reviewing the decisions.")
+    mit = engine.settle(answer.facts, "documents", "mit")
+    assert mit.documents == ("mit",) and "models" not in mit.unknown
+    assert engine.answer(answer.question, facts=mit).verdict == "permitted"  # the MIT branch's verdict
+    qwen = engine.read_facts("We put a Qwen model in our paid app.")
+    absent = engine.settle(qwen, "documents", families.ABSENT)  # Qwen models whose terms the corpus lacks
+    assert not absent.documents and len(absent.missing) == len(qwen.missing) + 1 and "models" not in absent.unknown
+    # a fact the question does not leave open, or a value that is no choice of it, settles nothing
+    assert engine.settle(answer.facts, "revenue", "2000000") is None
+    assert engine.settle(answer.facts, "documents", "gemma-terms-2025") is None
+
+
+def test_settling_the_deployment_of_a_fine_tune(fake_services):
+    engine = fake_services.engine
+    answer = engine.answer("We fine-tuned Llama 3.1 8B on our sales notes. What does Meta expect from us?")
+    inside = engine.settle(answer.facts, "deployments", "internal")
+    assert [d.value for d in inside.deployments] == ["internal"] and "deployment" not in inside.unknown
+    branch = next(b for b in answer.branches if b.assumption.value == "internal")
+    assert engine.answer(answer.question, facts=inside).verdict == branch.verdict

@@ -246,26 +246,11 @@ def rerun_with_facts(turn_id: int) -> None:
 
 def settle(turn_id: int, fact: str, value: str, label: str) -> None:
     """Answer a question again with the open fact its clarifying question asked about set to the chosen value."""
-    from dataclasses import replace
-
-    from retrieval.scenario import Deployment
-
     turn = next((t for t in turns if t.id == turn_id), None)
     if turn is None or turn.answer is None:
         return
-    facts = turn.answer.facts
-    if fact == "deployments":
-        facts = replace(facts, deployments=(Deployment(value),), unknown=tuple(u for u in facts.unknown if u != "deployment"))
-    elif fact == "revenue":
-        facts = replace(facts, revenue=int(value))
-    elif fact == "documents":
-        # which of the family's sets of terms the model comes under; ABSENT: terms the corpus does not hold
-        from retrieval.families import ABSENT
-
-        known = tuple(u for u in facts.unknown if u != "models")
-        facts = (replace(facts, missing=facts.missing + (label,), unknown=known) if value == ABSENT
-                 else replace(facts, documents=tuple(value.split("+")), unknown=known))
-    else:
+    facts = services.engine.settle(turn.answer.facts, fact, value)  # the change the chosen branch was decided under
+    if facts is None:
         return
     new = ask(turn.question, turn.k, facts=facts, parent=_number(turn), changes=[f"{fact}: {label}"])
     if new is not None and new.answer is not None:
