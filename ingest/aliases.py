@@ -7,11 +7,11 @@ gives a clause a new id, the old one is added here, mapped to the new one, and n
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from ingest.errors import ConfigError
 from ingest.settings import CORPUS_DIR
+from ingest.tomlfile import read_toml
 
 ALIASES = CORPUS_DIR / "aliases.toml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*:[A-Za-z0-9.\-]+$")
@@ -21,10 +21,7 @@ MAX_CHAIN = 8
 def load_aliases(path: Path | None = None) -> dict[str, str]:
     """old id -> new id; a ConfigError lists every malformed row."""
     path = path or ALIASES
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("alias", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Cannot read the alias table {path}: {exc}") from exc
+    table = read_toml(path, "The alias table").get("alias", {})
     problems = [f"{old!r} -> {new!r}: both must be clause ids such as 'llama-3-license:1.b.v'"
                 for old, new in table.items() if not (isinstance(new, str) and _ID.match(old) and _ID.match(new))]
     problems += [f"{old!r} maps to itself" for old, new in table.items() if old == new]

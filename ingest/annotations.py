@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from ingest.clauses import Clause
 from ingest.errors import ConfigError
 from ingest.settings import CORPUS_DIR
+from ingest.tomlfile import read_toml
 
 ANNOTATIONS_DIR = CORPUS_DIR / "annotations"
 
@@ -131,10 +131,7 @@ def is_structural(clause: Clause, children: set[str]) -> bool:
 
 
 def _parse_doc(path: Path) -> DocAnnotations:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Cannot read the annotation file {path}: {exc}. Fix the TOML syntax it names.") from exc
+    data = read_toml(path, "The annotation file", fix="Fix the TOML syntax it names.")
     doc_id = str(data.get("doc_id") or path.stem)
     rows: list[Annotation] = []
     problems: list[str] = []

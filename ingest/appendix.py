@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.clauses import Clause, parse_clauses
 from ingest.errors import ConfigError
 from ingest.settings import CORPUS_DIR
+from ingest.tomlfile import read_toml
 
 APPENDICES = CORPUS_DIR / "appendices.toml"
 _FIELDS = {"doc_id", "heading", "prefix", "linked"}
@@ -37,10 +37,7 @@ class Appendix:
 def load_appendices(path: Path | None = None) -> dict[str, tuple[Appendix, ...]]:
     """doc id -> its appendices; a ConfigError lists every bad row."""
     path = path or APPENDICES
-    try:
-        rows = tomllib.loads(path.read_text(encoding="utf-8")).get("appendix", [])
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Cannot read {path}: {exc}") from exc
+    rows = read_toml(path, "The appendix table").get("appendix", [])
     problems, out = [], {}
     for n, row in enumerate(rows, 1):
         where = f"appendix #{n} ({row.get('doc_id', '?')})"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import tomllib
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from ingest.errors import ConfigError, SourceError
 from ingest.settings import CORPUS_DIR, Settings
+from ingest.tomlfile import read_toml
 
 MANIFEST = CORPUS_DIR / "sources.toml"
 EXPLAINERS = CORPUS_DIR / "explainers"
@@ -110,10 +110,7 @@ def validate_rows(rows: list[dict]) -> list[str]:
 def load_manifest(path: Path | None = None) -> Manifest:
     """Read and validate the manifest; a ConfigError lists every bad row."""
     path = path or MANIFEST
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Cannot read the corpus manifest {path}: {exc}") from exc
+    data = read_toml(path, "The corpus manifest")
     rows = data.get("document", [])
     problems = validate_rows(rows)
     if problems:

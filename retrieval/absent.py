@@ -7,13 +7,13 @@ missing document, rather than from a nearby licence the corpus happens to hold (
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ingest.errors import ConfigError
 from ingest.settings import CORPUS_DIR
+from ingest.tomlfile import read_toml
 
 ABSENT_DOCUMENTS = CORPUS_DIR / "absent-documents.toml"
 
@@ -70,11 +70,7 @@ def parse_absent(data: dict, where: str) -> tuple[AbsentDocuments, list[str]]:
 @lru_cache(maxsize=4)
 def load_absent(path: Path | None = None) -> AbsentDocuments:
     path = path or ABSENT_DOCUMENTS
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Cannot read the list of documents not in the corpus {path}: {exc}. "
-                          "Restore the file from the repository.") from exc
+    data = read_toml(path, "The list of documents not in the corpus")
     table, problems = parse_absent(data, path.name)
     if problems:
         raise ConfigError(f"{path} has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))

@@ -31,15 +31,14 @@ they are covered by the use categories of `use-policies.toml`.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from ingest.clauses import Clause
 from ingest.corpus import Corpus
-from ingest.errors import ConfigError
 from ingest.sources import DocKind
+from ingest.tomlfile import read_toml
 from retrieval.rules import RULES_DIR, RuleTable
 
 NOT_DECISIVE = RULES_DIR / "not-decisive.toml"
@@ -206,12 +205,9 @@ def grounding(table: RuleTable) -> dict[str, list[str]]:
 def load_not_decisive(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     """Clause id -> reason, and the problems of the file's rows (a missing reason, an id listed twice)."""
     path = path or NOT_DECISIVE
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = read_toml(path, "The list of clauses that decide nothing", missing={})
+    if not data:
         return {}, []
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Cannot read {path}: {exc}. Restore it from the repository.") from exc
     listed, problems = {}, []
     for n, row in enumerate(data.get("not_decisive", []), 1):
         reason, clauses = row.get("reason", ""), row.get("clauses", [])

@@ -4,12 +4,12 @@ come under, so that an answer can branch over them instead of guessing one (corp
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ingest.errors import ConfigError
+from ingest.tomlfile import read_toml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "corpus" / "families.toml"
 ABSENT = "absent"  # the choice value for the family's models whose terms the corpus does not hold
@@ -73,12 +73,7 @@ def _parse(index: int, row: object) -> tuple[Family | None, list[str]]:
 def load_families(path: Path | None = None) -> tuple[Family, ...]:
     """The families file (default corpus/families.toml); ConfigError lists every bad row."""
     path = Path(path) if path is not None else DEFAULT_PATH
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"model families file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"model families file {path} is not valid TOML ({exc}); fix the syntax at that spot") from None
+    data = read_toml(path, "The model families file")
     out, problems = [], []
     for index, row in enumerate(data.get("family", [])):
         family, row_problems = _parse(index, row)

@@ -24,7 +24,6 @@ How a glossary is applied:
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +31,7 @@ from pathlib import Path
 
 from ingest.errors import ConfigError
 from ingest.settings import CORPUS_DIR
+from ingest.tomlfile import read_toml
 
 GLOSSARY = CORPUS_DIR / "glossary.toml"
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -98,10 +98,7 @@ def _key_length(term: str) -> int:
 @lru_cache(maxsize=2)
 def load_glossary(path: Path | None = None) -> tuple[Language, ...]:
     path = path or GLOSSARY
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Cannot read the glossary {path}: {exc}. Restore it from the repository.") from exc
+    data = read_toml(path, "The glossary")
     out = []
     for code, row in data.items():
         if not isinstance(row, dict):

@@ -9,7 +9,6 @@ changed from one version to the next.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, Mapping
 
 from ingest.errors import ClausewiseError, ConfigError
 from ingest.settings import CORPUS_DIR
+from ingest.tomlfile import read_toml
 from retrieval.facts_data import facts_from_data
 from retrieval.registry import Registry
 from retrieval.rules import RuleTable, Verdict, combine
@@ -92,12 +92,7 @@ class Matrix:
 
 def load_spec(path: Path | None = None) -> dict[str, Any]:
     path = path or MATRICES_PATH
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"Cannot read the matrices file {path} ({exc}). Restore corpus/matrices.toml.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"The matrices file {path} is not valid TOML: {exc}") from None
+    return read_toml(path, "The matrices file")
 
 
 def _merge(*layers: Mapping[str, Any]) -> dict[str, Any]:

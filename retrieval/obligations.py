@@ -10,7 +10,6 @@ stored: the table holds only regexes that find them.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import Enum
@@ -20,6 +19,7 @@ from typing import Any
 from ingest.corpus import Corpus
 from ingest.errors import ConfigError, NotFound, QuoteError
 from ingest.settings import CORPUS_DIR
+from ingest.tomlfile import read_toml
 from retrieval.scenario import Deployment, Facts, Method
 
 OBLIGATIONS = CORPUS_DIR / "obligations.toml"
@@ -136,10 +136,7 @@ class ObligationTable:
     def load(cls, corpus: Corpus | None = None, path: Path | None = None) -> "ObligationTable":
         """Read and validate (against the corpus when given); a ConfigError lists every bad row."""
         path = path or OBLIGATIONS
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"Cannot read the obligations table {path}: {exc}") from exc
+        data = read_toml(path, "The obligations table")
         rows, problems = [], []
         for n, raw in enumerate(data.get("obligation", []), 1):
             where = f"obligation #{n} ({raw.get('clause', '?')}, {raw.get('kind', '?')})"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ConfigError, NotFound
+from ingest.tomlfile import read_toml
 from retrieval.patterns import lowered, needles_of, present, register
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "corpus" / "models.toml"
@@ -194,12 +194,7 @@ class Registry:
     def load(cls, path: Path | None = None) -> Registry:
         """Read a registry file (default corpus/models.toml); ConfigError lists every malformed row."""
         path = Path(path) if path is not None else DEFAULT_PATH
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"model registry {path} does not exist; pass the path of a models.toml") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"model registry {path} is not valid TOML ({exc}); fix the syntax at that spot") from None
+        data = read_toml(path, "The model registry")
 
         rows = data.get("model")
         problems = [

@@ -8,13 +8,13 @@ matches it, and the rules table grounds a use-policy finding in the category's c
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ingest.errors import ConfigError
 from ingest.settings import CORPUS_DIR
+from ingest.tomlfile import read_toml
 
 USE_POLICIES = CORPUS_DIR / "rules" / "use-policies.toml"
 
@@ -172,10 +172,7 @@ def parse_categories(data: dict, where: str) -> tuple[UseCategories, list[str]]:
 @lru_cache(maxsize=4)
 def load_categories(path: Path | None = None) -> UseCategories:
     path = path or USE_POLICIES
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Cannot read the use-policy categories {path}: {exc}. Restore the file from the repository.") from exc
+    data = read_toml(path, "The use-policy categories")
     cats, problems = parse_categories(data, str(path))
     problems += cats.validate()
     if problems:
